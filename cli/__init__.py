@@ -1,0 +1,1 @@
+"""The `jtflow` command line."""

@@ -1,0 +1,85 @@
+"""The engine's own exceptions; webui and the CLI map them to HTTP codes and exit codes.
+
+Every message says what is wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class JtflowError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class NotFound(JtflowError):
+    """A case, task, user or definition that does not exist."""
+
+
+class PermissionDenied(JtflowError):
+    """The actor's unit or role may not do this."""
+
+
+class Conflict(JtflowError):
+    """The request raced another change: a double or stale completion, a claimed task."""
+
+
+class CaseArchived(Conflict):
+    """E13: an archived case can no longer change."""
+
+
+class StalledInstance(JtflowError):
+    """A workflow stopped with work left and nothing that could move it on."""
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+
+
+class InvalidInput(JtflowError):
+    """Input that breaks a rule: carries one message per offending field."""
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class FormInvalid(InvalidInput):
+    """Form data that does not satisfy the step's JSON Schema."""
+
+
+class CalendarError(InvalidInput):
+    """A working-day calendar file that cannot be loaded."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a diagram, located as precisely as we can."""
+
+    message: str
+    file: str
+    element_id: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.element_id:
+            where += f" [{self.element_id}]"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class DeploymentError(JtflowError):
+    """A diagram that cannot be deployed; lists every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.problems)
