@@ -1,0 +1,82 @@
+"""The functions a diagram's scripts, conditions and timers may call — and nothing else.
+
+Instants travel through workflow data as ISO 8601 strings in UTC. Every working-day
+deadline computed while the calendar lacks the year is remembered as provisional,
+so the engine can flag the timer that got it (SPEC §2: never a silent guess).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .calendar import WorkingCalendar
+from .clock import Clock, parse_instant
+from .spiff import utc_iso
+
+_RULE = re.compile(r"^\s*(\d+)\s*(m|h|wd)\s*$")
+
+
+class DiagramFunctions:
+    """Binds the published helpers to one clock and one calendar."""
+
+    def __init__(self, clock: Clock, calendar: WorkingCalendar):
+        self.clock = clock
+        self.calendar = calendar
+        self.provisional: set[str] = set()
+
+    def now(self) -> str:
+        """The current instant (the injected clock)."""
+        return utc_iso(self.clock.now())
+
+    def add_working_days(self, start: str, days: int) -> str:
+        """SPEC §2: N working days from `start`, on the PRC calendar with 调休."""
+        due = self.calendar.add_working_days(parse_instant(start), int(days))
+        value = utc_iso(due.at)
+        if due.provisional:
+            self.provisional.add(value)
+        return value
+
+    def add_hours(self, start: str, hours: float) -> str:
+        """Wall-clock hours (E7: 1 h phone report, 24 h written report)."""
+        return utc_iso(parse_instant(start) + timedelta(hours=hours))
+
+    def add_minutes(self, start: str, minutes: float) -> str:
+        """Wall-clock minutes (E6: 30 min for 特别紧急)."""
+        return utc_iso(parse_instant(start) + timedelta(minutes=minutes))
+
+    def deadline(self, start: str, rule: str) -> str:
+        """A deadline written as a rule: "30m", "1h", "24h" or "5wd" (E6 via DMN)."""
+        match = _RULE.match(str(rule))
+        if match is None:
+            raise ValueError(
+                f"时限规则 {rule!r} 无法识别：应写作 30m（分钟）、1h（小时）或 5wd（工作日）"
+            )
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit == "m":
+            return self.add_minutes(start, amount)
+        if unit == "h":
+            return self.add_hours(start, amount)
+        return self.add_working_days(start, amount)
+
+    def is_provisional(self, value: str) -> bool:
+        return value in self.provisional
+
+    def published(self) -> dict[str, Callable[..., Any]]:
+        """Name → function, as scripts see them; also the deploy-time allow-list."""
+        return {
+            "now": self.now,
+            "add_working_days": self.add_working_days,
+            "add_hours": self.add_hours,
+            "add_minutes": self.add_minutes,
+            "deadline": self.deadline,
+        }
+
+
+PUBLISHED_NAMES = ("now", "add_working_days", "add_hours", "add_minutes", "deadline")
+
+
+def parse_due(value: str) -> datetime:
+    return parse_instant(value)

@@ -1,0 +1,97 @@
+"""Moving a live SpiffWorkflow instance on, and reading what it waits for.
+
+SpiffWorkflow's task iterator stops at depth 1000, so after ~500 turns of a
+return-for-resubmission loop `do_engine_steps()` silently strands READY tasks.
+Here every look at the tree is unbounded, stranded engine tasks are run, and a
+workflow that has work left but nothing able to move it raises StalledInstance.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .errors import StalledInstance
+
+UNBOUNDED = sys.maxsize
+_MAX_ROUNDS = 10_000
+
+
+def _tasks(wf: BpmnWorkflow, **filters: Any) -> list[Any]:
+    found = wf.get_tasks(max_depth=UNBOUNDED, **filters)
+    for sub in wf.subprocesses.values():
+        found.extend(sub.get_tasks(max_depth=UNBOUNDED, **filters))
+    return found
+
+
+def advance(wf: BpmnWorkflow) -> None:
+    """Run every engine task that can run, at any depth; then check the instance can go on."""
+    wf.refresh_timers()
+    for _ in range(_MAX_ROUNDS):
+        wf.do_engine_steps()
+        stranded = [t for t in _tasks(wf, state=TaskState.READY) if not t.task_spec.manual]
+        if not stranded:
+            break
+        for task in stranded:
+            task.run()
+    else:
+        raise StalledInstance("流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件")
+    check_not_stalled(wf)
+
+
+def check_not_stalled(wf: BpmnWorkflow) -> None:
+    errors = _tasks(wf, state=TaskState.ERROR)
+    if errors:
+        names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
+        raise StalledInstance(f"流程步骤执行出错（{names}）：请检查该步骤的脚本或条件")
+    if wf.completed:
+        return
+    if not _tasks(wf, state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+        raise StalledInstance("流程未结束却没有可办理的任务或等待中的计时器：请联系流程负责人检查流程图")
+
+
+def human_tasks(wf: BpmnWorkflow) -> list[Any]:
+    """READY user tasks, wherever they sit in the tree."""
+    return [t for t in _tasks(wf, state=TaskState.READY) if t.task_spec.manual]
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task: Any
+    due: str
+    watches: str | None  # the element id of the task a boundary timer watches
+
+
+def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
+    found = []
+    for task in _tasks(wf, state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        due = task._get_internal_data("event_value")
+        if due is None or task._get_internal_data("event_fired", False):
+            continue
+        found.append(WaitingTimer(task, due, _watched(task)))
+    return found
+
+
+def _watched(task: Any) -> str | None:
+    """A boundary event's parent is the BoundaryEventSplit; its READY/STARTED sibling is the activity."""
+    spec = task.task_spec
+    if not hasattr(spec, "cancel_activity") or task.parent is None:
+        return None
+    for sibling in task.parent.children:
+        if sibling is not task and not hasattr(sibling.task_spec, "event_definition"):
+            return sibling.task_spec.bpmn_id
+    return None
+
+
+def property_of(task: Any, name: str) -> str | None:
+    props = task.task_spec.extensions.get("properties", {})
+    value = props.get(name)
+    return None if value is None else str(value)

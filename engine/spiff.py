@@ -1,0 +1,125 @@
+"""SpiffWorkflow, set up for jtflow: a parser and timers that read our clock.
+
+SpiffWorkflow 3.2.0 compares timers with ``datetime.now()`` and has no clock seam.
+Timer event definitions here ask the workflow's script engine for the injected
+clock instead, so a test can move a ten-working-day deadline in microseconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.event_parsers import (
+    SpiffBoundaryEventParser,
+    SpiffIntermediateCatchEventParser,
+    SpiffStartEventParser,
+)
+
+from .clock import Clock
+
+
+def _now(my_task: Any) -> datetime:
+    return my_task.workflow.script_engine.clock.now()
+
+
+def _due(value: str) -> datetime:
+    return TimerEventDefinition.get_datetime(value)
+
+
+class ClockedTimeDate(TimeDateEventDefinition):
+    """A timeDate timer: the expression gives the due instant; due means due *at* that instant."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        value = my_task._get_internal_data("event_value")
+        if value is None:
+            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=value)
+        if _due(value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockedDuration(DurationTimerEventDefinition):
+    """A timeDuration timer (wall-clock, e.g. "PT30M") counted on the injected clock."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        value = my_task._get_internal_data("event_value")
+        if value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            duration = TimerEventDefinition.parse_iso_duration(expression)
+            start = _now(my_task)
+            value = (start + TimerEventDefinition.get_timedelta_from_start(duration, start)).isoformat()
+            my_task._set_internal_data(event_value=value)
+        if _due(value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+_CLOCKED = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration}
+
+
+class _ClockedTimers:
+    """Parser mixin: swap SpiffWorkflow's wall-clock timers for clocked ones."""
+
+    def parse_timer_event(self, event: Any) -> Any:
+        definition = super().parse_timer_event(event)  # type: ignore[misc]
+        clocked = _CLOCKED.get(type(definition))
+        if clocked is None:
+            return definition
+        return clocked(definition.name, definition.expression, description=definition.description)
+
+
+class _StartEventParser(_ClockedTimers, SpiffStartEventParser):
+    pass
+
+
+class _BoundaryEventParser(_ClockedTimers, SpiffBoundaryEventParser):
+    pass
+
+
+class _IntermediateCatchEventParser(_ClockedTimers, SpiffIntermediateCatchEventParser):
+    pass
+
+
+def _override(parser_class: type, tag: str) -> tuple[str, tuple[type, type]]:
+    full = f"{{http://www.omg.org/spec/BPMN/20100524/MODEL}}{tag}"
+    return full, (parser_class, SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full][1])
+
+
+class DiagramParser(SpiffBpmnParser):
+    """SpiffBpmnParser with the XSD validator on and clocked timers. Use one per deployment."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        **dict(
+            [
+                _override(_StartEventParser, "startEvent"),
+                _override(_BoundaryEventParser, "boundaryEvent"),
+                _override(_IntermediateCatchEventParser, "intermediateCatchEvent"),
+            ]
+        ),
+    }
+
+    def __init__(self) -> None:
+        super().__init__(validator=VALIDATOR)
+
+
+class ClockedScriptEngine(PythonScriptEngine):
+    """The script engine carries the clock, so timers and helpers share one notion of now."""
+
+    def __init__(self, clock: Clock, environment: Any) -> None:
+        super().__init__(environment=environment)
+        self.clock = clock
+
+
+def utc_iso(instant: datetime) -> str:
+    """The one format instants take inside workflow data: ISO 8601 in UTC."""
+    return instant.astimezone(timezone.utc).isoformat()

@@ -1,0 +1,462 @@
+"""Draws processes/event_lifecycle.bpmn (SPEC §3) with a tidy bpmn-js layout.
+
+The .bpmn file is the source of truth that process owners edit in bpmn-js;
+this script only produced its first layout, so that every element sits on a
+grid of lanes and columns. Re-run it only to re-lay the whole diagram:
+
+    python tools/draw_lifecycle.py > processes/event_lifecycle.bpmn
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+COL_W, LANE_X, LANE_LABEL = 150, 160, 30
+ROW_H = 130
+TASK_W, TASK_H, EVENT, GATEWAY = 110, 80, 36, 50
+
+LANES = [  # id, name, rows
+    ("lane_intake", "监测中心·监测与受理岗位", 1),
+    ("lane_dispatch", "监测中心·投诉受理岗（转办/审核/归档）", 2),
+    ("lane_platform", "监测中心·平台受理岗", 1),
+    ("lane_legal", "法规处 / 局办公室（职责确认）", 1),
+    ("lane_office", "局办公室（督办）", 2),
+    ("lane_unit", "承办单位", 3),
+    ("lane_leader", "承办单位领导", 1),
+    ("lane_deputy", "分管领导", 1),
+]
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str  # start, end, user, script, rule, xor, and, timer_end
+    name: str
+    lane: str
+    col: float
+    row: int = 0
+    doc: str = ""
+    props: dict[str, str] = field(default_factory=dict)
+    script: str = ""
+    decision: str = ""
+    default: str = ""
+    multi: tuple[str, str, str, str] | None = None  # input, item, output, output item
+
+
+@dataclass
+class Flow:
+    id: str
+    source: str
+    target: str
+    name: str = ""
+    condition: str = ""
+
+
+@dataclass
+class Timer:
+    id: str
+    task: str
+    expression: str
+    name: str
+    end_name: str
+    doc: str
+
+
+def user(id, name, lane, col, form, unit, role, doc, row=0, **kw):
+    props = {"formJsonSchemaFilename": f"{form}.json", "unit": unit, "role": role}
+    props.update(kw.pop("props", {}))
+    return Node(id, "user", name, lane, col, row, doc, props, **kw)
+
+
+N = [
+    Node("report", "start", "事件报送", "lane_intake", 0,
+         doc="监测 → 报送：监测中心各岗位（或业务单位巡检）登记事件，启动本流程。E1、E11"),
+    Node("prepare", "script", "登记事件", "lane_intake", 1,
+         doc="记录事件要素并初始化计数。E1",
+         script="is_patrol = channel == \"patrol\"\nis_urgent = urgency in (\"critical\", \"urgent\")\n"
+                "return_count = 0\nfallback_used = False"),
+    Node("gw_patrol", "xor", "事件来源？", "lane_intake", 2, default="flow_central",
+         doc="主管部门统一监测与业务单位日常巡检分流。E11"),
+    user("patrol_handle", "巡检事件自行处置", "lane_unit", 3, "patrol_handle", "=reporter_unit", "办理人",
+         "业务单位日常巡检的事件由本单位自行处理，重大事项报市交通运输局。E11"),
+    Node("gw_major", "xor", "重大事项？", "lane_unit", 4, default="flow_minor",
+         doc="重大事项及需局协调的事项报局，进入统一处置流程。E11"),
+    Node("record_patrol", "script", "记录报局备案", "lane_unit", 5,
+         doc="巡检事件处置结果记录并与局管理系统共享。E11",
+         script="recorded_for_bureau = True"),
+    Node("end_patrol", "end", "巡检事件办结", "lane_unit", 6, doc="E11"),
+    Node("merge_intake", "xor", "", "lane_intake", 5, doc="统一监测事件与报局的巡检事件汇合。E11"),
+    Node("route", "rule", "职责路由", "lane_intake", 6, decision="event_routing",
+         doc="按设施类型与名称查出建议承办单位（DMN 路由表，可由中心改派）。E2"),
+    Node("feedback_rule_lookup", "rule", "确定反馈时限", "lane_intake", 7, decision="feedback_deadline",
+         doc="按紧急程度或来源平台确定反馈时限（DMN）。E6"),
+    Node("merge_classify", "xor", "", "lane_dispatch", 8, doc="职责确认后回到分类转办。E4"),
+    user("classify", "分类转办", "lane_dispatch", 9, "classify", "CENTER", "投诉受理岗",
+         "监测中心 1 个工作日内制作转办单并按职责转办；多单位事件指定牵头、协办、兜底单位；"
+         "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认。"
+         "E2、E3、E4",
+         props={"form_defaults": "={\"lead_unit\": suggested_lead, \"co_units\": suggested_co_units}"}),
+    Node("gw_decision", "xor", "转办决定？", "lane_dispatch", 10, default="flow_transfer",
+         doc="E2、E4"),
+    Node("end_returned", "end", "退件", "lane_dispatch", 11, row=1,
+         doc="不属于交通运输职责范围，退件回复（含理由和依据）。E4"),
+    user("remit_decision", "职责确认", "lane_legal", 11, "remit_decision", "=remit_office", "办理人",
+         "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。E4"),
+    Node("transfer", "script", "生成转办单", "lane_dispatch", 12,
+         doc="转办给牵头承办单位；签收、办理时限自转办起算。E2、E5、E6",
+         script="transferred_at = now()\nhandling_unit = lead_unit\nhandle_from = transferred_at"),
+    Node("split", "and", "分头办理", "lane_dispatch", 13,
+         doc="牵头单位办理、协办单位协办、紧急事件督办与报告并行。E3、E7"),
+    # main branch: sign for, handle, approve, audit
+    user("sign_for", "签收", "lane_unit", 14, "sign_for", "=handling_unit", "办理人",
+         "承办单位 1 个工作日内签收转办事件；不属本单位职责的可申请退回。E5"),
+    Node("gw_accept", "xor", "签收？", "lane_unit", 15, default="flow_accepted", doc="E5"),
+    Node("gw_fallback", "xor", "有兜底单位？", "lane_unit", 16, row=1, default="flow_no_fallback",
+         doc="牵头单位申请退回时，由兜底单位承办；无兜底单位的由中心重新转办。E3"),
+    Node("use_fallback", "script", "转兜底单位", "lane_unit", 17, row=1,
+         doc="兜底单位承办，签收时限重新起算。E3、E5",
+         script="handling_unit = fallback_unit\nfallback_used = True\ntransferred_at = now()\n"
+                "handle_from = transferred_at"),
+    user("retransfer", "重新转办", "lane_dispatch", 17, "retransfer", "CENTER", "投诉受理岗",
+         "承办单位申请退回且无兜底单位时，由中心协调重新转办。E3", row=1),
+    Node("apply_retransfer", "script", "改派承办单位", "lane_dispatch", 18, row=1,
+         doc="E3、E5",
+         script="handling_unit = new_unit\ntransferred_at = now()\nhandle_from = transferred_at"),
+    Node("merge_handle", "xor", "", "lane_unit", 18, doc="首次办理与退件重办汇合。E10"),
+    user("handle_reply", "办理答复", "lane_unit", 19, "handle_reply", "=handling_unit", "办理人",
+         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
+         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
+         "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10"),
+    user("leader_approve", "单位领导审核", "lane_leader", 20, "leader_approve", "=handling_unit", "单位领导",
+         "反馈意见须经本单位领导把关。E9"),
+    Node("gw_leader", "xor", "领导同意？", "lane_leader", 21, default="flow_leader_ok", doc="E9"),
+    Node("gw_important", "xor", "重要事项？", "lane_leader", 22, default="flow_not_important",
+         doc="重要事项报分管领导审核。E9"),
+    user("deputy_approve", "分管领导审核", "lane_deputy", 23, "deputy_approve", "BUREAU_LEADER", "分管领导",
+         "重要事项报分管领导审核。E9"),
+    Node("gw_deputy", "xor", "分管领导同意？", "lane_deputy", 24, default="flow_deputy_ok", doc="E9"),
+    Node("merge_audit", "xor", "", "lane_dispatch", 25, doc="E10"),
+    user("center_audit", "中心审核答复", "lane_dispatch", 26, "center_audit", "CENTER", "投诉受理岗",
+         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10"),
+    Node("gw_audit", "xor", "符合要求？", "lane_dispatch", 27, default="flow_audit_ok", doc="E10"),
+    Node("count_return", "script", "退件重办", "lane_dispatch", 27, row=1,
+         doc="记录退件次数（考核 A1、A3），办理时限自退件起重新计算。E10",
+         script="return_count = return_count + 1\nhandle_from = now()"),
+    # co-handling branch
+    user("co_handle", "协办", "lane_unit", 16, "co_handle", "=co_unit", "办理人",
+         "协办单位配合牵头单位办理并提出协办意见。E3", row=2,
+         multi=("co_units", "co_unit", "co_opinions", "co_opinion")),
+    # urgent branches
+    Node("gw_urgent_supervise", "xor", "紧急事件？", "lane_office", 14, default="flow_no_supervise",
+         doc="特别紧急、紧急事件报告局办公室督办。E7"),
+    user("supervise", "督办", "lane_office", 15, "supervise", "BUREAU_OFFICE", "办理人",
+         "局办公室对特别紧急、紧急事件督办。E7"),
+    Node("merge_supervise", "xor", "", "lane_office", 16, doc="E7"),
+    Node("gw_urgent_report", "xor", "紧急事件？", "lane_unit", 14, row=1, default="flow_no_report",
+         doc="E7"),
+    user("phone_report", "电话报告", "lane_unit", 15, "phone_report", "=handling_unit", "办理人",
+         "承办单位 1 小时内电话向局办公室报告现场查实情况。E7", row=1),
+    user("written_report", "书面报告", "lane_unit", 16.5, "written_report", "=handling_unit", "办理人",
+         "承办单位 24 小时内书面上报处理结果。E7", row=2),
+    user("office_review", "局办公室审核", "lane_office", 17.5, "office_review", "BUREAU_OFFICE", "办理人",
+         "书面报告经局办公室审核。E7", row=1),
+    Node("gw_review", "xor", "审核通过？", "lane_office", 18.5, row=1, default="flow_review_ok", doc="E7"),
+    Node("merge_report", "xor", "", "lane_office", 19.5, row=1, doc="E7"),
+    Node("join", "and", "办理完毕", "lane_dispatch", 29, doc="各分支完成后办结。E3、E7"),
+    Node("close", "script", "办结", "lane_dispatch", 30,
+         doc="监测中心办结事件（承办单位不办结）。E1", script="closed_at = now()"),
+    Node("gw_platform", "xor", "来源平台？", "lane_dispatch", 31, default="flow_no_platform",
+         doc="12345、城市公共安全平台来源的事件向来源平台反馈。E6、E7"),
+    user("answer_platform", "答复来源平台", "lane_platform", 32, "answer_platform", "CENTER", "平台受理岗",
+         "平台受理岗按来源平台规定时限反馈办理结果。E6、E7"),
+    Node("merge_platform", "xor", "", "lane_dispatch", 33, doc="E7"),
+    Node("gw_revisit", "xor", "12328 投诉？", "lane_dispatch", 34, default="flow_no_revisit",
+         doc="12328 投诉办结后回访。E14"),
+    user("revisit", "回访", "lane_dispatch", 35, "revisit", "CENTER", "投诉受理岗",
+         "投诉受理岗回访投诉人并记录结果。E14", row=1),
+    Node("merge_revisit", "xor", "", "lane_dispatch", 36, doc="E14"),
+    user("archive", "归档", "lane_dispatch", 37, "archive", "CENTER", "投诉受理岗",
+         "办结事件归档；归档后不可再更改。E13"),
+    Node("end_archived", "end", "已归档", "lane_dispatch", 38, doc="E13"),
+]
+
+F = [
+    Flow("flow_report", "report", "prepare"),
+    Flow("flow_prepared", "prepare", "gw_patrol"),
+    Flow("flow_patrol", "gw_patrol", "patrol_handle", "业务单位巡检", "is_patrol"),
+    Flow("flow_central", "gw_patrol", "merge_intake", "统一监测"),
+    Flow("flow_patrol_done", "patrol_handle", "gw_major"),
+    Flow("flow_major", "gw_major", "merge_intake", "重大事项，报局", "major"),
+    Flow("flow_minor", "gw_major", "record_patrol", "自行处理"),
+    Flow("flow_recorded", "record_patrol", "end_patrol"),
+    Flow("flow_to_route", "merge_intake", "route"),
+    Flow("flow_routed", "route", "feedback_rule_lookup"),
+    Flow("flow_ruled", "feedback_rule_lookup", "merge_classify"),
+    Flow("flow_to_classify", "merge_classify", "classify"),
+    Flow("flow_classified", "classify", "gw_decision"),
+    Flow("flow_return", "gw_decision", "end_returned", "退件", "decision == \"return\""),
+    Flow("flow_ask_remit", "gw_decision", "remit_decision", "职责不明", "decision == \"ask_remit\""),
+    Flow("flow_remit_decided", "remit_decision", "merge_classify"),
+    Flow("flow_transfer", "gw_decision", "transfer", "转办"),
+    Flow("flow_transferred", "transfer", "split"),
+    Flow("flow_to_sign", "split", "sign_for"),
+    Flow("flow_signed", "sign_for", "gw_accept"),
+    Flow("flow_accepted", "gw_accept", "merge_handle", "签收"),
+    Flow("flow_refused", "gw_accept", "gw_fallback", "申请退回", "not accept"),
+    Flow("flow_fallback", "gw_fallback", "use_fallback", "转兜底单位",
+         "fallback_unit is not None and not fallback_used and fallback_unit != handling_unit"),
+    Flow("flow_fallback_done", "use_fallback", "sign_for"),
+    Flow("flow_no_fallback", "gw_fallback", "retransfer", "中心重新转办"),
+    Flow("flow_retransferred", "retransfer", "apply_retransfer"),
+    Flow("flow_retransfer_done", "apply_retransfer", "sign_for"),
+    Flow("flow_to_handle", "merge_handle", "handle_reply"),
+    Flow("flow_handled", "handle_reply", "leader_approve"),
+    Flow("flow_leader_done", "leader_approve", "gw_leader"),
+    Flow("flow_leader_back", "gw_leader", "merge_handle", "退回修改", "not approved"),
+    Flow("flow_leader_ok", "gw_leader", "gw_important", "同意"),
+    Flow("flow_important", "gw_important", "deputy_approve", "重要事项", "important"),
+    Flow("flow_not_important", "gw_important", "merge_audit", "一般事项"),
+    Flow("flow_deputy_done", "deputy_approve", "gw_deputy"),
+    Flow("flow_deputy_back", "gw_deputy", "merge_handle", "退回修改", "not approved"),
+    Flow("flow_deputy_ok", "gw_deputy", "merge_audit", "同意"),
+    Flow("flow_to_audit", "merge_audit", "center_audit"),
+    Flow("flow_audited", "center_audit", "gw_audit"),
+    Flow("flow_audit_back", "gw_audit", "count_return", "退件", "not accepted"),
+    Flow("flow_resubmit", "count_return", "merge_handle"),
+    Flow("flow_audit_ok", "gw_audit", "join", "符合要求"),
+    Flow("flow_to_co", "split", "co_handle"),
+    Flow("flow_co_done", "co_handle", "join"),
+    Flow("flow_to_supervise_gw", "split", "gw_urgent_supervise"),
+    Flow("flow_supervise", "gw_urgent_supervise", "supervise", "紧急", "is_urgent"),
+    Flow("flow_no_supervise", "gw_urgent_supervise", "merge_supervise", "非紧急"),
+    Flow("flow_supervised", "supervise", "merge_supervise"),
+    Flow("flow_supervise_done", "merge_supervise", "join"),
+    Flow("flow_to_report_gw", "split", "gw_urgent_report"),
+    Flow("flow_report_phone", "gw_urgent_report", "phone_report", "紧急", "is_urgent"),
+    Flow("flow_no_report", "gw_urgent_report", "merge_report", "非紧急"),
+    Flow("flow_phoned", "phone_report", "written_report"),
+    Flow("flow_written", "written_report", "office_review"),
+    Flow("flow_reviewed", "office_review", "gw_review"),
+    Flow("flow_review_back", "gw_review", "written_report", "退回", "not approved"),
+    Flow("flow_review_ok", "gw_review", "merge_report", "通过"),
+    Flow("flow_report_done", "merge_report", "join"),
+    Flow("flow_joined", "join", "close"),
+    Flow("flow_closed", "close", "gw_platform"),
+    Flow("flow_platform", "gw_platform", "answer_platform", "12345/公共安全平台",
+         "channel in (\"platform_12345\", \"public_safety\")"),
+    Flow("flow_no_platform", "gw_platform", "merge_platform", "其他来源"),
+    Flow("flow_answered", "answer_platform", "merge_platform"),
+    Flow("flow_to_revisit_gw", "merge_platform", "gw_revisit"),
+    Flow("flow_revisit", "gw_revisit", "revisit", "12328", "channel == \"hotline_12328\""),
+    Flow("flow_no_revisit", "gw_revisit", "merge_revisit", "其他来源"),
+    Flow("flow_revisited", "revisit", "merge_revisit"),
+    Flow("flow_to_archive", "merge_revisit", "archive"),
+    Flow("flow_archived", "archive", "end_archived"),
+]
+
+T = [
+    Timer("timer_classify", "classify", "add_working_days(discovered_at, 1)", "1个工作日",
+          "转办超期", "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12"),
+    Timer("timer_sign_for", "sign_for", "add_working_days(transferred_at, 1)", "1个工作日",
+          "签收超期", "签收时限：自转办起 1 个工作日。E5、E12"),
+    Timer("timer_handle_reply", "handle_reply", "deadline(handle_from, feedback_rule)", "反馈时限",
+          "反馈超期", "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12"),
+    Timer("timer_co_handle", "co_handle", "deadline(transferred_at, feedback_rule)", "反馈时限",
+          "协办超期", "协办意见与牵头单位同一反馈时限。E3、E6、E12"),
+    Timer("timer_phone_report", "phone_report", "add_hours(transferred_at, 1)", "1小时",
+          "电话报告超期", "紧急事件 1 小时内电话报告。E7、E12"),
+    Timer("timer_written_report", "written_report", "add_hours(transferred_at, 24)", "24小时",
+          "书面报告超期", "紧急事件 24 小时内书面上报。E7、E12"),
+]
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+TAGS = {"start": "startEvent", "end": "endEvent", "user": "userTask", "script": "scriptTask",
+        "rule": "businessRuleTask", "xor": "exclusiveGateway", "and": "parallelGateway"}
+
+
+def lane_geometry():
+    top, geo = 40, {}
+    for lane_id, _, rows in LANES:
+        geo[lane_id] = (top, rows * ROW_H)
+        top += rows * ROW_H
+    return geo
+
+
+LANE_GEO = lane_geometry()
+WIDTH = LANE_LABEL + int(max(n.col for n in N) + 2) * COL_W
+
+
+def size(node):
+    if node.kind in ("user", "script", "rule"):
+        return TASK_W, TASK_H
+    if node.kind in ("xor", "and"):
+        return GATEWAY, GATEWAY
+    return EVENT, EVENT
+
+
+def bounds(node):
+    w, h = size(node)
+    top, _ = LANE_GEO[node.lane]
+    cx = LANE_X + LANE_LABEL + 60 + node.col * COL_W
+    cy = top + node.row * ROW_H + ROW_H // 2 - 10
+    return cx - w // 2, cy - h // 2, w, h
+
+
+def center(node):
+    x, y, w, h = bounds(node)
+    return x + w // 2, y + h // 2
+
+
+def waypoints(src, dst):
+    (sx, sy), (tx, ty) = center(src), center(dst)
+    s_x, s_y, s_w, s_h = bounds(src)
+    t_x, t_y, t_w, t_h = bounds(dst)
+    if tx > sx:  # forward: leave right (or top/bottom for a vertical move), enter left
+        if sy == ty:
+            return [(s_x + s_w, sy), (t_x, ty)]
+        start = (sx, s_y + s_h) if ty > sy else (sx, s_y)
+        if src.kind in ("xor", "and"):
+            return [start, (sx, ty), (t_x, ty)]
+        return [(s_x + s_w, sy), (sx + s_w // 2 + 20, sy), (sx + s_w // 2 + 20, ty), (t_x, ty)]
+    # backward: go below both and come back up into the target's bottom
+    low = max(s_y + s_h, t_y + t_h) + 18
+    return [(sx, s_y + s_h), (sx, low), (tx, low), (tx, t_y + t_h)]
+
+
+def documentation(text):
+    return f"<bpmn:documentation>{escape(text)}</bpmn:documentation>" if text else ""
+
+
+def properties(props):
+    if not props:
+        return ""
+    rows = "".join(
+        f'<spiffworkflow:property name="{k}" value="{escape(v, {chr(34): "&quot;"})}" />'
+        for k, v in props.items()
+    )
+    return f"<spiffworkflow:properties>{rows}</spiffworkflow:properties>"
+
+
+def node_xml(node, incoming, outgoing):
+    tag = TAGS[node.kind]
+    attrs = f'id="{node.id}" name="{escape(node.name)}"'
+    if node.default:
+        attrs += f' default="{node.default}"'
+    if node.kind == "script":
+        attrs += ' scriptFormat="python"'
+    ext = ""
+    if node.kind == "user":
+        ext = f"<bpmn:extensionElements>{properties(node.props)}</bpmn:extensionElements>"
+    if node.kind == "rule":
+        ext = ("<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
+               f"{node.decision}</spiffworkflow:calledDecisionId></bpmn:extensionElements>")
+    body = documentation(node.doc) + ext
+    body += "".join(f"<bpmn:incoming>{f}</bpmn:incoming>" for f in incoming)
+    body += "".join(f"<bpmn:outgoing>{f}</bpmn:outgoing>" for f in outgoing)
+    if node.multi:
+        inp, item, out, out_item = node.multi
+        body += ("<bpmn:multiInstanceLoopCharacteristics>"
+                 f"<bpmn:loopDataInputRef>{inp}</bpmn:loopDataInputRef>"
+                 f"<bpmn:loopDataOutputRef>{out}</bpmn:loopDataOutputRef>"
+                 f'<bpmn:inputDataItem id="{item}" name="{item}" />'
+                 f'<bpmn:outputDataItem id="{out_item}" name="{out_item}" />'
+                 "</bpmn:multiInstanceLoopCharacteristics>")
+    if node.kind == "script":
+        body += f"<bpmn:script>{escape(node.script)}</bpmn:script>"
+    return f"<bpmn:{tag} {attrs}>{body}</bpmn:{tag}>"
+
+
+def main():
+    nodes = {n.id: n for n in N}
+    incoming = {n.id: [] for n in N}
+    outgoing = {n.id: [] for n in N}
+    for f in F:
+        outgoing[f.source].append(f.id)
+        incoming[f.target].append(f.id)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    out.append("<bpmn:definitions " + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
+               + ' id="event_lifecycle_definitions" targetNamespace="https://jtflow.example/bpmn"'
+               ' exporter="jtflow tools/draw_lifecycle.py" exporterVersion="1">')
+    out.append('<bpmn:collaboration id="collaboration">'
+               '<bpmn:participant id="participant" name="交通运输事件监测处置" processRef="event_lifecycle" />'
+               "</bpmn:collaboration>")
+    out.append('<bpmn:process id="event_lifecycle" name="交通运输事件监测处置" isExecutable="true">')
+    out.append(documentation("监测 → 报送 → 分类转办 → 办理 → 反馈 → 办结 → 归档（SPEC §3，E1–E14）。"
+                             "《智慧交通运输精细化管理标准》第八篇第四节。"))
+    out.append('<bpmn:laneSet id="lanes">')
+    for lane_id, name, _ in LANES:
+        refs = [n.id for n in N if n.lane == lane_id]
+        refs += [t.id for t in T if nodes[t.task].lane == lane_id]
+        refs += [f"{t.id}_end" for t in T if nodes[t.task].lane == lane_id]
+        out.append(f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
+                   + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
+                   + "</bpmn:lane>")
+    out.append("</bpmn:laneSet>")
+    for n in N:
+        out.append(node_xml(n, incoming[n.id], outgoing[n.id]))
+    for t in T:
+        out.append(f'<bpmn:boundaryEvent id="{t.id}" name="{escape(t.name)}" attachedToRef="{t.task}"'
+                   f' cancelActivity="false">{documentation(t.doc)}'
+                   f"<bpmn:outgoing>{t.id}_flow</bpmn:outgoing>"
+                   f'<bpmn:timerEventDefinition id="{t.id}_definition">'
+                   f"<bpmn:timeDate>{escape(t.expression)}</bpmn:timeDate>"
+                   "</bpmn:timerEventDefinition></bpmn:boundaryEvent>")
+        out.append(f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
+                   f"{documentation(t.doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>")
+        out.append(f'<bpmn:sequenceFlow id="{t.id}_flow" sourceRef="{t.id}" targetRef="{t.id}_end" />')
+    for f in F:
+        name = f' name="{escape(f.name)}"' if f.name else ""
+        cond = (f"<bpmn:conditionExpression>{escape(f.condition)}</bpmn:conditionExpression>"
+                if f.condition else "")
+        out.append(f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}"'
+                   f' targetRef="{f.target}">{cond}</bpmn:sequenceFlow>')
+    out.append("</bpmn:process>")
+    out.extend(diagram(nodes))
+    out.append("</bpmn:definitions>")
+    print("\n".join(out))
+
+
+def shape(element_id, x, y, w, h, extra=""):
+    return (f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{extra}>'
+            f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>')
+
+
+def edge(element_id, points):
+    wps = "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
+    return f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{wps}</bpmndi:BPMNEdge>'
+
+
+def diagram(nodes):
+    total_h = sum(h for _, h in LANE_GEO.values())
+    out = ['<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">']
+    out.append(shape("participant", LANE_X, 40, WIDTH, total_h, ' isHorizontal="true"'))
+    for lane_id, _, _ in LANES:
+        top, h = LANE_GEO[lane_id]
+        out.append(shape(lane_id, LANE_X + LANE_LABEL, top, WIDTH - LANE_LABEL, h, ' isHorizontal="true"'))
+    for n in N:
+        x, y, w, h = bounds(n)
+        marker = ' isMarkerVisible="true"' if n.kind == "xor" else ""
+        out.append(shape(n.id, x, y, w, h, marker))
+    for t in T:
+        x, y, w, h = bounds(nodes[t.task])
+        bx, by = x + w - EVENT // 2 - 14, y + h - EVENT // 2
+        out.append(shape(t.id, bx, by, EVENT, EVENT))
+        ex, ey = x + w + 8, y + h + 10
+        out.append(shape(f"{t.id}_end", ex, ey, EVENT, EVENT))
+        out.append(edge(f"{t.id}_flow", [(bx + EVENT // 2, by + EVENT), (bx + EVENT // 2, ey + EVENT // 2),
+                                         (ex, ey + EVENT // 2)]))
+    for f in F:
+        out.append(edge(f.id, waypoints(nodes[f.source], nodes[f.target])))
+    out.append("</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>")
+    return out
+
+
+if __name__ == "__main__":
+    main()
