@@ -1,0 +1,251 @@
+"""The `jtflow` command. Errors are one clear line (plus one per problem) and a non-zero exit."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.clock import SHANGHAI
+from engine.config import Settings, open_jtflow
+from engine.errors import DeploymentError, InvalidInput, JtflowError
+from engine.service import Jtflow
+
+
+def _fail(message: str, details: list[str] | None = None) -> None:
+    click.echo(f"错误：{message}", err=True)
+    for line in details or []:
+        click.echo(f"  - {line}", err=True)
+    sys.exit(1)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the engine's errors into one readable line each, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DeploymentError as e:
+            _fail("流程图不能部署", [str(p) for p in e.problems])
+        except InvalidInput as e:
+            _fail(str(e), [f"{err.field}: {err.message}" for err in e.errors])
+        except JtflowError as e:
+            _fail(str(e))
+        except json.JSONDecodeError as e:
+            _fail(f"--data 不是有效的 JSON：{e.msg}（第 {e.lineno} 行第 {e.colno} 列）")
+
+    return wrapper
+
+
+def local(instant: Any) -> str:
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else "-"
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """jtflow：厦门市智慧交通运输精细化管理标准（第八篇）的流程系统。"""
+    ctx.obj = Settings.from_env()
+
+
+def jtflow_of(ctx: click.Context) -> Jtflow:
+    return open_jtflow(ctx.obj)
+
+
+@main.command()
+@click.pass_context
+@reports_errors
+def init(ctx: click.Context) -> None:
+    """Create or migrate the database, seed organisations, deploy the bundled processes."""
+    from engine.bootstrap import initialise
+
+    for line in initialise(ctx.obj, jtflow_of(ctx)):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--events", default=36, show_default=True, help="How many demo events to create.")
+@click.pass_context
+@reports_errors
+def demo(ctx: click.Context, events: int) -> None:
+    """Initialise, add demo users for every post and unit, and demo events at every stage."""
+    from engine.bootstrap import initialise
+    from engine.demo import load_demo
+
+    jtflow = jtflow_of(ctx)
+    for line in initialise(ctx.obj, jtflow):
+        click.echo(line)
+    for line in load_demo(ctx.obj, events):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--as", "actor", default="system", help="Who deploys (recorded).")
+@click.pass_context
+@reports_errors
+def deploy(ctx: click.Context, file: Path, actor: str) -> None:
+    """Deploy a BPMN file (with the DMN files beside it that it calls)."""
+    definition, created = jtflow_of(ctx).deploy(file, actor)
+    state = "新版本" if created else "内容未变，沿用"
+    click.echo(f"{definition.process_id} v{definition.version}（{state}，{definition.content_hash[:12]}）")
+
+
+@main.group()
+def event() -> None:
+    """Events (事件)."""
+
+
+@event.command("report")
+@click.option("--as", "reporter", required=True, help="Username of the reporting post.")
+@click.option("--channel", required=True)
+@click.option("--urgency", required=True)
+@click.option("--title", required=True)
+@click.option("--description", required=True)
+@click.option("--location", required=True)
+@click.option("--facility-type", required=True)
+@click.option("--facility-name", required=True)
+@click.option("--discovered-at", required=True, help="ISO 8601 with offset, e.g. 2026-11-24T09:30+08:00")
+@click.pass_context
+@reports_errors
+def report(ctx: click.Context, reporter: str, facility_type: str, facility_name: str,
+           discovered_at: str, **fields: str) -> None:
+    """报送 an event; prints its case number."""
+    payload = {**fields, "facility": {"type": facility_type, "name": facility_name},
+               "discovered_at": discovered_at}
+    ref = jtflow_of(ctx).report_event(payload, reporter=reporter)
+    click.echo(ref.case_no)
+
+
+@main.command()
+@click.option("--user", "username", required=True)
+@click.pass_context
+@reports_errors
+def tasks(ctx: click.Context, username: str) -> None:
+    """Open tasks for a user: their unit's and post's, unclaimed or claimed by them."""
+    rows = jtflow_of(ctx).tasks_for(username)
+    if not rows:
+        click.echo("没有待办任务")
+    for task, case in rows:
+        flag = "（暂定）" if task.provisional else ""
+        owner = f" 认领人 {task.assignee}" if task.assignee else ""
+        click.echo(f"{task.id}\t{case.case_no}\t{task.name}\t{case.title}\t"
+                   f"时限 {local(task.due_at)}{flag}{owner}")
+
+
+@main.group()
+def task() -> None:
+    """One task: claim, release, complete."""
+
+
+@task.command("complete")
+@click.argument("task_id", type=int)
+@click.option("--as", "username", required=True)
+@click.option("--data", default="{}", help="Form data as JSON.")
+@click.pass_context
+@reports_errors
+def complete(ctx: click.Context, task_id: int, username: str, data: str) -> None:
+    """Complete a task with form data (checked against its form and your unit and role)."""
+    payload = json.loads(data)
+    if not isinstance(payload, dict):
+        raise InvalidInput("--data 应为 JSON 对象，例如 '{\"accept\": true}'")
+    jtflow_of(ctx).complete(task_id, payload, username)
+    click.echo(f"任务 {task_id} 已完成")
+
+
+@task.command("claim")
+@click.argument("task_id", type=int)
+@click.option("--as", "username", required=True)
+@click.pass_context
+@reports_errors
+def claim(ctx: click.Context, task_id: int, username: str) -> None:
+    jtflow_of(ctx).claim(task_id, username)
+    click.echo(f"任务 {task_id} 已认领")
+
+
+@task.command("release")
+@click.argument("task_id", type=int)
+@click.option("--as", "username", required=True)
+@click.pass_context
+@reports_errors
+def release(ctx: click.Context, task_id: int, username: str) -> None:
+    jtflow_of(ctx).release(task_id, username)
+    click.echo(f"任务 {task_id} 已释放")
+
+
+@main.group()
+def timers() -> None:
+    """Timer events."""
+
+
+@timers.command("fire")
+@click.pass_context
+@reports_errors
+def fire(ctx: click.Context) -> None:
+    """Fire every timer that is due now."""
+    click.echo(f"触发计时器 {jtflow_of(ctx).fire_due_timers()} 个")
+
+
+@main.command()
+@click.argument("case")
+@click.pass_context
+@reports_errors
+def history(ctx: click.Context, case: str) -> None:
+    """A case's history: who did what, when, with which data."""
+    for event in jtflow_of(ctx).history(case):
+        data = json.dumps(event.data, ensure_ascii=False, sort_keys=True)
+        click.echo(f"{event.seq}\t{local(event.at)}\t{event.actor}\t{event.kind}\t"
+                   f"{event.element_id or '-'}\t{data}")
+
+
+@main.group()
+def user() -> None:
+    """Users."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True)
+@click.option("--unit", required=True)
+@click.option("--role", "roles", multiple=True, required=True)
+@click.pass_context
+@reports_errors
+def user_add(ctx: click.Context, username: str, display_name: str, unit: str,
+             roles: tuple[str, ...]) -> None:
+    from engine.users import add_user
+
+    jtflow = jtflow_of(ctx)
+    with jtflow.sessions() as session:
+        add_user(session, username, display_name, unit, list(roles))
+        session.commit()
+    click.echo(f"已添加用户 {username}")
+
+
+@user.command("list")
+@click.pass_context
+@reports_errors
+def user_list(ctx: click.Context) -> None:
+    for u in jtflow_of(ctx).users():
+        click.echo(f"{u.username}\t{u.display_name}\t{u.unit_code}\t{'、'.join(u.roles)}")
+
+
+@main.command()
+@click.option("-n", "lifecycles", default=300, show_default=True)
+@click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
+@reports_errors
+def bench(lifecycles: int, database: str | None) -> None:
+    """N full lifecycles persisted to SQLite vs raw in-memory SpiffWorkflow; prints the ratio."""
+    from cli.bench import run
+
+    for line in run(lifecycles, database):
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Settings from JTFLOW_* environment variables, and building a Jtflow from them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .calendar import WorkingCalendar, load_year_file
+from .clock import Clock, SystemClock
+from .db import make_engine, make_session_factory
+from .forms import FormRegistry
+from .service import Jtflow
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CALENDARS = Path(__file__).resolve().parent / "calendar_data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///jtflow.sqlite"
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        extra = env.get("JTFLOW_CALENDAR_DIR")
+        return cls(
+            database_url=env.get("JTFLOW_DATABASE_URL", defaults.database_url),
+            processes_dir=Path(env.get("JTFLOW_PROCESSES_DIR", defaults.processes_dir)),
+            forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
+            calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
+        )
+
+
+def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:
+    """Official years from chinesecalendar, plus every YEAR.json found in the calendar folders."""
+    calendar = WorkingCalendar()
+    for folder in dirs:
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            calendar = calendar.with_year(load_year_file(path))
+    return calendar
+
+
+def open_jtflow(settings: Settings, clock: Clock | None = None) -> Jtflow:
+    engine = make_engine(settings.database_url)
+    return Jtflow(
+        make_session_factory(engine),
+        clock=clock or SystemClock(),
+        calendar=load_calendar(settings.calendar_dirs),
+        forms=FormRegistry(settings.forms_dir),
+    )

@@ -1,0 +1,244 @@
+"""jtflow's engine as one object: the operations the CLI and the web app call.
+
+Each operation is one transaction. A step that fails leaves the instance as it
+was before the step and records the failure in the case history, so a stalled
+instance is never silent and nothing already saved is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.util.task import TaskState
+
+from . import deploy as deployment
+from .calendar import WorkingCalendar
+from .cases import case_facts, case_number
+from .clock import Clock
+from .errors import Conflict, JtflowError, NotFound, StalledInstance
+from .forms import FormRegistry
+from .history import GENESIS, HistoryWriter, case_history
+from .models import Definition, HistoryEvent, Instance, Task, Timer, User
+from .runtime import Loaded, Runtime
+from .tasks import fill_form_data, open_tasks_for, task_for_action
+from .users import get_user
+
+LIFECYCLE = "event_lifecycle"
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    case_id: int
+    case_no: str
+
+
+class Jtflow:
+    """The engine, bound to a database, a clock, a working-day calendar and the forms."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock,
+        calendar: WorkingCalendar,
+        forms: FormRegistry,
+    ):
+        self.sessions = sessions
+        self.clock = clock
+        self.forms = forms
+        self.runtime = Runtime(clock, calendar)
+
+    # -- definitions -------------------------------------------------------------------
+
+    def deploy(self, path: Path, actor: str = "system") -> tuple[Definition, bool]:
+        files = deployment.collect_files(path)
+        with self.sessions() as session:
+            definition, created = deployment.deploy(
+                session, files, forms=self.forms, codec=self.runtime.codec,
+                actor=actor, now=self.clock.now(),
+            )
+            session.commit()
+            return definition, created
+
+    # -- cases -------------------------------------------------------------------------
+
+    def report_event(self, report: dict[str, Any], *, reporter: str) -> CaseRef:
+        """报送: register an event and start its lifecycle; returns its case number."""
+        with self.sessions() as session:
+            user = get_user(session, reporter)
+            facts = case_facts(self.forms, report, user)
+            definition = deployment.latest_definition(session, LIFECYCLE)
+            if definition is None:
+                raise NotFound(f"流程 {LIFECYCLE} 尚未部署：请先运行 `jtflow init`")
+            now = self.clock.now()
+            instance = Instance(
+                definition_id=definition.id, status="running", state=b"",
+                channel=facts["channel"], urgency=facts["urgency"], title=facts["title"],
+                facts=facts, created_at=now, updated_at=now,
+            )
+            session.add(instance)
+            session.flush()
+            instance.case_no = case_number(instance.id, now)
+            workflow = self.runtime.new_workflow(definition, facts)
+            loaded = Loaded(instance, workflow, HistoryWriter(session, instance, (0, GENESIS)))
+            loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
+            self.runtime.save(session, loaded, reporter)
+            session.commit()
+            return CaseRef(instance.id, instance.case_no)
+
+    def case(self, case: str | int) -> Instance:
+        with self.sessions() as session:
+            return self._find_case(session, case)
+
+    def history(self, case: str | int) -> list[HistoryEvent]:
+        with self.sessions() as session:
+            return case_history(session, self._find_case(session, case).id)
+
+    @staticmethod
+    def _find_case(session: Session, case: str | int) -> Instance:
+        if isinstance(case, int) or str(case).isdigit():
+            instance = session.get(Instance, int(case))
+        else:
+            instance = session.scalar(select(Instance).where(Instance.case_no == case))
+        if instance is None:
+            raise NotFound(f"案件 {case} 不存在：请检查案件编号")
+        return instance
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def tasks_for(self, username: str) -> list[tuple[Task, Instance]]:
+        with self.sessions() as session:
+            return open_tasks_for(session, get_user(session, username))
+
+    def task(self, task_id: int) -> Task:
+        with self.sessions() as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                raise NotFound(f"任务 {task_id} 不存在")
+            return task
+
+    def claim(self, task_id: int, username: str) -> None:
+        self._task_change(task_id, username, claim=True)
+
+    def release(self, task_id: int, username: str) -> None:
+        self._task_change(task_id, username, claim=False)
+
+    def _task_change(self, task_id: int, username: str, *, claim: bool) -> None:
+        with self._transaction() as session:
+            user = get_user(session, username)
+            task, instance = task_for_action(session, task_id, user)
+            if not claim and task.assignee != username:
+                raise Conflict(f"任务 {task_id} 未由 {username} 认领，无需释放")
+            task.assignee = username if claim else None
+            now = self.clock.now()
+            instance.updated_at = now  # bumps the version: claims race like completions
+            HistoryWriter.for_instance(session, instance).append(
+                "task_claimed" if claim else "task_released", at=now, actor=username,
+                element_id=task.element_id, data={"task_id": task.id},
+            )
+
+    def complete(self, task_id: int, data: dict[str, Any], username: str) -> None:
+        """Complete a human task with form data, checked against its form and the user's unit/role."""
+        with self._transaction() as session:
+            user = get_user(session, username)
+            task, instance = task_for_action(session, task_id, user)
+            submitted = {**(task.defaults or {}), **data}
+            self.forms.validate(task.form, submitted)
+            filled = fill_form_data(self.forms.schema(task.form), submitted)
+
+            def act(loaded: Loaded) -> None:
+                spiff_task = loaded.workflow.get_task_from_id(UUID(task.spiff_task_id))
+                if spiff_task is None or spiff_task.state != TaskState.READY:
+                    raise Conflict(f"任务 {task_id} 已不在待办状态，请刷新后重试")
+                spiff_task.data.update(filled)
+                spiff_task.run()
+                now = self.clock.now()
+                task.state, task.assignee = "completed", username
+                task.completed_at, task.completed_by, task.data = now, username, submitted
+                loaded.history.append(
+                    "task_completed", at=now, actor=username, element_id=task.element_id,
+                    data={"task_id": task.id, "data": submitted},
+                )
+
+            self._step(session, instance, username, act)
+
+    # -- timers ------------------------------------------------------------------------
+
+    def fire_due_timers(self) -> int:
+        """Fire every timer due by the clock's now, each case in its own transaction."""
+        now = self.clock.now()
+        with self.sessions() as session:
+            due = session.execute(
+                select(Timer.instance_id, func.count())
+                .where(Timer.state == "waiting", Timer.due_at <= now)
+                .group_by(Timer.instance_id)
+                .order_by(func.min(Timer.due_at))
+            ).all()
+        fired = 0
+        for instance_id, count in due:
+            with self._transaction() as session:
+                instance = session.get(Instance, instance_id)
+                assert instance is not None
+                self._step(session, instance, "system", lambda loaded: None)
+            fired += count
+        return fired
+
+    def next_timer_due(self) -> Any:
+        with self.sessions() as session:
+            return session.scalar(select(func.min(Timer.due_at)).where(Timer.state == "waiting"))
+
+    # -- steps -------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except (StaleDataError, IntegrityError):
+                session.rollback()
+                raise Conflict("该案件刚被他人更新，本次操作未保存：请刷新后重试") from None
+            except JtflowError:
+                session.rollback()
+                raise
+
+    def _step(
+        self, session: Session, instance: Instance, actor: str, act: Callable[[Loaded], None]
+    ) -> None:
+        loaded = self.runtime.load(session, instance)
+        try:
+            act(loaded)
+            self.runtime.save(session, loaded, actor)
+        except StalledInstance as e:
+            session.rollback()
+            self._record_failure(instance.id, actor, str(e))
+            raise
+        except JtflowError:
+            raise
+        except Exception as e:  # a diagram's script failed: the step is undone, the failure kept
+            session.rollback()
+            message = f"流程步骤执行失败，本次操作未保存：{type(e).__name__}: {e}"
+            self._record_failure(instance.id, actor, message)
+            raise StalledInstance(message) from e
+
+    def _record_failure(self, instance_id: int, actor: str, message: str) -> None:
+        with self.sessions() as session:
+            instance = session.get(Instance, instance_id)
+            assert instance is not None
+            HistoryWriter.for_instance(session, instance).append(
+                "step_failed", at=self.clock.now(), actor=actor, data={"error": message}
+            )
+            session.commit()
+
+    def users(self) -> list[User]:
+        with self.sessions() as session:
+            return list(session.scalars(select(User).order_by(User.unit_code, User.username)))

@@ -1,0 +1,60 @@
+"""Human tasks: what a person may see and do, and the form data a completion carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .errors import CaseArchived, Conflict, NotFound, PermissionDenied
+from .models import Instance, Task, User
+from .users import may_act_on
+
+
+def open_tasks_for(session: Session, user: User) -> list[tuple[Task, Instance]]:
+    """Open tasks addressed to the user's unit and roles: their own claims and the unclaimed."""
+    rows = session.execute(
+        select(Task, Instance)
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(
+            Task.state == "open",
+            Task.unit_code == user.unit_code,
+            Task.role.in_(user.roles),
+            or_(Task.assignee.is_(None), Task.assignee == user.username),
+        )
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    )
+    return [(task, instance) for task, instance in rows.tuples()]
+
+
+def task_for_action(session: Session, task_id: int, user: User) -> tuple[Task, Instance]:
+    """The task and its case, if this user may act on it now; else the reason why not."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    if not may_act_on(user, task.unit_code, task.role):
+        raise PermissionDenied(
+            f"任务 {task_id}（{task.name}）由 {task.unit_code} 的{task.role}办理，"
+            f"{user.username} 无权操作"
+        )
+    instance = session.get(Instance, task.instance_id)
+    assert instance is not None
+    if instance.ended_at is not None:
+        raise CaseArchived(f"案件 {instance.case_no} 已结束，不能再更改（E13）")
+    if task.state == "completed":
+        when = task.completed_at.isoformat() if task.completed_at else "?"
+        raise Conflict(f"任务 {task_id} 已由 {task.completed_by} 于 {when} 完成，请勿重复提交")
+    if task.state != "open":
+        raise Conflict(f"任务 {task_id} 已取消（流程已越过此步骤），请刷新待办")
+    if task.assignee not in (None, user.username):
+        raise Conflict(f"任务 {task_id} 已由 {task.assignee} 认领，请与其联系或等待释放")
+    return task, instance
+
+
+def fill_form_data(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Every field of the form is present in task data, so diagram expressions can read it."""
+    filled = dict(data)
+    for name, prop in schema.get("properties", {}).items():
+        filled.setdefault(name, prop.get("default"))
+    return filled

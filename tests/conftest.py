@@ -1,0 +1,65 @@
+"""Fixtures: a real SQLite file per test (copied from a migrated template) and a fake clock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from engine.clock import SHANGHAI, FakeClock
+from engine.config import PROJECT_ROOT, Settings, load_calendar
+from engine.db import make_engine, make_session_factory, migrate
+from engine.demo import add_demo_users
+from engine.forms import FormRegistry
+from engine.reference import seed_organisations
+from engine.service import Jtflow
+
+# Monday 28 September 2026, 09:00 in Xiamen: the week before the National Day holiday.
+START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
+FORMS = FormRegistry(PROJECT_ROOT / "forms")
+CALENDAR = load_calendar(Settings().calendar_dirs)
+
+
+def build(url: str, clock: FakeClock) -> Jtflow:
+    """A new engine object on an existing database, as a new process would make."""
+    return Jtflow(make_session_factory(make_engine(url)), clock=clock, calendar=CALENDAR, forms=FORMS)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "jtflow.sqlite"
+    url = f"sqlite:///{path}"
+    migrate(make_engine(url))
+    jtflow = build(url, FakeClock(START))
+    with jtflow.sessions() as session:
+        seed_organisations(session)
+        session.commit()
+    jtflow.deploy(PROJECT_ROOT / "processes" / "event_lifecycle.bpmn")
+    add_demo_users(jtflow)
+    jtflow.sessions.kw["bind"].dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, template_db: Path) -> str:
+    path = tmp_path / "jtflow.sqlite"
+    shutil.copy(template_db, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def jtflow(db_url: str, clock: FakeClock) -> Jtflow:
+    return build(db_url, clock)
+
+
+@pytest.fixture
+def fresh(db_url: str, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """Call for a brand-new engine object on the same database and clock (save → reload → go on)."""
+    return lambda: build(db_url, clock)

@@ -1,0 +1,69 @@
+"""Small builders for lifecycle tests: report an event, find a step's task, complete it as the
+right person — each step on a fresh engine object, so every test also saves, reloads and continues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.demo import actor_for, answer_for
+from engine.models import Instance, Task
+from engine.service import CaseRef, Jtflow
+
+REPORTERS = {"monitoring": "c_monitor", "opinion": "c_opinion", "hotline_12328": "c_12328",
+             "platform_12345": "c_platform", "public_safety": "c_platform",
+             "duty_phone": "c_duty", "patrol": "bus_handler"}
+
+
+def report(jtflow: Jtflow, **overrides: Any) -> CaseRef:
+    event = {
+        "channel": "monitoring",
+        "urgency": "normal",
+        "title": "火车站公交场站候车亭顶棚漏水",
+        "description": "视频巡查发现候车亭顶棚破损漏水。",
+        "location": "厦门市思明区火车站公交场站",
+        "facility": {"type": "bus_station", "name": "火车站公交场站"},
+        "discovered_at": jtflow.clock.now().isoformat(),
+    }
+    event.update(overrides)
+    reporter = overrides.pop("reporter", None) or REPORTERS[event["channel"]]
+    event.pop("reporter", None)
+    return jtflow.report_event(event, reporter=reporter)
+
+
+def open_tasks(jtflow: Jtflow, case: CaseRef) -> list[Task]:
+    with jtflow.sessions() as session:
+        return list(session.scalars(
+            select(Task).where(Task.instance_id == case.case_id, Task.state == "open")
+            .order_by(Task.id)))
+
+
+def open_steps(jtflow: Jtflow, case: CaseRef) -> list[str]:
+    return sorted(t.element_id for t in open_tasks(jtflow, case))
+
+
+def task_at(jtflow: Jtflow, case: CaseRef, element_id: str) -> Task:
+    found = [t for t in open_tasks(jtflow, case) if t.element_id == element_id]
+    assert found, f"no open {element_id}; open: {open_steps(jtflow, case)}"
+    return found[0]
+
+
+def step(jtflow: Jtflow, case: CaseRef, element_id: str, data: dict[str, Any] | None = None,
+         *, as_user: str | None = None) -> Task:
+    """Complete the open task at `element_id` as the user holding its unit and role."""
+    task = task_at(jtflow, case, element_id)
+    payload = answer_for(element_id, task.unit_code) if data is None else data
+    jtflow.complete(task.id, payload, as_user or actor_for(task))
+    return task
+
+
+def status(jtflow: Jtflow, case: CaseRef) -> str:
+    with jtflow.sessions() as session:
+        instance = session.get(Instance, case.case_id)
+        assert instance is not None
+        return instance.status
+
+
+def kinds(jtflow: Jtflow, case: CaseRef) -> list[str]:
+    return [e.kind for e in jtflow.history(case.case_id)]
