@@ -1,0 +1,130 @@
+"""`jtflow bench`: full lifecycles through jtflow (persisted to SQLite) against raw SpiffWorkflow.
+
+Both runs use the same parsed spec, the same helpers and clock, and the same
+inputs: report → 分类转办 → 签收 → 办理答复 → 单位领导审核 → 中心审核 → 归档.
+Rates are timed without tracing; peak memory comes from a separate traced pass.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.clock import SHANGHAI, FakeClock
+from engine.config import Settings, open_jtflow
+from engine.db import migrate
+from engine.demo import actor_for, add_demo_users, answer_for
+from engine.deploy import latest_definition
+from engine.models import Task
+from engine.reference import seed_organisations
+from engine.runner import property_of
+from engine.service import LIFECYCLE, Jtflow
+from engine.tasks import fill_form_data
+
+START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
+REPORT = {
+    "channel": "monitoring", "urgency": "normal", "title": "候车亭顶棚漏水",
+    "description": "视频巡查发现候车亭顶棚破损漏水。", "location": "火车站公交场站",
+    "facility": {"type": "bus_station", "name": "火车站公交场站"},
+    "discovered_at": START.isoformat(),
+}
+STEPS = 6  # user tasks in one lifecycle on this path
+
+
+def run(lifecycles: int, database: str | None) -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-"))
+    url = f"sqlite:///{database or folder / 'bench.sqlite'}"
+    jtflow = _prepared(url)
+    yield f"lifecycles: {lifecycles} (each {STEPS} user tasks), database: {url}"
+    _persisted(jtflow, 5)  # warm caches and imports alike
+    _raw(jtflow, 5)
+    raw_rate = lifecycles / _timed(_raw, jtflow, lifecycles)
+    persisted_rate = lifecycles / _timed(_persisted, jtflow, lifecycles)
+    yield f"raw SpiffWorkflow (in memory): {raw_rate:.1f} lifecycles/s"
+    yield f"jtflow (persisted to SQLite): {persisted_rate:.1f} lifecycles/s"
+    traced = min(lifecycles, 50)
+    yield (f"peak traced memory over {traced} lifecycles: "
+           f"raw {_peak_mib(_raw, jtflow, traced):.1f} MiB, "
+           f"persisted {_peak_mib(_persisted, jtflow, traced):.1f} MiB; "
+           f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    yield f"ratio: {persisted_rate / raw_rate:.2f}"
+
+
+def _prepared(url: str) -> Jtflow:
+    settings = Settings(database_url=url)
+    jtflow = open_jtflow(settings, FakeClock(START))
+    migrate(jtflow.sessions.kw["bind"])
+    with jtflow.sessions() as session:
+        seed_organisations(session)
+        session.commit()
+    jtflow.deploy(settings.processes_dir / f"{LIFECYCLE}.bpmn", "bench")
+    add_demo_users(jtflow)
+    return jtflow
+
+
+def _timed(fn: Any, jtflow: Jtflow, n: int) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    fn(jtflow, n)
+    return time.perf_counter() - started
+
+
+def _peak_mib(fn: Any, jtflow: Jtflow, n: int) -> float:
+    gc.collect()
+    tracemalloc.start()
+    fn(jtflow, n)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def _persisted(jtflow: Jtflow, n: int) -> None:
+    for _ in range(n):
+        case = jtflow.report_event(dict(REPORT), reporter="c_monitor")
+        for _ in range(STEPS):
+            task = _open_task(jtflow, case.case_id)
+            jtflow.complete(task.id, answer_for(task.element_id, task.unit_code), actor_for(task))
+
+
+def _open_task(jtflow: Jtflow, case_id: int) -> Task:
+    with jtflow.sessions() as session:
+        task = session.scalar(select(Task).where(Task.instance_id == case_id, Task.state == "open"))
+        assert task is not None
+        return task
+
+
+def _raw(jtflow: Jtflow, n: int) -> None:
+    """The same path on the same spec objects, in memory: no database, no serialization."""
+    runtime = jtflow.runtime
+    with jtflow.sessions() as session:
+        definition = latest_definition(session, LIFECYCLE)
+        assert definition is not None
+        spec, subprocess_specs = runtime.spec_of(definition)
+    facts = {**REPORT, "discovered_at": "2026-09-28T01:00:00+00:00",
+             "facility_type": "bus_station", "facility_name": "火车站公交场站",
+             "reporter": "c_monitor", "reporter_unit": "CENTER"}
+    for _ in range(n):
+        wf = BpmnWorkflow(spec, subprocess_specs, script_engine=runtime.script_engine())
+        wf.get_tasks()[0].data.update(facts)
+        wf.do_engine_steps()
+        while not wf.completed:
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            defaults = property_of(task, "form_defaults")
+            answer = answer_for(task.task_spec.bpmn_id, "")
+            if defaults:
+                answer = {**wf.script_engine.evaluate(task, defaults[1:]), **answer}
+            form = (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json")
+            task.data.update(fill_form_data(jtflow.forms.schema(form), answer))
+            task.run()
+            wf.do_engine_steps()

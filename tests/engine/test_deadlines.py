@@ -1,0 +1,134 @@
+"""Every deadline of SPEC §3 is a BPMN timer that fires exactly on time on the fake clock:
+1 WD (E2, E4, E5, E6), 5 WD and 10 WD (E6), 30 min (E6), 1 h and 24 h (E7) — across the real
+2026 National Day holiday with its 调休 working Saturday, and provisionally in 2027 (SPEC §2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from engine.clock import SHANGHAI
+from tests.factories import report, step, task_at
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def fired(jtflow, case):  # type: ignore[no-untyped-def]
+    return [e.element_id for e in jtflow.history(case.case_id) if e.kind == "timer_fired"]
+
+
+def assert_fires_exactly_at(jtflow, clock, case, timer_id, due):  # type: ignore[no-untyped-def]
+    clock.set(due - timedelta(seconds=1))
+    jtflow.fire_due_timers()
+    assert timer_id not in fired(jtflow, case), f"{timer_id} fired before {due}"
+    clock.set(due)
+    jtflow.fire_due_timers()
+    assert timer_id in fired(jtflow, case), f"{timer_id} did not fire at {due}"
+
+
+def transferred(jtflow, **event):  # type: ignore[no-untyped-def]
+    case = report(jtflow, **event)
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    return case
+
+
+def test_transfer_deadline_is_one_working_day_from_discovery(jtflow, clock):
+    """E2, E4: Monday 09:00 → Tuesday 09:00."""
+    case = report(jtflow)
+    assert task_at(jtflow, case, "classify").due_at == at("2026-09-29T09:00")
+    assert_fires_exactly_at(jtflow, clock, case, "timer_classify", at("2026-09-29T09:00"))
+    assert task_at(jtflow, case, "classify").element_id == "classify"  # watching, not cancelling
+
+
+def test_sign_for_deadline_skips_the_national_day_holiday(jtflow, clock):
+    """E5: transferred Wednesday 30 Sep 10:00 → due Thursday 8 Oct 10:00 (1–7 Oct are off)."""
+    case = report(jtflow)
+    clock.set(at("2026-09-30T10:00"))
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    assert task_at(jtflow, case, "sign_for").due_at == at("2026-10-08T10:00")
+    assert_fires_exactly_at(jtflow, clock, case, "timer_sign_for", at("2026-10-08T10:00"))
+
+
+@pytest.mark.parametrize(
+    ("urgency", "due"),
+    [
+        ("critical", "2026-09-28T09:30"),  # 30 min, wall clock
+        ("urgent", "2026-09-29T09:00"),  # 1 WD
+        ("pressing", "2026-10-10T09:00"),  # 5 WD: lands on the 调休 working Saturday
+        ("normal", "2026-10-16T09:00"),  # 10 WD across the holiday
+    ],
+)
+def test_feedback_deadline_by_urgency(jtflow, clock, urgency, due):
+    """E6: 特别紧急 30 min, 紧急 1 WD, 较急 5 WD, 一般 10 WD, counted from the transfer."""
+    case = transferred(jtflow, urgency=urgency)
+    step(jtflow, case, "sign_for")
+    reply = task_at(jtflow, case, "handle_reply")
+    assert reply.due_at == at(due) and not reply.provisional
+    assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", at(due))
+
+
+@pytest.mark.parametrize(
+    ("channel", "due"),
+    [
+        ("hotline_12328", "2026-10-13T09:00"),  # 7 WD
+        ("platform_12345", "2026-10-10T09:00"),  # 5 WD
+        ("public_safety", "2026-10-08T09:00"),  # 3 WD
+    ],
+)
+def test_platform_channels_use_their_own_deadline(jtflow, clock, channel, due):
+    """E6: 12328 / 12345 / public-safety events follow their platform's deadline (DMN)."""
+    case = transferred(jtflow, channel=channel, urgency="critical")
+    step(jtflow, case, "sign_for")
+    assert task_at(jtflow, case, "handle_reply").due_at == at(due)
+    assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", at(due))
+
+
+def test_urgent_phone_report_within_one_hour_and_written_report_within_24_hours(jtflow, clock):
+    """E7: counted on the wall clock from the transfer."""
+    case = transferred(jtflow, urgency="urgent")
+    assert task_at(jtflow, case, "phone_report").due_at == at("2026-09-28T10:00")
+    assert_fires_exactly_at(jtflow, clock, case, "timer_phone_report", at("2026-09-28T10:00"))
+    step(jtflow, case, "phone_report")
+    assert task_at(jtflow, case, "written_report").due_at == at("2026-09-29T09:00")
+    assert_fires_exactly_at(jtflow, clock, case, "timer_written_report", at("2026-09-29T09:00"))
+
+
+def test_resubmission_after_a_return_gets_a_fresh_deadline(jtflow, clock):
+    """E10: the new E6 deadline counts from the return."""
+    case = transferred(jtflow, urgency="pressing")
+    step(jtflow, case, "sign_for")
+    step(jtflow, case, "handle_reply")
+    step(jtflow, case, "leader_approve")
+    clock.set(at("2026-10-12T14:00"))
+    step(jtflow, case, "center_audit", {"accepted": False, "reason": "要素不全", "basis": "E8"})
+    assert task_at(jtflow, case, "handle_reply").due_at == at("2026-10-19T14:00")  # 5 WD
+
+
+def test_a_deadline_in_an_unknown_year_is_provisional_and_still_fires(jtflow, clock):
+    """SPEC §2: 2027 is not in the calendar yet — weekdays count, and the deadline says so."""
+    clock.set(at("2026-12-28T09:00"))
+    case = transferred(jtflow, urgency="normal")
+    step(jtflow, case, "sign_for")
+    reply = task_at(jtflow, case, "handle_reply")
+    assert reply.provisional and reply.due_at == at("2027-01-11T09:00")
+    assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", at("2027-01-11T09:00"))
+    timer_event = [e for e in jtflow.history(case.case_id) if e.kind == "timer_fired"][-1]
+    assert timer_event.data["provisional"] is True
+
+
+def test_a_deadline_within_a_known_year_is_not_provisional(jtflow, clock):
+    case = transferred(jtflow, urgency="pressing")
+    step(jtflow, case, "sign_for")
+    assert not task_at(jtflow, case, "handle_reply").provisional
+
+
+def test_timers_missed_while_down_fire_on_the_next_call(jtflow, clock):
+    """Three weeks pass with nobody firing: every due timer fires once, the open task stays."""
+    case = transferred(jtflow, urgency="urgent")
+    clock.advance(days=21)
+    jtflow.fire_due_timers()
+    assert sorted(fired(jtflow, case)) == ["timer_phone_report", "timer_sign_for"]
+    assert jtflow.fire_due_timers() == 0
