@@ -22,7 +22,7 @@ LANES = [  # id, name, rows
     ("lane_platform", "监测中心·平台受理岗", 1),
     ("lane_legal", "法规处 / 局办公室（职责确认）", 1),
     ("lane_office", "局办公室（督办）", 2),
-    ("lane_unit", "承办单位", 3),
+    ("lane_unit", "承办单位", 4),
     ("lane_leader", "承办单位领导", 1),
     ("lane_deputy", "分管领导", 1),
 ]
@@ -144,7 +144,7 @@ N = [
          doc="记录退件次数（考核 A1、A3），办理时限自退件起重新计算。E10",
          script="return_count = return_count + 1\nhandle_from = now()"),
     # co-handling branch
-    user("co_handle", "协办", "lane_unit", 16, "co_handle", "=co_unit", "办理人",
+    user("co_handle", "协办", "lane_unit", 14, "co_handle", "=co_unit", "办理人",
          "协办单位配合牵头单位办理并提出协办意见。E3", row=2,
          multi=("co_units", "co_unit", "co_opinions", "co_opinion")),
     # urgent branches
@@ -153,16 +153,16 @@ N = [
     user("supervise", "督办", "lane_office", 15, "supervise", "BUREAU_OFFICE", "办理人",
          "局办公室对特别紧急、紧急事件督办。E7"),
     Node("merge_supervise", "xor", "", "lane_office", 16, doc="E7"),
-    Node("gw_urgent_report", "xor", "紧急事件？", "lane_unit", 14, row=1, default="flow_no_report",
+    Node("gw_urgent_report", "xor", "紧急事件？", "lane_unit", 14, row=3, default="flow_no_report",
          doc="E7"),
     user("phone_report", "电话报告", "lane_unit", 15, "phone_report", "=handling_unit", "办理人",
-         "承办单位 1 小时内电话向局办公室报告现场查实情况。E7", row=1),
-    user("written_report", "书面报告", "lane_unit", 16.5, "written_report", "=handling_unit", "办理人",
-         "承办单位 24 小时内书面上报处理结果。E7", row=2),
-    user("office_review", "局办公室审核", "lane_office", 17.5, "office_review", "BUREAU_OFFICE", "办理人",
+         "承办单位 1 小时内电话向局办公室报告现场查实情况。E7", row=3),
+    user("written_report", "书面报告", "lane_unit", 16, "written_report", "=handling_unit", "办理人",
+         "承办单位 24 小时内书面上报处理结果。E7", row=3),
+    user("office_review", "局办公室审核", "lane_office", 17, "office_review", "BUREAU_OFFICE", "办理人",
          "书面报告经局办公室审核。E7", row=1),
-    Node("gw_review", "xor", "审核通过？", "lane_office", 18.5, row=1, default="flow_review_ok", doc="E7"),
-    Node("merge_report", "xor", "", "lane_office", 19.5, row=1, doc="E7"),
+    Node("gw_review", "xor", "审核通过？", "lane_office", 18, row=1, default="flow_review_ok", doc="E7"),
+    Node("merge_report", "xor", "", "lane_office", 19, row=1, doc="E7"),
     Node("join", "and", "办理完毕", "lane_dispatch", 29, doc="各分支完成后办结。E3、E7"),
     Node("close", "script", "办结", "lane_dispatch", 30,
          doc="监测中心办结事件（承办单位不办结）。E1", script="closed_at = now()"),
@@ -321,6 +321,8 @@ def waypoints(src, dst):
     if tx > sx:  # forward: leave right (or top/bottom for a vertical move), enter left
         if sy == ty:
             return [(s_x + s_w, sy), (t_x, ty)]
+        if dst.kind in ("xor", "and") and src.kind not in ("xor", "and"):
+            return [(s_x + s_w, sy), (tx, sy), (tx, t_y + t_h if sy > ty else t_y)]
         start = (sx, s_y + s_h) if ty > sy else (sx, s_y)
         if src.kind in ("xor", "and"):
             return [start, (sx, ty), (t_x, ty)]
