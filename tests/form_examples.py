@@ -1,0 +1,53 @@
+"""One valid payload per form in forms/, for tests and builders that need a good answer.
+
+Copy before changing: ``{**VALID["classify"], "decision": "return"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+VALID: dict[str, dict[str, Any]] = {
+    "classify": {
+        "decision": "transfer",
+        "lead_unit": "BUS_GROUP",
+        "co_units": ["TRANSPORT_DEV"],
+        "fallback_unit": "TRANSPORT_DEV",
+        "coordination": "none",
+        "note": "涉及站台附属设施，请运输事业发展中心协办。",
+    },
+    "remit_decision": {
+        "in_remit": True,
+        "opinion": "属于交通运输职责范围，请中心转办。",
+        "basis": "《智慧交通运输精细化管理标准》第八篇",
+    },
+    "sign_for": {"accept": True},
+    "retransfer": {"new_unit": "HIGHWAY_DEV", "note": "经协调由公路中心承办。"},
+    "co_handle": {"opinion": "已配合牵头单位完成现场处置。"},
+    "handle_reply": {
+        "verification": "经现场核实，候车亭顶棚破损漏水属实。",
+        "disposal": "已安排维修人员更换顶棚板，恢复正常使用。",
+        "important": False,
+        "contact": "张工 0592-1234567",
+    },
+    "leader_approve": {"approved": True},
+    "deputy_approve": {"approved": False, "opinion": "处置情况不够具体，请补充。"},
+    "center_audit": {"accepted": True},
+    "supervise": {"instruction": "请承办单位立即处置，1 小时内电话报告。"},
+    "phone_report": {"reported_to": "局办公室值班员李某", "summary": "现场已管控，正在抢修。"},
+    "written_report": {"result": "已处置完毕，恢复正常通行。"},
+    "office_review": {"approved": True},
+    "patrol_handle": {"disposal": "巡检发现护栏松动，已当场紧固。", "major": False},
+    "answer_platform": {"answer": "事件已办结，处置结果已反馈平台。"},
+    "revisit": {"reached": True, "satisfaction": "basically_satisfied", "note": "投诉人表示认可。"},
+    "archive": {"complete": True},
+    "report_event": {
+        "channel": "hotline_12328",
+        "urgency": "normal",
+        "title": "火车站公交场站候车亭顶棚漏水",
+        "description": "市民来电反映火车站公交场站候车亭顶棚破损，雨天漏水。",
+        "location": "厦门市思明区火车站公交场站",
+        "facility": {"type": "bus_station", "name": "火车站公交场站"},
+        "discovered_at": "2026-11-24T09:00:00+08:00",
+    },
+}
