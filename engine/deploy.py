@@ -140,10 +140,13 @@ def parse(files: list[DiagramFile]) -> tuple[str, object, dict[str, object]]:
                 parser.add_dmn_str(file.content, filename=file.name)
             else:
                 parser.add_bpmn_str(file.content, filename=file.name)
-        process_ids = parser.get_process_ids()
+        called = {e.get("calledElement") for f in files if not f.is_dmn
+                  for e in _parse(f).iterfind(".//bpmn:callActivity", NS)}
+        process_ids = [p for p in parser.get_process_ids() if p not in called]
         if len(process_ids) != 1:
             raise DeploymentError([Problem(
-                f"一次部署应恰好包含一个可执行流程，找到 {len(process_ids)} 个", files[0].name)])
+                f"一次部署应恰好包含一个主流程（未被调用的可执行流程），找到 {len(process_ids)} 个",
+                files[0].name)])
         process_id = process_ids[0]
         return process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except ValidationException as e:

@@ -109,7 +109,7 @@ class Runtime:
             if spiff_id in waiting:
                 continue
             task = wf.get_task_from_id(_uuid(spiff_id))
-            fired = task is not None and task._get_internal_data("event_fired", False)
+            fired = task is not None and task.state == TaskState.COMPLETED
             row.state = "fired" if fired else "cancelled"
             if fired:
                 row.fired_at = now

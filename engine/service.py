@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import deploy as deployment
@@ -222,9 +223,7 @@ class Jtflow:
             session.rollback()
             self._record_failure(instance.id, actor, str(e))
             raise
-        except JtflowError:
-            raise
-        except Exception as e:  # a diagram's script failed: the step is undone, the failure kept
+        except SpiffWorkflowException as e:  # a diagram's script failed: step undone, failure kept
             session.rollback()
             message = f"流程步骤执行失败，本次操作未保存：{type(e).__name__}: {e}"
             self._record_failure(instance.id, actor, message)

@@ -1,6 +1,6 @@
 """SpiffWorkflow, set up for jtflow: a parser and timers that read our clock.
 
-SpiffWorkflow 3.2.0 compares timers with ``datetime.now()`` and has no clock seam.
+SpiffWorkflow 3.2.0 compares timers with the wall clock and has no clock seam.
 Timer event definitions here ask the workflow's script engine for the injected
 clock instead, so a test can move a ten-working-day deadline in microseconds.
 """

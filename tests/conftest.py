@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -31,14 +32,16 @@ def build(url: str, clock: FakeClock) -> Jtflow:
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "jtflow.sqlite"
     url = f"sqlite:///{path}"
-    migrate(make_engine(url))
     jtflow = build(url, FakeClock(START))
+    migrate(jtflow.sessions.kw["bind"])
     with jtflow.sessions() as session:
         seed_organisations(session)
         session.commit()
     jtflow.deploy(PROJECT_ROOT / "processes" / "event_lifecycle.bpmn")
     add_demo_users(jtflow)
     jtflow.sessions.kw["bind"].dispose()
+    with sqlite3.connect(path) as connection:  # fold the WAL into the file before copying it
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 

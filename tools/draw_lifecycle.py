@@ -23,8 +23,6 @@ LANES = [  # id, name, rows
     ("lane_legal", "法规处 / 局办公室（职责确认）", 1),
     ("lane_office", "局办公室（督办）", 2),
     ("lane_unit", "承办单位", 4),
-    ("lane_leader", "承办单位领导", 1),
-    ("lane_deputy", "分管领导", 1),
 ]
 
 
@@ -85,7 +83,8 @@ N = [
     Node("record_patrol", "script", "记录报局备案", "lane_unit", 5,
          doc="巡检事件处置结果记录并与局管理系统共享。E11",
          script="recorded_for_bureau = True"),
-    Node("end_patrol", "end", "巡检事件办结", "lane_unit", 6, doc="E11"),
+    Node("end_patrol", "end", "巡检事件办结", "lane_unit", 6, doc="E11",
+         props={"case_status": "recorded"}),
     Node("merge_intake", "xor", "", "lane_intake", 5, doc="统一监测事件与报局的巡检事件汇合。E11"),
     Node("route", "rule", "职责路由", "lane_intake", 6, decision="event_routing",
          doc="按设施类型与名称查出建议承办单位（DMN 路由表，可由中心改派）。E2"),
@@ -100,7 +99,7 @@ N = [
     Node("gw_decision", "xor", "转办决定？", "lane_dispatch", 10, default="flow_transfer",
          doc="E2、E4"),
     Node("end_returned", "end", "退件", "lane_dispatch", 11, row=1,
-         doc="不属于交通运输职责范围，退件回复（含理由和依据）。E4"),
+         doc="不属于交通运输职责范围，退件回复（含理由和依据）。E4", props={"case_status": "returned"}),
     user("remit_decision", "职责确认", "lane_legal", 11, "remit_decision", "=remit_office", "办理人",
          "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。E4"),
     Node("transfer", "script", "生成转办单", "lane_dispatch", 12,
@@ -123,30 +122,13 @@ N = [
     Node("apply_retransfer", "script", "改派承办单位", "lane_dispatch", 18, row=1,
          doc="E3、E5",
          script="handling_unit = new_unit\ntransferred_at = now()\nhandle_from = transferred_at"),
-    Node("merge_handle", "xor", "", "lane_unit", 18, doc="首次办理与退件重办汇合。E10"),
-    user("handle_reply", "办理答复", "lane_unit", 19, "handle_reply", "=handling_unit", "办理人",
-         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
-         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
-         "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10"),
-    user("leader_approve", "单位领导审核", "lane_leader", 20, "leader_approve", "=handling_unit", "单位领导",
-         "反馈意见须经本单位领导把关。E9"),
-    Node("gw_leader", "xor", "领导同意？", "lane_leader", 21, default="flow_leader_ok", doc="E9"),
-    Node("gw_important", "xor", "重要事项？", "lane_leader", 22, default="flow_not_important",
-         doc="重要事项报分管领导审核。E9"),
-    user("deputy_approve", "分管领导审核", "lane_deputy", 23, "deputy_approve", "BUREAU_LEADER", "分管领导",
-         "重要事项报分管领导审核。E9"),
-    Node("gw_deputy", "xor", "分管领导同意？", "lane_deputy", 24, default="flow_deputy_ok", doc="E9"),
-    Node("merge_audit", "xor", "", "lane_dispatch", 25, doc="E10"),
-    user("center_audit", "中心审核答复", "lane_dispatch", 26, "center_audit", "CENTER", "投诉受理岗",
-         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10"),
-    Node("gw_audit", "xor", "符合要求？", "lane_dispatch", 27, default="flow_audit_ok", doc="E10"),
-    Node("count_return", "script", "退件重办", "lane_dispatch", 27, row=1,
-         doc="记录退件次数（考核 A1、A3），办理时限自退件起重新计算。E10",
-         script="return_count = return_count + 1\nhandle_from = now()"),
+    Node("reply", "call", "办理答复与审核", "lane_unit", 18,
+         doc="办理答复 → 单位领导（及分管领导）审核 → 中心审核；中心退件则重新办理，直至符合要求。"
+             "每轮为一次子流程调用（标准循环），退件次数计入考核。E6、E8、E9、E10"),
     # co-handling branch
     user("co_handle", "协办", "lane_unit", 14, "co_handle", "=co_unit", "办理人",
          "协办单位配合牵头单位办理并提出协办意见。E3", row=2,
-         multi=("co_units", "co_unit", "co_opinions", "co_opinion")),
+         multi=("co_units", "co_unit", "co_opinions", "opinion")),
     # urgent branches
     Node("gw_urgent_supervise", "xor", "紧急事件？", "lane_office", 14, default="flow_no_supervise",
          doc="特别紧急、紧急事件报告局办公室督办。E7"),
@@ -163,22 +145,23 @@ N = [
          "书面报告经局办公室审核。E7", row=1),
     Node("gw_review", "xor", "审核通过？", "lane_office", 18, row=1, default="flow_review_ok", doc="E7"),
     Node("merge_report", "xor", "", "lane_office", 19, row=1, doc="E7"),
-    Node("join", "and", "办理完毕", "lane_dispatch", 29, doc="各分支完成后办结。E3、E7"),
-    Node("close", "script", "办结", "lane_dispatch", 30,
+    Node("join", "and", "办理完毕", "lane_dispatch", 21, doc="各分支完成后办结。E3、E7"),
+    Node("close", "script", "办结", "lane_dispatch", 22,
          doc="监测中心办结事件（承办单位不办结）。E1", script="closed_at = now()"),
-    Node("gw_platform", "xor", "来源平台？", "lane_dispatch", 31, default="flow_no_platform",
+    Node("gw_platform", "xor", "来源平台？", "lane_dispatch", 23, default="flow_no_platform",
          doc="12345、城市公共安全平台来源的事件向来源平台反馈。E6、E7"),
-    user("answer_platform", "答复来源平台", "lane_platform", 32, "answer_platform", "CENTER", "平台受理岗",
+    user("answer_platform", "答复来源平台", "lane_platform", 24, "answer_platform", "CENTER", "平台受理岗",
          "平台受理岗按来源平台规定时限反馈办理结果。E6、E7"),
-    Node("merge_platform", "xor", "", "lane_dispatch", 33, doc="E7"),
-    Node("gw_revisit", "xor", "12328 投诉？", "lane_dispatch", 34, default="flow_no_revisit",
+    Node("merge_platform", "xor", "", "lane_dispatch", 25, doc="E7"),
+    Node("gw_revisit", "xor", "12328 投诉？", "lane_dispatch", 26, default="flow_no_revisit",
          doc="12328 投诉办结后回访。E14"),
-    user("revisit", "回访", "lane_dispatch", 35, "revisit", "CENTER", "投诉受理岗",
+    user("revisit", "回访", "lane_dispatch", 27, "revisit", "CENTER", "投诉受理岗",
          "投诉受理岗回访投诉人并记录结果。E14", row=1),
-    Node("merge_revisit", "xor", "", "lane_dispatch", 36, doc="E14"),
-    user("archive", "归档", "lane_dispatch", 37, "archive", "CENTER", "投诉受理岗",
+    Node("merge_revisit", "xor", "", "lane_dispatch", 28, doc="E14"),
+    user("archive", "归档", "lane_dispatch", 29, "archive", "CENTER", "投诉受理岗",
          "办结事件归档；归档后不可再更改。E13"),
-    Node("end_archived", "end", "已归档", "lane_dispatch", 38, doc="E13"),
+    Node("end_archived", "end", "已归档", "lane_dispatch", 30, doc="E13",
+         props={"case_status": "archived"}),
 ]
 
 F = [
@@ -202,7 +185,7 @@ F = [
     Flow("flow_transferred", "transfer", "split"),
     Flow("flow_to_sign", "split", "sign_for"),
     Flow("flow_signed", "sign_for", "gw_accept"),
-    Flow("flow_accepted", "gw_accept", "merge_handle", "签收"),
+    Flow("flow_accepted", "gw_accept", "reply", "签收"),
     Flow("flow_refused", "gw_accept", "gw_fallback", "申请退回", "not accept"),
     Flow("flow_fallback", "gw_fallback", "use_fallback", "转兜底单位",
          "fallback_unit is not None and not fallback_used and fallback_unit != handling_unit"),
@@ -210,21 +193,7 @@ F = [
     Flow("flow_no_fallback", "gw_fallback", "retransfer", "中心重新转办"),
     Flow("flow_retransferred", "retransfer", "apply_retransfer"),
     Flow("flow_retransfer_done", "apply_retransfer", "sign_for"),
-    Flow("flow_to_handle", "merge_handle", "handle_reply"),
-    Flow("flow_handled", "handle_reply", "leader_approve"),
-    Flow("flow_leader_done", "leader_approve", "gw_leader"),
-    Flow("flow_leader_back", "gw_leader", "merge_handle", "退回修改", "not approved"),
-    Flow("flow_leader_ok", "gw_leader", "gw_important", "同意"),
-    Flow("flow_important", "gw_important", "deputy_approve", "重要事项", "important"),
-    Flow("flow_not_important", "gw_important", "merge_audit", "一般事项"),
-    Flow("flow_deputy_done", "deputy_approve", "gw_deputy"),
-    Flow("flow_deputy_back", "gw_deputy", "merge_handle", "退回修改", "not approved"),
-    Flow("flow_deputy_ok", "gw_deputy", "merge_audit", "同意"),
-    Flow("flow_to_audit", "merge_audit", "center_audit"),
-    Flow("flow_audited", "center_audit", "gw_audit"),
-    Flow("flow_audit_back", "gw_audit", "count_return", "退件", "not accepted"),
-    Flow("flow_resubmit", "count_return", "merge_handle"),
-    Flow("flow_audit_ok", "gw_audit", "join", "符合要求"),
+    Flow("flow_replied", "reply", "join"),
     Flow("flow_to_co", "split", "co_handle"),
     Flow("flow_co_done", "co_handle", "join"),
     Flow("flow_to_supervise_gw", "split", "gw_urgent_supervise"),
@@ -260,14 +229,70 @@ T = [
           "转办超期", "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12"),
     Timer("timer_sign_for", "sign_for", "add_working_days(transferred_at, 1)", "1个工作日",
           "签收超期", "签收时限：自转办起 1 个工作日。E5、E12"),
-    Timer("timer_handle_reply", "handle_reply", "deadline(handle_from, feedback_rule)", "反馈时限",
-          "反馈超期", "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12"),
     Timer("timer_co_handle", "co_handle", "deadline(transferred_at, feedback_rule)", "反馈时限",
           "协办超期", "协办意见与牵头单位同一反馈时限。E3、E6、E12"),
     Timer("timer_phone_report", "phone_report", "add_hours(transferred_at, 1)", "1小时",
           "电话报告超期", "紧急事件 1 小时内电话报告。E7、E12"),
     Timer("timer_written_report", "written_report", "add_hours(transferred_at, 24)", "24小时",
           "书面报告超期", "紧急事件 24 小时内书面上报。E7、E12"),
+]
+
+
+# The reply cycle (E6, E8, E9, E10) is its own process, called once per round by a looped call
+# activity: each round is a sibling in the task tree, so a reply returned hundreds of times never
+# deepens the tree that the main process's joins walk.
+REPLY_LANES = [
+    ("rc_unit", "承办单位", 1),
+    ("rc_leader", "承办单位领导", 1),
+    ("rc_deputy", "分管领导", 1),
+    ("rc_center", "监测中心·投诉受理岗", 1),
+]
+
+RN = [
+    Node("rc_start", "start", "提交答复", "rc_unit", 0, doc="首次办理或退件后重新办理。E6、E10"),
+    Node("merge_handle", "xor", "", "rc_unit", 1, doc="领导退回修改后重新办理。E9"),
+    user("handle_reply", "办理答复", "rc_unit", 2, "handle_reply", "=handling_unit", "办理人",
+         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
+         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
+         "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10"),
+    user("leader_approve", "单位领导审核", "rc_leader", 3, "leader_approve", "=handling_unit", "单位领导",
+         "反馈意见须经本单位领导把关。E9"),
+    Node("gw_leader", "xor", "领导同意？", "rc_leader", 4, default="flow_leader_ok", doc="E9"),
+    Node("gw_important", "xor", "重要事项？", "rc_leader", 5, default="flow_not_important",
+         doc="重要事项报分管领导审核。E9"),
+    user("deputy_approve", "分管领导审核", "rc_deputy", 6, "deputy_approve", "BUREAU_LEADER", "分管领导",
+         "重要事项报分管领导审核。E9"),
+    Node("gw_deputy", "xor", "分管领导同意？", "rc_deputy", 7, default="flow_deputy_ok", doc="E9"),
+    Node("merge_audit", "xor", "", "rc_center", 8, doc="E10"),
+    user("center_audit", "中心审核答复", "rc_center", 9, "center_audit", "CENTER", "投诉受理岗",
+         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10"),
+    Node("record_audit", "script", "记录审核结果", "rc_center", 10,
+         doc="符合要求则办理完毕；退件则计数（考核 A1、A3），办理时限自退件起重新计算。E10",
+         script="reply_accepted = accepted\nif not accepted:\n"
+                "    return_count = return_count + 1\n    handle_from = now()"),
+    Node("rc_end", "end", "本轮结束", "rc_center", 11, doc="E10"),
+]
+
+RF = [
+    Flow("flow_rc_start", "rc_start", "merge_handle"),
+    Flow("flow_to_handle", "merge_handle", "handle_reply"),
+    Flow("flow_handled", "handle_reply", "leader_approve"),
+    Flow("flow_leader_done", "leader_approve", "gw_leader"),
+    Flow("flow_leader_back", "gw_leader", "merge_handle", "退回修改", "not approved"),
+    Flow("flow_leader_ok", "gw_leader", "gw_important", "同意"),
+    Flow("flow_important", "gw_important", "deputy_approve", "重要事项", "important"),
+    Flow("flow_not_important", "gw_important", "merge_audit", "一般事项"),
+    Flow("flow_deputy_done", "deputy_approve", "gw_deputy"),
+    Flow("flow_deputy_back", "gw_deputy", "merge_handle", "退回修改", "not approved"),
+    Flow("flow_deputy_ok", "gw_deputy", "merge_audit", "同意"),
+    Flow("flow_to_audit", "merge_audit", "center_audit"),
+    Flow("flow_audited", "center_audit", "record_audit"),
+    Flow("flow_recorded_audit", "record_audit", "rc_end"),
+]
+
+RT = [
+    Timer("timer_handle_reply", "handle_reply", "deadline(handle_from, feedback_rule)", "反馈时限",
+          "反馈超期", "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12"),
 ]
 
 NS = {
@@ -278,23 +303,51 @@ NS = {
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 TAGS = {"start": "startEvent", "end": "endEvent", "user": "userTask", "script": "scriptTask",
-        "rule": "businessRuleTask", "xor": "exclusiveGateway", "and": "parallelGateway"}
+        "rule": "businessRuleTask", "xor": "exclusiveGateway", "and": "parallelGateway",
+        "call": "callActivity"}
+
+
+@dataclass
+class Pool:
+    participant: str
+    process: str
+    name: str
+    doc: str
+    lanes: list
+    nodes: list
+    flows: list
+    timers: list
+
+
+POOLS = [
+    Pool("participant", "event_lifecycle", "交通运输事件监测处置",
+         "监测 → 报送 → 分类转办 → 办理 → 反馈 → 办结 → 归档（SPEC §3，E1–E14）。"
+         "《智慧交通运输精细化管理标准》第八篇第四节。", LANES, N, F, T),
+    Pool("participant_reply", "reply_cycle", "办理答复与审核（每轮一次，退件重报）",
+         "一轮答复：办理答复、单位领导把关、重要事项报分管领导、中心审核要素与格式。E6、E8、E9、E10",
+         REPLY_LANES, RN, RF, RT),
+]
+POOL_GAP = 60
 
 
 def lane_geometry():
-    top, geo = 40, {}
-    for lane_id, _, rows in LANES:
-        geo[lane_id] = (top, rows * ROW_H)
-        top += rows * ROW_H
-    return geo
+    top, geo, pools = 40, {}, {}
+    for pool in POOLS:
+        start = top
+        for lane_id, _, rows in pool.lanes:
+            geo[lane_id] = (top, rows * ROW_H)
+            top += rows * ROW_H
+        pools[pool.participant] = (start, top - start)
+        top += POOL_GAP
+    return geo, pools
 
 
-LANE_GEO = lane_geometry()
+LANE_GEO, POOL_GEO = lane_geometry()
 WIDTH = LANE_LABEL + int(max(n.col for n in N) + 2) * COL_W
 
 
 def size(node):
-    if node.kind in ("user", "script", "rule"):
+    if node.kind in ("user", "script", "rule", "call"):
         return TASK_W, TASK_H
     if node.kind in ("xor", "and"):
         return GATEWAY, GATEWAY
@@ -337,8 +390,6 @@ def documentation(text):
 
 
 def properties(props):
-    if not props:
-        return ""
     rows = "".join(
         f'<spiffworkflow:property name="{k}" value="{escape(v, {chr(34): "&quot;"})}" />'
         for k, v in props.items()
@@ -353,8 +404,10 @@ def node_xml(node, incoming, outgoing):
         attrs += f' default="{node.default}"'
     if node.kind == "script":
         attrs += ' scriptFormat="python"'
+    if node.kind == "call":
+        attrs += ' calledElement="reply_cycle"'
     ext = ""
-    if node.kind == "user":
+    if node.kind in ("user", "end") and node.props:
         ext = f"<bpmn:extensionElements>{properties(node.props)}</bpmn:extensionElements>"
     if node.kind == "rule":
         ext = ("<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
@@ -362,6 +415,10 @@ def node_xml(node, incoming, outgoing):
     body = documentation(node.doc) + ext
     body += "".join(f"<bpmn:incoming>{f}</bpmn:incoming>" for f in incoming)
     body += "".join(f"<bpmn:outgoing>{f}</bpmn:outgoing>" for f in outgoing)
+    if node.kind == "call":
+        body += ('<bpmn:standardLoopCharacteristics>'
+                 "<bpmn:loopCondition>not reply_accepted</bpmn:loopCondition>"
+                 "</bpmn:standardLoopCharacteristics>")
     if node.multi:
         inp, item, out, out_item = node.multi
         body += ("<bpmn:multiInstanceLoopCharacteristics>"
@@ -375,35 +432,25 @@ def node_xml(node, incoming, outgoing):
     return f"<bpmn:{tag} {attrs}>{body}</bpmn:{tag}>"
 
 
-def main():
-    nodes = {n.id: n for n in N}
-    incoming = {n.id: [] for n in N}
-    outgoing = {n.id: [] for n in N}
-    for f in F:
+def process_xml(pool):
+    nodes = {n.id: n for n in pool.nodes}
+    incoming = {n.id: [] for n in pool.nodes}
+    outgoing = {n.id: [] for n in pool.nodes}
+    for f in pool.flows:
         outgoing[f.source].append(f.id)
         incoming[f.target].append(f.id)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    out.append("<bpmn:definitions " + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
-               + ' id="event_lifecycle_definitions" targetNamespace="https://jtflow.example/bpmn"'
-               ' exporter="jtflow tools/draw_lifecycle.py" exporterVersion="1">')
-    out.append('<bpmn:collaboration id="collaboration">'
-               '<bpmn:participant id="participant" name="交通运输事件监测处置" processRef="event_lifecycle" />'
-               "</bpmn:collaboration>")
-    out.append('<bpmn:process id="event_lifecycle" name="交通运输事件监测处置" isExecutable="true">')
-    out.append(documentation("监测 → 报送 → 分类转办 → 办理 → 反馈 → 办结 → 归档（SPEC §3，E1–E14）。"
-                             "《智慧交通运输精细化管理标准》第八篇第四节。"))
-    out.append('<bpmn:laneSet id="lanes">')
-    for lane_id, name, _ in LANES:
-        refs = [n.id for n in N if n.lane == lane_id]
-        refs += [t.id for t in T if nodes[t.task].lane == lane_id]
-        refs += [f"{t.id}_end" for t in T if nodes[t.task].lane == lane_id]
+    out = [f'<bpmn:process id="{pool.process}" name="{escape(pool.name)}" isExecutable="true">',
+           documentation(pool.doc), f'<bpmn:laneSet id="{pool.process}_lanes">']
+    for lane_id, name, _ in pool.lanes:
+        refs = [n.id for n in pool.nodes if n.lane == lane_id]
+        refs += [t.id for t in pool.timers if nodes[t.task].lane == lane_id]
+        refs += [f"{t.id}_end" for t in pool.timers if nodes[t.task].lane == lane_id]
         out.append(f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
                    + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
                    + "</bpmn:lane>")
     out.append("</bpmn:laneSet>")
-    for n in N:
-        out.append(node_xml(n, incoming[n.id], outgoing[n.id]))
-    for t in T:
+    out.extend(node_xml(n, incoming[n.id], outgoing[n.id]) for n in pool.nodes)
+    for t in pool.timers:
         out.append(f'<bpmn:boundaryEvent id="{t.id}" name="{escape(t.name)}" attachedToRef="{t.task}"'
                    f' cancelActivity="false">{documentation(t.doc)}'
                    f"<bpmn:outgoing>{t.id}_flow</bpmn:outgoing>"
@@ -413,14 +460,28 @@ def main():
         out.append(f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
                    f"{documentation(t.doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>")
         out.append(f'<bpmn:sequenceFlow id="{t.id}_flow" sourceRef="{t.id}" targetRef="{t.id}_end" />')
-    for f in F:
+    for f in pool.flows:
         name = f' name="{escape(f.name)}"' if f.name else ""
         cond = (f"<bpmn:conditionExpression>{escape(f.condition)}</bpmn:conditionExpression>"
                 if f.condition else "")
         out.append(f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}"'
                    f' targetRef="{f.target}">{cond}</bpmn:sequenceFlow>')
     out.append("</bpmn:process>")
-    out.extend(diagram(nodes))
+    return out
+
+
+def main():
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    out.append("<bpmn:definitions " + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
+               + ' id="event_lifecycle_definitions" targetNamespace="https://jtflow.example/bpmn"'
+               ' exporter="jtflow tools/draw_lifecycle.py" exporterVersion="2">')
+    out.append('<bpmn:collaboration id="collaboration">'
+               + "".join(f'<bpmn:participant id="{p.participant}" name="{escape(p.name)}"'
+                         f' processRef="{p.process}" />' for p in POOLS)
+               + "</bpmn:collaboration>")
+    for pool in POOLS:
+        out.extend(process_xml(pool))
+    out.extend(diagram())
     out.append("</bpmn:definitions>")
     print("\n".join(out))
 
@@ -435,27 +496,30 @@ def edge(element_id, points):
     return f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{wps}</bpmndi:BPMNEdge>'
 
 
-def diagram(nodes):
-    total_h = sum(h for _, h in LANE_GEO.values())
+def diagram():
     out = ['<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">']
-    out.append(shape("participant", LANE_X, 40, WIDTH, total_h, ' isHorizontal="true"'))
-    for lane_id, _, _ in LANES:
-        top, h = LANE_GEO[lane_id]
-        out.append(shape(lane_id, LANE_X + LANE_LABEL, top, WIDTH - LANE_LABEL, h, ' isHorizontal="true"'))
-    for n in N:
-        x, y, w, h = bounds(n)
-        marker = ' isMarkerVisible="true"' if n.kind == "xor" else ""
-        out.append(shape(n.id, x, y, w, h, marker))
-    for t in T:
-        x, y, w, h = bounds(nodes[t.task])
-        bx, by = x + w - EVENT // 2 - 14, y + h - EVENT // 2
-        out.append(shape(t.id, bx, by, EVENT, EVENT))
-        ex, ey = x + w + 8, y + h + 10
-        out.append(shape(f"{t.id}_end", ex, ey, EVENT, EVENT))
-        out.append(edge(f"{t.id}_flow", [(bx + EVENT // 2, by + EVENT), (bx + EVENT // 2, ey + EVENT // 2),
-                                         (ex, ey + EVENT // 2)]))
-    for f in F:
-        out.append(edge(f.id, waypoints(nodes[f.source], nodes[f.target])))
+    for pool in POOLS:
+        top, height = POOL_GEO[pool.participant]
+        width = LANE_LABEL + int(max(n.col for n in pool.nodes) + 2) * COL_W
+        out.append(shape(pool.participant, LANE_X, top, width, height, ' isHorizontal="true"'))
+        for lane_id, _, _ in pool.lanes:
+            lane_top, h = LANE_GEO[lane_id]
+            out.append(shape(lane_id, LANE_X + LANE_LABEL, lane_top, width - LANE_LABEL, h,
+                             ' isHorizontal="true"'))
+        nodes = {n.id: n for n in pool.nodes}
+        for n in pool.nodes:
+            x, y, w, h = bounds(n)
+            out.append(shape(n.id, x, y, w, h, ' isMarkerVisible="true"' if n.kind == "xor" else ""))
+        for t in pool.timers:
+            x, y, w, h = bounds(nodes[t.task])
+            bx, by = x + w - EVENT // 2 - 14, y + h - EVENT // 2
+            out.append(shape(t.id, bx, by, EVENT, EVENT))
+            ex, ey = x + w + 8, y + h + 10
+            out.append(shape(f"{t.id}_end", ex, ey, EVENT, EVENT))
+            out.append(edge(f"{t.id}_flow", [(bx + EVENT // 2, by + EVENT),
+                                             (bx + EVENT // 2, ey + EVENT // 2), (ex, ey + EVENT // 2)]))
+        for f in pool.flows:
+            out.append(edge(f.id, waypoints(nodes[f.source], nodes[f.target])))
     out.append("</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>")
     return out
 

@@ -1,0 +1,58 @@
+"""The injectable clock: the only place in engine/ that reads the wall clock.
+
+Tests pass a FakeClock and move ten working days in microseconds, with no sleep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: datetime):
+        self._now = to_utc(start)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        self._now += (delta or timedelta()) + timedelta(**kwargs)
+        return self._now
+
+    def set(self, instant: datetime) -> datetime:
+        self._now = to_utc(instant)
+        return self._now
+
+
+def to_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError(f"{instant.isoformat()} has no time zone: pass an aware datetime")
+    return instant.astimezone(timezone.utc)
+
+
+def parse_instant(text: str) -> datetime:
+    """ISO 8601 with an offset → aware UTC. A missing offset is an error, never a guess."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{text!r} 不是有效的时间（应为 ISO 8601，如 2026-11-24T09:00:00+08:00）") from None
+    if instant.tzinfo is None:
+        raise ValueError(f"时间 {text} 缺少时区：请写明偏移量，如 +08:00")
+    return instant.astimezone(timezone.utc)
