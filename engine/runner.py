@@ -41,7 +41,19 @@ def advance(wf: BpmnWorkflow) -> None:
             task.run()
     else:
         raise StalledInstance("流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件")
+    _drop_finished_subprocesses(wf)
     check_not_stalled(wf)
+
+
+def _drop_finished_subprocesses(wf: BpmnWorkflow) -> None:
+    """A finished round of a looped call activity is history, not state: keep saves O(open work).
+
+    Its data has been merged into the parent and the case history keeps every step of it.
+    """
+    for task_id, sub in list(wf.subprocesses.items()):
+        parent = wf.get_task_from_id(task_id)
+        if sub.completed and (parent is None or parent.has_state(TaskState.FINISHED_MASK)):
+            del wf.subprocesses[task_id]
 
 
 def check_not_stalled(wf: BpmnWorkflow) -> None:
