@@ -110,7 +110,7 @@ def _raw(jtflow: Jtflow, n: int) -> None:
     with jtflow.sessions() as session:
         definition = latest_definition(session, LIFECYCLE)
         assert definition is not None
-        spec, subprocess_specs = runtime.spec_of(definition)
+        spec, subprocess_specs = runtime.spec_of(session, definition.id)
     facts = {**REPORT, "discovered_at": "2026-09-28T01:00:00+00:00",
              "facility_type": "bus_station", "facility_name": "火车站公交场站",
              "reporter": "c_monitor", "reporter_unit": "CENTER"}

@@ -37,22 +37,15 @@ def _fields(event: HistoryEvent) -> dict[str, Any]:
 
 
 class HistoryWriter:
-    """Appends events for one instance within the current transaction."""
+    """Appends events for one instance within the current transaction.
 
-    def __init__(self, session: Session, instance: Instance, head: tuple[int, str]):
+    The chain's head (last seq and hash) lives on the instance row, so appending needs
+    no query and two writers racing on one case meet at the row's version check.
+    """
+
+    def __init__(self, session: Session, instance: Instance):
         self.session = session
         self.instance = instance
-        self.seq, self.hash = head
-
-    @classmethod
-    def for_instance(cls, session: Session, instance: Instance) -> HistoryWriter:
-        last = session.execute(
-            select(HistoryEvent.seq, HistoryEvent.hash)
-            .where(HistoryEvent.instance_id == instance.id)
-            .order_by(HistoryEvent.seq.desc())
-            .limit(1)
-        ).first()
-        return cls(session, instance, (last.seq, last.hash) if last else (0, GENESIS))
 
     def append(
         self,
@@ -63,20 +56,21 @@ class HistoryWriter:
         element_id: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> HistoryEvent:
+        instance = self.instance
         event = HistoryEvent(
-            instance_id=self.instance.id,
-            seq=self.seq + 1,
+            instance_id=instance.id,
+            seq=instance.history_seq + 1,
             at=at,
             actor=actor,
             kind=kind,
             element_id=element_id,
             data=data or {},
-            definition_id=self.instance.definition_id,
-            prev_hash=self.hash,
+            definition_id=instance.definition_id,
+            prev_hash=instance.history_hash,
         )
-        event.hash = event_hash(self.hash, _fields(event))
+        event.hash = event_hash(instance.history_hash, _fields(event))
         self.session.add(event)
-        self.seq, self.hash = event.seq, event.hash
+        instance.history_seq, instance.history_hash = event.seq, event.hash
         return event
 
 

@@ -97,6 +97,8 @@ class Instance(Base):
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    history_seq: Mapped[int] = mapped_column(Integer, default=0)
+    history_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
     __mapper_args__ = {"version_id_col": version}
 

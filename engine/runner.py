@@ -2,13 +2,14 @@
 
 SpiffWorkflow's task iterator stops at depth 1000, so after ~500 turns of a
 return-for-resubmission loop `do_engine_steps()` silently strands READY tasks.
-Here every look at the tree is unbounded, stranded engine tasks are run, and a
-workflow that has work left but nothing able to move it raises StalledInstance.
+Here every look at the tree reads the flat task tables (no depth limit, one
+pass), stranded engine tasks are run, and a workflow that has work left but
+nothing able to move it raises StalledInstance.
 """
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,15 +19,15 @@ from SpiffWorkflow.util.task import TaskState
 
 from .errors import StalledInstance
 
-UNBOUNDED = sys.maxsize
 _MAX_ROUNDS = 10_000
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
-def _tasks(wf: BpmnWorkflow, **filters: Any) -> list[Any]:
-    found = wf.get_tasks(max_depth=UNBOUNDED, **filters)
-    for sub in wf.subprocesses.values():
-        found.extend(sub.get_tasks(max_depth=UNBOUNDED, **filters))
-    return found
+def all_tasks(wf: BpmnWorkflow) -> Iterator[Any]:
+    """Every task of the workflow and its subprocesses, at any depth."""
+    yield from list(wf.tasks.values())
+    for sub in list(wf.subprocesses.values()):
+        yield from list(sub.tasks.values())
 
 
 def advance(wf: BpmnWorkflow) -> None:
@@ -34,7 +35,7 @@ def advance(wf: BpmnWorkflow) -> None:
     wf.refresh_timers()
     for _ in range(_MAX_ROUNDS):
         wf.do_engine_steps()
-        stranded = [t for t in _tasks(wf, state=TaskState.READY) if not t.task_spec.manual]
+        stranded = [t for t in all_tasks(wf) if t.state == TaskState.READY and not t.task_spec.manual]
         if not stranded:
             break
         for task in stranded:
@@ -57,19 +58,19 @@ def _drop_finished_subprocesses(wf: BpmnWorkflow) -> None:
 
 
 def check_not_stalled(wf: BpmnWorkflow) -> None:
-    errors = _tasks(wf, state=TaskState.ERROR)
+    errors = [t for t in all_tasks(wf) if t.state == TaskState.ERROR]
     if errors:
         names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
         raise StalledInstance(f"流程步骤执行出错（{names}）：请检查该步骤的脚本或条件")
     if wf.completed:
         return
-    if not _tasks(wf, state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+    if not any(t.has_state(_ACTIVE) for t in all_tasks(wf)):
         raise StalledInstance("流程未结束却没有可办理的任务或等待中的计时器：请联系流程负责人检查流程图")
 
 
 def human_tasks(wf: BpmnWorkflow) -> list[Any]:
     """READY user tasks, wherever they sit in the tree."""
-    return [t for t in _tasks(wf, state=TaskState.READY) if t.task_spec.manual]
+    return [t for t in all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ class WaitingTimer:
 
 def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
     found = []
-    for task in _tasks(wf, state=TaskState.WAITING):
+    for task in all_tasks(wf):
+        if task.state != TaskState.WAITING:
+            continue
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
@@ -93,13 +96,12 @@ def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
 
 
 def _watched(task: Any) -> str | None:
-    """A boundary event's parent is the BoundaryEventSplit; its READY/STARTED sibling is the activity."""
-    spec = task.task_spec
-    if not hasattr(spec, "cancel_activity") or task.parent is None:
+    """A boundary event's parent is the BoundaryEventSplit; its other child is the activity."""
+    if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
         return None
     for sibling in task.parent.children:
         if sibling is not task and not hasattr(sibling.task_spec, "event_definition"):
-            return sibling.task_spec.bpmn_id
+            return str(sibling.task_spec.bpmn_id)
     return None
 
 

@@ -7,6 +7,7 @@ makes a stale writer fail with a Conflict instead of overwriting a newer state.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,27 +41,37 @@ class Loaded:
 
 
 class Runtime:
-    """Holds what every step needs: the clock, the calendar-bound helpers, the codec, the specs."""
+    """Holds what every step needs: the clock, the calendar-bound helpers, the codec, the specs.
 
-    def __init__(self, clock: Clock, calendar: WorkingCalendar):
+    It also keeps the live workflows of recently stepped instances, keyed by the instance
+    row's version: a step whose row still has that version continues the live object
+    instead of deserializing it. An entry is taken out while a step runs and put back
+    only after its commit, so a failed or raced step never leaves a mutated workflow behind.
+    """
+
+    def __init__(self, clock: Clock, calendar: WorkingCalendar, live_workflows: int = 256):
         self.clock = clock
         self.functions = DiagramFunctions(clock, calendar)
         self.codec = WorkflowCodec()
         self._specs: dict[int, SpecPair] = {}
+        self._live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._live_max = live_workflows
 
     def script_engine(self) -> ClockedScriptEngine:
         environment = SafeTaskDataEnvironment(restricted_globals(self.functions.published()))
         return ClockedScriptEngine(self.clock, environment)
 
-    def spec_of(self, definition: Definition) -> SpecPair:
+    def spec_of(self, session: Session, definition_id: int) -> SpecPair:
         """Spec objects are built once per definition version and shared by its instances."""
-        spec = self._specs.get(definition.id)
+        spec = self._specs.get(definition_id)
         if spec is None:
-            spec = self._specs[definition.id] = self.codec.load_spec(definition.spec)
+            definition = session.get(Definition, definition_id)
+            assert definition is not None
+            spec = self._specs[definition_id] = self.codec.load_spec(definition.spec)
         return spec
 
-    def new_workflow(self, definition: Definition, data: dict[str, Any]) -> BpmnWorkflow:
-        spec, subprocess_specs = self.spec_of(definition)
+    def new_workflow(self, session: Session, definition_id: int, data: dict[str, Any]) -> BpmnWorkflow:
+        spec, subprocess_specs = self.spec_of(session, definition_id)
         wf = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine())
         wf.get_tasks(state=TaskState.READY)[0].data.update(data)
         return wf
@@ -70,11 +81,22 @@ class Runtime:
             raise CaseArchived(
                 f"案件 {instance.case_no} 已{_STATUS_ZH[instance.status]}，不能再更改（E13）"
             )
-        definition = session.get(Definition, instance.definition_id)
-        assert definition is not None
-        wf = self.codec.load(instance.state, self.spec_of(definition))
-        wf.script_engine = self.script_engine()
-        return Loaded(instance, wf, HistoryWriter.for_instance(session, instance))
+        live = self._live.pop(instance.id, None)
+        if live is not None and live[0] == instance.version:
+            wf = live[1]
+        else:
+            wf = self.codec.load(instance.state, self.spec_of(session, instance.definition_id))
+            wf.script_engine = self.script_engine()
+        return Loaded(instance, wf, HistoryWriter(session, instance))
+
+    def committed(self, loaded: Loaded) -> None:
+        """Call after the step's commit: the live workflow now matches the stored version."""
+        instance = loaded.instance
+        if instance.ended_at is not None:
+            return
+        self._live[instance.id] = (instance.version, loaded.workflow)
+        while len(self._live) > self._live_max:
+            self._live.popitem(last=False)
 
     # -- saving ----------------------------------------------------------------------
 
@@ -83,14 +105,16 @@ class Runtime:
         wf, instance = loaded.workflow, loaded.instance
         now = self.clock.now()
         advance(wf)
-        instance.state = self.codec.dump(wf)
-        instance.updated_at = now
-        timers = self._sync_timers(session, loaded, now, actor)
-        self._sync_tasks(session, loaded, now, timers)
-        if wf.completed:
-            instance.status = _end_status(wf)
-            instance.ended_at = now
-            loaded.history.append("case_ended", at=now, actor=actor, data={"status": instance.status})
+        with session.no_autoflush:
+            instance.state = self.codec.dump(wf)
+            instance.updated_at = now
+            timers = self._sync_timers(session, loaded, now, actor)
+            self._sync_tasks(session, loaded, now, timers)
+            if wf.completed:
+                instance.status = _end_status(wf)
+                instance.ended_at = now
+                loaded.history.append("case_ended", at=now, actor=actor,
+                                      data={"status": instance.status})
         session.flush()
 
     def _sync_timers(
@@ -151,12 +175,13 @@ class Runtime:
             )
         }
         for spiff_id, row in rows.items():
-            if spiff_id not in ready:
+            if spiff_id not in ready and row.state == "open":  # completed rows are this step's own
                 row.state = "cancelled"
                 loaded.history.append(
                     "task_cancelled", at=now, actor="system", element_id=row.element_id,
                     data={"task_id": row.id},
                 )
+        created = []
         for spiff_id, task in ready.items():
             if spiff_id in rows:
                 continue
@@ -178,9 +203,12 @@ class Runtime:
                 defaults=self._evaluate_property(wf, task, "form_defaults", raw=True),
             )
             session.add(row)
-            session.flush()
+            created.append(row)
+        if created:
+            session.flush()  # the new rows' ids go into the history
+        for row in created:
             loaded.history.append(
-                "task_created", at=now, actor="system", element_id=element_id,
+                "task_created", at=now, actor="system", element_id=row.element_id,
                 data={"task_id": row.id, "unit": row.unit_code, "role": row.role,
                       "due_at": row.due_at.isoformat() if row.due_at else None},
             )

@@ -84,16 +84,17 @@ class Jtflow:
             instance = Instance(
                 definition_id=definition.id, status="running", state=b"",
                 channel=facts["channel"], urgency=facts["urgency"], title=facts["title"],
-                facts=facts, created_at=now, updated_at=now,
+                facts=facts, created_at=now, updated_at=now, history_seq=0, history_hash=GENESIS,
             )
             session.add(instance)
             session.flush()
             instance.case_no = case_number(instance.id, now)
-            workflow = self.runtime.new_workflow(definition, facts)
-            loaded = Loaded(instance, workflow, HistoryWriter(session, instance, (0, GENESIS)))
+            workflow = self.runtime.new_workflow(session, definition.id, facts)
+            loaded = Loaded(instance, workflow, HistoryWriter(session, instance))
             loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
             self.runtime.save(session, loaded, reporter)
             session.commit()
+            self.runtime.committed(loaded)
             return CaseRef(instance.id, instance.case_no)
 
     def case(self, case: str | int) -> Instance:
@@ -142,7 +143,7 @@ class Jtflow:
             task.assignee = username if claim else None
             now = self.clock.now()
             instance.updated_at = now  # bumps the version: claims race like completions
-            HistoryWriter.for_instance(session, instance).append(
+            HistoryWriter(session, instance).append(
                 "task_claimed" if claim else "task_released", at=now, actor=username,
                 element_id=task.element_id, data={"task_id": task.id},
             )
@@ -219,11 +220,13 @@ class Jtflow:
         try:
             act(loaded)
             self.runtime.save(session, loaded, actor)
+            session.commit()
+            self.runtime.committed(loaded)
         except StalledInstance as e:
             session.rollback()
             self._record_failure(instance.id, actor, str(e))
             raise
-        except SpiffWorkflowException as e:  # a diagram's script failed: step undone, failure kept
+        except (SpiffWorkflowException, RecursionError) as e:  # step undone, failure kept
             session.rollback()
             message = f"流程步骤执行失败，本次操作未保存：{type(e).__name__}: {e}"
             self._record_failure(instance.id, actor, message)
@@ -233,7 +236,7 @@ class Jtflow:
         with self.sessions() as session:
             instance = session.get(Instance, instance_id)
             assert instance is not None
-            HistoryWriter.for_instance(session, instance).append(
+            HistoryWriter(session, instance).append(
                 "step_failed", at=self.clock.now(), actor=actor, data={"error": message}
             )
             session.commit()
