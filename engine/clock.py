@@ -5,7 +5,7 @@ Tests pass a FakeClock and move ten working days in microseconds, with no sleep.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FakeClock:
@@ -44,7 +44,7 @@ class FakeClock:
 def to_utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError(f"{instant.isoformat()} has no time zone: pass an aware datetime")
-    return instant.astimezone(timezone.utc)
+    return instant.astimezone(UTC)
 
 
 def parse_instant(text: str) -> datetime:
@@ -55,4 +55,4 @@ def parse_instant(text: str) -> datetime:
         raise ValueError(f"{text!r} 不是有效的时间（应为 ISO 8601，如 2026-11-24T09:00:00+08:00）") from None
     if instant.tzinfo is None:
         raise ValueError(f"时间 {text} 缺少时区：请写明偏移量，如 +08:00")
-    return instant.astimezone(timezone.utc)
+    return instant.astimezone(UTC)

@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from .diagram_functions import PUBLISHED_NAMES
 from .errors import DeploymentError, Problem

@@ -7,19 +7,19 @@ instance is never silent and nothing already saved is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 
 from . import deploy as deployment
 from .calendar import WorkingCalendar
@@ -163,6 +163,7 @@ class Jtflow:
                     raise Conflict(f"任务 {task_id} 已不在待办状态，请刷新后重试")
                 spiff_task.data.update(filled)
                 spiff_task.run()
+                loaded.completed.add(task.spiff_task_id)
                 now = self.clock.now()
                 task.state, task.assignee = "completed", username
                 task.completed_at, task.completed_by, task.data = now, username, submitted

@@ -7,7 +7,7 @@ clock instead, so a test can move a ten-working-day deadline in microseconds.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -122,4 +122,4 @@ class ClockedScriptEngine(PythonScriptEngine):
 
 def utc_iso(instant: datetime) -> str:
     """The one format instants take inside workflow data: ISO 8601 in UTC."""
-    return instant.astimezone(timezone.utc).isoformat()
+    return instant.astimezone(UTC).isoformat()
