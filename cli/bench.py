@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -26,7 +25,6 @@ from engine.config import Settings, open_jtflow
 from engine.db import migrate
 from engine.demo import actor_for, add_demo_users, answer_for
 from engine.deploy import latest_definition
-from engine.models import Task
 from engine.reference import seed_organisations
 from engine.runner import property_of
 from engine.service import LIFECYCLE, Jtflow
@@ -91,17 +89,11 @@ def _peak_mib(fn: Any, jtflow: Jtflow, n: int) -> float:
 
 def _persisted(jtflow: Jtflow, n: int) -> None:
     for _ in range(n):
-        case = jtflow.report_event(dict(REPORT), reporter="c_monitor")
+        opened = jtflow.report_event(dict(REPORT), reporter="c_monitor").tasks
         for _ in range(STEPS):
-            task = _open_task(jtflow, case.case_id)
-            jtflow.complete(task.id, answer_for(task.element_id, task.unit_code), actor_for(task))
-
-
-def _open_task(jtflow: Jtflow, case_id: int) -> Task:
-    with jtflow.sessions() as session:
-        task = session.scalar(select(Task).where(Task.instance_id == case_id, Task.state == "open"))
-        assert task is not None
-        return task
+            task = opened[0]
+            opened = jtflow.complete(task.id, answer_for(task.element_id, task.unit_code),
+                                     actor_for(task))
 
 
 def _raw(jtflow: Jtflow, n: int) -> None:

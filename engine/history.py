@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent, Instance
@@ -24,20 +24,17 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + body).hexdigest()
 
 
-def _fields(event: HistoryEvent) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "actor": event.actor,
-        "kind": event.kind,
-        "element_id": event.element_id,
-        "data": event.data,
-        "definition_id": event.definition_id,
-    }
+_HASHED = ("seq", "actor", "kind", "element_id", "data", "definition_id")
+
+
+def _fields(event: HistoryEvent | dict[str, Any]) -> dict[str, Any]:
+    """What an event's hash covers: everything but its own hash and the chain link."""
+    get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
+    return {"at": get("at").isoformat(), **{name: get(name) for name in _HASHED}}
 
 
 class HistoryWriter:
-    """Appends events for one instance within the current transaction.
+    """Collects one step's events for one instance and writes them in one statement.
 
     The chain's head (last seq and hash) lives on the instance row, so appending needs
     no query and two writers racing on one case meet at the row's version check.
@@ -46,6 +43,7 @@ class HistoryWriter:
     def __init__(self, session: Session, instance: Instance):
         self.session = session
         self.instance = instance
+        self.pending: list[dict[str, Any]] = []
 
     def append(
         self,
@@ -55,23 +53,27 @@ class HistoryWriter:
         actor: str,
         element_id: str | None = None,
         data: dict[str, Any] | None = None,
-    ) -> HistoryEvent:
+    ) -> None:
         instance = self.instance
-        event = HistoryEvent(
-            instance_id=instance.id,
-            seq=instance.history_seq + 1,
-            at=at,
-            actor=actor,
-            kind=kind,
-            element_id=element_id,
-            data=data or {},
-            definition_id=instance.definition_id,
-            prev_hash=instance.history_hash,
-        )
-        event.hash = event_hash(instance.history_hash, _fields(event))
-        self.session.add(event)
-        instance.history_seq, instance.history_hash = event.seq, event.hash
-        return event
+        event = {
+            "instance_id": instance.id,
+            "seq": instance.history_seq + 1,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "element_id": element_id,
+            "data": data or {},
+            "definition_id": instance.definition_id,
+            "prev_hash": instance.history_hash,
+        }
+        event["hash"] = event_hash(instance.history_hash, _fields(event))
+        self.pending.append(event)
+        instance.history_seq, instance.history_hash = event["seq"], event["hash"]
+
+    def write(self) -> None:
+        if self.pending:
+            self.session.execute(insert(HistoryEvent), self.pending)
+            self.pending = []
 
 
 def verify_chain(events: list[HistoryEvent]) -> int | None:

@@ -15,13 +15,14 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from .clock import parse_instant
 from .history import HistoryWriter
 from .models import Instance, Task, Timer
 from .runner import human_tasks, property_of, waiting_timers
+from .tasks import OpenTask
 
 PROVISIONAL = "jtflow_provisional"  # kept in the timer task's internal data
 
@@ -74,18 +75,20 @@ def sync_timers(
     _close(session, Timer, cancelled, state="cancelled")
     _close(session, Timer, fired, state="fired", fired_at=now)
     dues: dict[str, Due] = {}
+    new_rows: list[dict[str, Any]] = []
     for spiff_id, timer in waiting.items():
         provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
         if spiff_id not in before.timers:
             provisional = is_provisional(timer.due)
             timer.task._set_internal_data(**{PROVISIONAL: provisional})
-            session.add(Timer(
-                instance_id=instance.id, spiff_task_id=spiff_id,
-                element_id=timer.task.task_spec.bpmn_id, watches=timer.watches,
-                due_at=parse_instant(timer.due), provisional=provisional, state="waiting",
-            ))
+            new_rows.append({
+                "instance_id": instance.id, "spiff_task_id": spiff_id,
+                "element_id": timer.task.task_spec.bpmn_id, "watches": timer.watches,
+                "due_at": parse_instant(timer.due), "provisional": provisional, "state": "waiting",
+            })
         if timer.watches:
             dues[timer.watches] = Due(parse_instant(timer.due), provisional)
+    _insert(session, Timer, new_rows)
     return dues
 
 
@@ -99,7 +102,7 @@ def sync_tasks(
     now: datetime,
     dues: dict[str, Due],
     evaluate: Callable[[Any, str], Any],
-) -> None:
+) -> list[OpenTask]:
     """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past."""
     ready = {str(t.id): t for t in human_tasks(wf)}
     gone = [s for s in before.tasks if s not in ready and s not in completed]
@@ -107,31 +110,42 @@ def sync_tasks(
     for spiff_id in gone:
         history.append("task_cancelled", at=now, actor="system",
                        element_id=before.tasks[spiff_id], data={"spiff_task_id": spiff_id})
+    new_rows: list[dict[str, Any]] = []
     for spiff_id, task in ready.items():
         if spiff_id in before.tasks:
             continue
         element_id = task.task_spec.bpmn_id
         due = dues.get(element_id)
-        row = Task(
-            instance_id=instance.id,
-            spiff_task_id=spiff_id,
-            element_id=element_id,
-            name=task.task_spec.bpmn_name or element_id,
-            lane=task.task_spec.lane,
-            unit_code=str(evaluate(task, "unit") or ""),
-            role=property_of(task, "role") or "",
-            form=(property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
-            state="open",
-            created_at=now,
-            due_at=due.at if due else None,
-            provisional=due.provisional if due else False,
-            defaults=evaluate(task, "form_defaults"),
-        )
-        session.add(row)
+        row = {
+            "instance_id": instance.id,
+            "spiff_task_id": spiff_id,
+            "element_id": element_id,
+            "name": task.task_spec.bpmn_name or element_id,
+            "lane": task.task_spec.lane,
+            "unit_code": str(evaluate(task, "unit") or ""),
+            "role": property_of(task, "role") or "",
+            "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
+            "state": "open",
+            "created_at": now,
+            "due_at": due.at if due else None,
+            "provisional": due.provisional if due else False,
+            "defaults": evaluate(task, "form_defaults"),
+        }
+        new_rows.append(row)
         history.append("task_created", at=now, actor="system", element_id=element_id, data={
-            "spiff_task_id": spiff_id, "unit": row.unit_code, "role": row.role,
-            "due_at": row.due_at.isoformat() if row.due_at else None,
+            "spiff_task_id": spiff_id, "unit": row["unit_code"], "role": row["role"],
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None,
         })
+    if not new_rows:
+        return []
+    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), new_rows)
+    return [OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
+            for id, r in zip(ids, new_rows, strict=True)]
+
+
+def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(table), rows)
 
 
 def _close(session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any) -> None:

@@ -32,7 +32,6 @@ def all_tasks(wf: BpmnWorkflow) -> Iterator[Any]:
 
 def advance(wf: BpmnWorkflow) -> None:
     """Run every engine task that can run, at any depth; then check the instance can go on."""
-    wf.refresh_timers()
     for _ in range(_MAX_ROUNDS):
         wf.do_engine_steps()
         stranded = [t for t in all_tasks(wf) if t.state == TaskState.READY and not t.task_spec.manual]

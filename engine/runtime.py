@@ -23,6 +23,7 @@ from .history import HistoryWriter
 from .models import Definition, Instance
 from .rows import Snapshot, sync_tasks, sync_timers
 from .runner import advance, property_of
+from .tasks import OpenTask
 from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .spiff import ClockedScriptEngine
 from .state import SpecPair, WorkflowCodec
@@ -101,16 +102,18 @@ class Runtime:
 
     # -- saving ----------------------------------------------------------------------
 
-    def save(self, session: Session, loaded: Loaded, actor: str) -> None:
-        """Advance the workflow, then write its state, task rows, timer rows and history."""
+    def save(self, session: Session, loaded: Loaded, actor: str) -> list[OpenTask]:
+        """Advance the workflow, then write its state, task rows, timer rows and history.
+
+        Returns the tasks the step opened."""
         wf, instance, history = loaded.workflow, loaded.instance, loaded.history
         now = self.clock.now()
         advance(wf)
         with session.no_autoflush:
             dues = sync_timers(session, instance, wf, loaded.before, history, now,
                                self.functions.is_provisional)
-            sync_tasks(session, instance, wf, loaded.before, loaded.completed, history, now, dues,
-                       lambda task, name: self._evaluate_property(wf, task, name))
+            opened = sync_tasks(session, instance, wf, loaded.before, loaded.completed, history,
+                                now, dues, lambda task, name: self._evaluate_property(wf, task, name))
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now
             if wf.completed:
@@ -118,6 +121,8 @@ class Runtime:
                 instance.ended_at = now
                 history.append("case_ended", at=now, actor=actor, data={"status": instance.status})
         session.flush()
+        history.write()
+        return opened
 
     @staticmethod
     def _evaluate_property(wf: BpmnWorkflow, task: Any, name: str) -> Any:

@@ -30,7 +30,7 @@ from .forms import FormRegistry
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, Timer, User
 from .runtime import Loaded, Runtime
-from .tasks import fill_form_data, open_tasks_for, task_for_action
+from .tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
 from .users import get_user
 
 LIFECYCLE = "event_lifecycle"
@@ -40,6 +40,7 @@ LIFECYCLE = "event_lifecycle"
 class CaseRef:
     case_id: int
     case_no: str
+    tasks: list[OpenTask]  # the tasks reporting it opened
 
 
 class Jtflow:
@@ -92,10 +93,10 @@ class Jtflow:
             workflow = self.runtime.new_workflow(session, definition.id, facts)
             loaded = Loaded(instance, workflow, HistoryWriter(session, instance))
             loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
-            self.runtime.save(session, loaded, reporter)
+            opened = self.runtime.save(session, loaded, reporter)
             session.commit()
             self.runtime.committed(loaded)
-            return CaseRef(instance.id, instance.case_no)
+            return CaseRef(instance.id, instance.case_no, opened)
 
     def case(self, case: str | int) -> Instance:
         with self.sessions() as session:
@@ -136,23 +137,26 @@ class Jtflow:
 
     def _task_change(self, task_id: int, username: str, *, claim: bool) -> None:
         with self._transaction() as session:
-            user = get_user(session, username)
-            task, instance = task_for_action(session, task_id, user)
+            task, instance, _ = task_for_action(session, task_id, username)
             if not claim and task.assignee != username:
                 raise Conflict(f"任务 {task_id} 未由 {username} 认领，无需释放")
             task.assignee = username if claim else None
             now = self.clock.now()
             instance.updated_at = now  # bumps the version: claims race like completions
-            HistoryWriter(session, instance).append(
+            history = HistoryWriter(session, instance)
+            history.append(
                 "task_claimed" if claim else "task_released", at=now, actor=username,
                 element_id=task.element_id, data={"task_id": task.id},
             )
+            session.flush()
+            history.write()
 
-    def complete(self, task_id: int, data: dict[str, Any], username: str) -> None:
-        """Complete a human task with form data, checked against its form and the user's unit/role."""
+    def complete(self, task_id: int, data: dict[str, Any], username: str) -> list[OpenTask]:
+        """Complete a task with form data, checked against its form and the user's unit and role.
+
+        Returns the tasks this step opened."""
         with self._transaction() as session:
-            user = get_user(session, username)
-            task, instance = task_for_action(session, task_id, user)
+            task, instance, _ = task_for_action(session, task_id, username)
             submitted = {**(task.defaults or {}), **data}
             self.forms.validate(task.form, submitted)
             filled = fill_form_data(self.forms.schema(task.form), submitted)
@@ -172,7 +176,7 @@ class Jtflow:
                     data={"task_id": task.id, "data": submitted},
                 )
 
-            self._step(session, instance, username, act)
+            return self._step(session, instance, username, act)
 
     # -- timers ------------------------------------------------------------------------
 
@@ -191,7 +195,7 @@ class Jtflow:
             with self._transaction() as session:
                 instance = session.get(Instance, instance_id)
                 assert instance is not None
-                self._step(session, instance, "system", lambda loaded: None)
+                self._step(session, instance, "system", lambda loaded: loaded.workflow.refresh_timers())
             fired += count
         return fired
 
@@ -206,7 +210,8 @@ class Jtflow:
         with self.sessions() as session:
             try:
                 yield session
-                session.commit()
+                if session.in_transaction():
+                    session.commit()
             except (StaleDataError, IntegrityError):
                 session.rollback()
                 raise Conflict("该案件刚被他人更新，本次操作未保存：请刷新后重试") from None
@@ -216,13 +221,14 @@ class Jtflow:
 
     def _step(
         self, session: Session, instance: Instance, actor: str, act: Callable[[Loaded], None]
-    ) -> None:
+    ) -> list[OpenTask]:
         loaded = self.runtime.load(session, instance)
         try:
             act(loaded)
-            self.runtime.save(session, loaded, actor)
+            opened = self.runtime.save(session, loaded, actor)
             session.commit()
             self.runtime.committed(loaded)
+            return opened
         except StalledInstance as e:
             session.rollback()
             self._record_failure(instance.id, actor, str(e))
@@ -237,9 +243,10 @@ class Jtflow:
         with self.sessions() as session:
             instance = session.get(Instance, instance_id)
             assert instance is not None
-            HistoryWriter(session, instance).append(
-                "step_failed", at=self.clock.now(), actor=actor, data={"error": message}
-            )
+            history = HistoryWriter(session, instance)
+            history.append("step_failed", at=self.clock.now(), actor=actor, data={"error": message})
+            session.flush()
+            history.write()
             session.commit()
 
     def users(self) -> list[User]:

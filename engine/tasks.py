@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -28,18 +29,35 @@ def open_tasks_for(session: Session, user: User) -> list[tuple[Task, Instance]]:
     return [(task, instance) for task, instance in rows.tuples()]
 
 
-def task_for_action(session: Session, task_id: int, user: User) -> tuple[Task, Instance]:
-    """The task and its case, if this user may act on it now; else the reason why not."""
-    task = session.get(Task, task_id)
-    if task is None:
+@dataclass(frozen=True)
+class OpenTask:
+    """A task a step just opened: enough to route the user to it."""
+
+    id: int
+    element_id: str
+    name: str
+    unit_code: str
+    role: str
+
+
+def task_for_action(session: Session, task_id: int, username: str) -> tuple[Task, Instance, User]:
+    """The task, its case and the user, if this user may act on it now; else the reason why not."""
+    row = session.execute(
+        select(Task, Instance, User)
+        .join(Instance, Instance.id == Task.instance_id)
+        .outerjoin(User, User.username == username)
+        .where(Task.id == task_id)
+    ).first()
+    if row is None:
         raise NotFound(f"任务 {task_id} 不存在")
+    task, instance, user = row
+    if user is None or not user.active:
+        raise NotFound(f"用户 {username} 不存在或已停用：请用 `jtflow user list` 查看可用用户")
     if not may_act_on(user, task.unit_code, task.role):
         raise PermissionDenied(
             f"任务 {task_id}（{task.name}）由 {task.unit_code} 的{task.role}办理，"
             f"{user.username} 无权操作"
         )
-    instance = session.get(Instance, task.instance_id)
-    assert instance is not None
     if instance.ended_at is not None:
         raise CaseArchived(f"案件 {instance.case_no} 已结束，不能再更改（E13）")
     if task.state == "completed":
@@ -49,7 +67,7 @@ def task_for_action(session: Session, task_id: int, user: User) -> tuple[Task, I
         raise Conflict(f"任务 {task_id} 已取消（流程已越过此步骤），请刷新待办")
     if task.assignee not in (None, user.username):
         raise Conflict(f"任务 {task_id} 已由 {task.assignee} 认领，请与其联系或等待释放")
-    return task, instance
+    return task, instance, user
 
 
 def fill_form_data(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
