@@ -32,8 +32,11 @@ from engine.tasks import fill_form_data
 
 START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 REPORT = {
-    "channel": "monitoring", "urgency": "normal", "title": "候车亭顶棚漏水",
-    "description": "视频巡查发现候车亭顶棚破损漏水。", "location": "火车站公交场站",
+    "channel": "monitoring",
+    "urgency": "normal",
+    "title": "候车亭顶棚漏水",
+    "description": "视频巡查发现候车亭顶棚破损漏水。",
+    "location": "火车站公交场站",
     "facility": {"type": "bus_station", "name": "火车站公交场站"},
     "discovered_at": START.isoformat(),
 }
@@ -52,10 +55,12 @@ def run(lifecycles: int, database: str | None) -> Iterator[str]:
     yield f"raw SpiffWorkflow (in memory): {raw_rate:.1f} lifecycles/s"
     yield f"jtflow (persisted to SQLite): {persisted_rate:.1f} lifecycles/s"
     traced = min(lifecycles, 50)
-    yield (f"peak traced memory over {traced} lifecycles: "
-           f"raw {_peak_mib(_raw, jtflow, traced):.1f} MiB, "
-           f"persisted {_peak_mib(_persisted, jtflow, traced):.1f} MiB; "
-           f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    yield (
+        f"peak traced memory over {traced} lifecycles: "
+        f"raw {_peak_mib(_raw, jtflow, traced):.1f} MiB, "
+        f"persisted {_peak_mib(_persisted, jtflow, traced):.1f} MiB; "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
     yield f"ratio: {persisted_rate / raw_rate:.2f}"
 
 
@@ -92,8 +97,9 @@ def _persisted(jtflow: Jtflow, n: int) -> None:
         opened = jtflow.report_event(dict(REPORT), reporter="c_monitor").tasks
         for _ in range(STEPS):
             task = opened[0]
-            opened = jtflow.complete(task.id, answer_for(task.element_id, task.unit_code),
-                                     actor_for(task))
+            opened = jtflow.complete(
+                task.id, answer_for(task.element_id, task.unit_code), actor_for(task)
+            )
 
 
 def _raw(jtflow: Jtflow, n: int) -> None:
@@ -103,9 +109,14 @@ def _raw(jtflow: Jtflow, n: int) -> None:
         definition = latest_definition(session, LIFECYCLE)
         assert definition is not None
         spec, subprocess_specs = runtime.spec_of(session, definition.id)
-    facts = {**REPORT, "discovered_at": "2026-09-28T01:00:00+00:00",
-             "facility_type": "bus_station", "facility_name": "火车站公交场站",
-             "reporter": "c_monitor", "reporter_unit": "CENTER"}
+    facts = {
+        **REPORT,
+        "discovered_at": "2026-09-28T01:00:00+00:00",
+        "facility_type": "bus_station",
+        "facility_name": "火车站公交场站",
+        "reporter": "c_monitor",
+        "reporter_unit": "CENTER",
+    }
     for _ in range(n):
         wf = BpmnWorkflow(spec, subprocess_specs, script_engine=runtime.script_engine())
         wf.get_tasks()[0].data.update(facts)

@@ -94,7 +94,9 @@ def deploy(ctx: click.Context, file: Path, actor: str) -> None:
     """Deploy a BPMN file (with the DMN files beside it that it calls)."""
     definition, created = jtflow_of(ctx).deploy(file, actor)
     state = "新版本" if created else "内容未变，沿用"
-    click.echo(f"{definition.process_id} v{definition.version}（{state}，{definition.content_hash[:12]}）")
+    click.echo(
+        f"{definition.process_id} v{definition.version}（{state}，{definition.content_hash[:12]}）"
+    )
 
 
 @main.group()
@@ -111,14 +113,25 @@ def event() -> None:
 @click.option("--location", required=True)
 @click.option("--facility-type", required=True)
 @click.option("--facility-name", required=True)
-@click.option("--discovered-at", required=True, help="ISO 8601 with offset, e.g. 2026-11-24T09:30+08:00")
+@click.option(
+    "--discovered-at", required=True, help="ISO 8601 with offset, e.g. 2026-11-24T09:30+08:00"
+)
 @click.pass_context
 @reports_errors
-def report(ctx: click.Context, reporter: str, facility_type: str, facility_name: str,
-           discovered_at: str, **fields: str) -> None:
+def report(
+    ctx: click.Context,
+    reporter: str,
+    facility_type: str,
+    facility_name: str,
+    discovered_at: str,
+    **fields: str,
+) -> None:
     """报送 an event; prints its case number."""
-    payload = {**fields, "facility": {"type": facility_type, "name": facility_name},
-               "discovered_at": discovered_at}
+    payload = {
+        **fields,
+        "facility": {"type": facility_type, "name": facility_name},
+        "discovered_at": discovered_at,
+    }
     ref = jtflow_of(ctx).report_event(payload, reporter=reporter)
     click.echo(ref.case_no)
 
@@ -135,8 +148,10 @@ def tasks(ctx: click.Context, username: str) -> None:
     for task, case in rows:
         flag = "（暂定）" if task.provisional else ""
         owner = f" 认领人 {task.assignee}" if task.assignee else ""
-        click.echo(f"{task.id}\t{case.case_no}\t{task.name}\t{case.title}\t"
-                   f"时限 {local(task.due_at)}{flag}{owner}")
+        click.echo(
+            f"{task.id}\t{case.case_no}\t{task.name}\t{case.title}\t"
+            f"时限 {local(task.due_at)}{flag}{owner}"
+        )
 
 
 @main.group()
@@ -200,8 +215,10 @@ def history(ctx: click.Context, case: str) -> None:
     """A case's history: who did what, when, with which data."""
     for event in jtflow_of(ctx).history(case):
         data = json.dumps(event.data, ensure_ascii=False, sort_keys=True)
-        click.echo(f"{event.seq}\t{local(event.at)}\t{event.actor}\t{event.kind}\t"
-                   f"{event.element_id or '-'}\t{data}")
+        click.echo(
+            f"{event.seq}\t{local(event.at)}\t{event.actor}\t{event.kind}\t"
+            f"{event.element_id or '-'}\t{data}"
+        )
 
 
 @main.group()
@@ -216,8 +233,9 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True)
 @click.pass_context
 @reports_errors
-def user_add(ctx: click.Context, username: str, display_name: str, unit: str,
-             roles: tuple[str, ...]) -> None:
+def user_add(
+    ctx: click.Context, username: str, display_name: str, unit: str, roles: tuple[str, ...]
+) -> None:
     from engine.users import add_user
 
     jtflow = jtflow_of(ctx)

@@ -58,18 +58,26 @@ def parse_year(obj: Any, source: str) -> YearSchedule:
         where = ".".join(str(p) for p in e.absolute_path) or "（根）"
         raise CalendarError(
             f"日历文件 {source} 格式不对：{where} {e.message}。"
-            "格式：{\"year\": 2027, \"source\": \"…通知\", \"holidays\": [\"2027-01-01\"], "
-            "\"workdays\": [\"2027-02-07\"]}",
+            '格式：{"year": 2027, "source": "…通知", "holidays": ["2027-01-01"], '
+            '"workdays": ["2027-02-07"]}',
             [FieldError(where, e.message)],
         ) from None
     year = obj["year"]
     holidays = _dates(obj["holidays"], "holidays", "节假日", year, source)
     workdays = _dates(obj["workdays"], "workdays", "调休上班日", year, source)
-    errors = [FieldError("holidays", f"{d} 同时列为节假日和调休上班日") for d in holidays & workdays]
-    errors += [FieldError("holidays", f"{d} 是周末，本就不上班：节假日只列工作日（周一至周五）")
-               for d in sorted(holidays) if d.weekday() >= 5]
-    errors += [FieldError("workdays", f"{d} 是周一至周五，本就上班：调休上班日只列周末")
-               for d in sorted(workdays) if d.weekday() < 5]
+    errors = [
+        FieldError("holidays", f"{d} 同时列为节假日和调休上班日") for d in holidays & workdays
+    ]
+    errors += [
+        FieldError("holidays", f"{d} 是周末，本就不上班：节假日只列工作日（周一至周五）")
+        for d in sorted(holidays)
+        if d.weekday() >= 5
+    ]
+    errors += [
+        FieldError("workdays", f"{d} 是周一至周五，本就上班：调休上班日只列周末")
+        for d in sorted(workdays)
+        if d.weekday() < 5
+    ]
     if errors:
         raise CalendarError(f"日历文件 {source} 有误：{errors[0].message}", errors)
     return YearSchedule(year, frozenset(holidays), frozenset(workdays), obj["source"])

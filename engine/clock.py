@@ -52,7 +52,9 @@ def parse_instant(text: str) -> datetime:
     try:
         instant = datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        raise ValueError(f"{text!r} 不是有效的时间（应为 ISO 8601，如 2026-11-24T09:00:00+08:00）") from None
+        raise ValueError(
+            f"{text!r} 不是有效的时间（应为 ISO 8601，如 2026-11-24T09:00:00+08:00）"
+        ) from None
     if instant.tzinfo is None:
         raise ValueError(f"时间 {text} 缺少时区：请写明偏移量，如 +08:00")
     return instant.astimezone(UTC)

@@ -59,9 +59,22 @@ FACILITIES = (
     ("other", "环岛路人行天桥", "栏杆松动"),
 )
 
-CHANNELS = ("monitoring", "opinion", "hotline_12328", "platform_12345", "public_safety", "duty_phone")
-REPORTER = {"monitoring": "c_monitor", "opinion": "c_opinion", "hotline_12328": "c_12328",
-            "platform_12345": "c_platform", "public_safety": "c_platform", "duty_phone": "c_duty"}
+CHANNELS = (
+    "monitoring",
+    "opinion",
+    "hotline_12328",
+    "platform_12345",
+    "public_safety",
+    "duty_phone",
+)
+REPORTER = {
+    "monitoring": "c_monitor",
+    "opinion": "c_opinion",
+    "hotline_12328": "c_12328",
+    "platform_12345": "c_platform",
+    "public_safety": "c_platform",
+    "duty_phone": "c_duty",
+}
 
 
 def add_demo_users(jtflow: Jtflow) -> int:
@@ -96,8 +109,11 @@ def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:
     kind, name, problem = FACILITIES[number % len(FACILITIES)]
     urgency = ("normal", "pressing", "urgent", "normal", "critical", "pressing")[number % 6]
     report = {
-        "channel": channel, "urgency": urgency, "title": f"{name}{problem}",
-        "description": f"{name}发现{problem}，需核实处置。", "location": f"厦门市 {name}",
+        "channel": channel,
+        "urgency": urgency,
+        "title": f"{name}{problem}",
+        "description": f"{name}发现{problem}，需核实处置。",
+        "location": f"厦门市 {name}",
         "facility": {"type": kind, "name": name},
         "discovered_at": jtflow.clock.now().isoformat(),
     }
@@ -120,8 +136,13 @@ def _open_tasks(jtflow: Jtflow, case_id: int) -> list[Any]:
     from .models import Task
 
     with jtflow.sessions() as session:
-        return list(session.scalars(
-            select(Task).where(Task.instance_id == case_id, Task.state == "open").order_by(Task.id)))
+        return list(
+            session.scalars(
+                select(Task)
+                .where(Task.instance_id == case_id, Task.state == "open")
+                .order_by(Task.id)
+            )
+        )
 
 
 def actor_for(task: Any) -> str:
@@ -140,7 +161,10 @@ def answer_for(element_id: str, unit: str) -> dict[str, Any]:
         "sign_for": {"accept": True},
         "retransfer": {"new_unit": "TRANSPORT_DEV"},
         "co_handle": {"opinion": "已配合现场处置"},
-        "handle_reply": {"verification": "经现场核实，情况属实。", "disposal": "已安排人员修复完毕。"},
+        "handle_reply": {
+            "verification": "经现场核实，情况属实。",
+            "disposal": "已安排人员修复完毕。",
+        },
         "leader_approve": {"approved": True},
         "deputy_approve": {"approved": True},
         "center_audit": {"accepted": True},

@@ -67,7 +67,9 @@ def _called_decisions(file: DiagramFile) -> list[str]:
         root = _parse(file)
     except etree.XMLSyntaxError:
         return []
-    return [e.text.strip() for e in root.iterfind(".//spiffworkflow:calledDecisionId", NS) if e.text]
+    return [
+        e.text.strip() for e in root.iterfind(".//spiffworkflow:calledDecisionId", NS) if e.text
+    ]
 
 
 def _decision_ids(file: DiagramFile) -> set[str]:
@@ -96,38 +98,56 @@ def check(files: list[DiagramFile], forms: FormRegistry) -> list[Problem]:
             continue
         for decision in _called_decisions(file):
             if decision not in known_decisions:
-                problems.append(Problem(
-                    f"调用的决策表 {decision} 不存在：请把定义它的 .dmn 文件放在同一目录", file.name))
+                problems.append(
+                    Problem(
+                        f"调用的决策表 {decision} 不存在：请把定义它的 .dmn 文件放在同一目录",
+                        file.name,
+                    )
+                )
     return problems
 
 
 def _check_bpmn(root: etree._Element, file: str, forms: FormRegistry) -> list[Problem]:
     problems = []
     if not root.findall("bpmn:process[@isExecutable='true']", NS):
-        problems.append(Problem("没有可执行的流程（process 需 isExecutable=\"true\"）", file))
+        problems.append(Problem('没有可执行的流程（process 需 isExecutable="true"）', file))
     for task in root.iterfind(".//bpmn:userTask", NS):
         task_id, line = task.get("id"), task.sourceline
         props = {
             p.get("name"): p.get("value", "")
-            for p in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+            for p in task.iterfind(
+                "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
+            )
         }
         form = props.get("formJsonSchemaFilename")
         if not form:
-            problems.append(Problem("用户任务缺少表单（属性 formJsonSchemaFilename）", file, task_id, line))
+            problems.append(
+                Problem("用户任务缺少表单（属性 formJsonSchemaFilename）", file, task_id, line)
+            )
         elif not forms.has(form.removesuffix(".json")):
             problems.append(Problem(f"表单 {form} 在 forms/ 中不存在", file, task_id, line))
         unit = props.get("unit", "")
         if not unit:
             problems.append(Problem("用户任务缺少承办单位（属性 unit）", file, task_id, line))
         elif not unit.startswith("=") and unit not in UNIT_CODES:
-            problems.append(Problem(f"未知单位 {unit}：应为 SPEC §1 的单位代码之一", file, task_id, line))
+            problems.append(
+                Problem(f"未知单位 {unit}：应为 SPEC §1 的单位代码之一", file, task_id, line)
+            )
         role = props.get("role", "")
         if role not in ROLES:
-            problems.append(Problem(f"未知角色 {role!r}：应为 {'、'.join(ROLES)} 之一", file, task_id, line))
+            problems.append(
+                Problem(f"未知角色 {role!r}：应为 {'、'.join(ROLES)} 之一", file, task_id, line)
+            )
     for cycle in root.iterfind(".//bpmn:timeCycle", NS):
         owner = cycle.getparent().getparent()
-        problems.append(Problem("暂不支持循环计时器（timeCycle）：请改用 timeDate 与工作日函数",
-                                file, owner.get("id"), cycle.sourceline))
+        problems.append(
+            Problem(
+                "暂不支持循环计时器（timeCycle）：请改用 timeDate 与工作日函数",
+                file,
+                owner.get("id"),
+                cycle.sourceline,
+            )
+        )
     return problems
 
 
@@ -140,19 +160,35 @@ def parse(files: list[DiagramFile]) -> tuple[str, object, dict[str, object]]:
                 parser.add_dmn_str(file.content, filename=file.name)
             else:
                 parser.add_bpmn_str(file.content, filename=file.name)
-        called = {e.get("calledElement") for f in files if not f.is_dmn
-                  for e in _parse(f).iterfind(".//bpmn:callActivity", NS)}
+        called = {
+            e.get("calledElement")
+            for f in files
+            if not f.is_dmn
+            for e in _parse(f).iterfind(".//bpmn:callActivity", NS)
+        }
         process_ids = [p for p in parser.get_process_ids() if p not in called]
         if len(process_ids) != 1:
-            raise DeploymentError([Problem(
-                f"一次部署应恰好包含一个主流程（未被调用的可执行流程），找到 {len(process_ids)} 个",
-                files[0].name)])
+            raise DeploymentError(
+                [
+                    Problem(
+                        f"一次部署应恰好包含一个主流程（未被调用的可执行流程），找到 {len(process_ids)} 个",
+                        files[0].name,
+                    )
+                ]
+            )
         process_id = process_ids[0]
         return process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except ValidationException as e:
-        raise DeploymentError([Problem(
-            _validation_message(e), e.file_name or files[0].name, e.id or None, e.line_number or None
-        )]) from None
+        raise DeploymentError(
+            [
+                Problem(
+                    _validation_message(e),
+                    e.file_name or files[0].name,
+                    e.id or None,
+                    e.line_number or None,
+                )
+            ]
+        ) from None
     except DeploymentError:
         raise
     except Exception as e:  # SpiffWorkflow raises bare exceptions for some malformed diagrams

@@ -165,4 +165,3 @@ class HistoryEvent(Base):
     definition_id: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-

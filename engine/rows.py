@@ -66,10 +66,16 @@ def sync_timers(
         task = wf.get_task_from_id(UUID(spiff_id))
         if task is not None and task.state == TaskState.COMPLETED:
             fired.append(spiff_id)
-            history.append("timer_fired", at=now, actor="system", element_id=element_id, data={
-                "due_at": parse_instant(task._get_internal_data("event_value")).isoformat(),
-                "provisional": bool(task._get_internal_data(PROVISIONAL, False)),
-            })
+            history.append(
+                "timer_fired",
+                at=now,
+                actor="system",
+                element_id=element_id,
+                data={
+                    "due_at": parse_instant(task._get_internal_data("event_value")).isoformat(),
+                    "provisional": bool(task._get_internal_data(PROVISIONAL, False)),
+                },
+            )
         else:
             cancelled.append(spiff_id)
     _close(session, Timer, cancelled, state="cancelled")
@@ -81,11 +87,17 @@ def sync_timers(
         if spiff_id not in before.timers:
             provisional = is_provisional(timer.due)
             timer.task._set_internal_data(**{PROVISIONAL: provisional})
-            new_rows.append({
-                "instance_id": instance.id, "spiff_task_id": spiff_id,
-                "element_id": timer.task.task_spec.bpmn_id, "watches": timer.watches,
-                "due_at": parse_instant(timer.due), "provisional": provisional, "state": "waiting",
-            })
+            new_rows.append(
+                {
+                    "instance_id": instance.id,
+                    "spiff_task_id": spiff_id,
+                    "element_id": timer.task.task_spec.bpmn_id,
+                    "watches": timer.watches,
+                    "due_at": parse_instant(timer.due),
+                    "provisional": provisional,
+                    "state": "waiting",
+                }
+            )
         if timer.watches:
             dues[timer.watches] = Due(parse_instant(timer.due), provisional)
     _insert(session, Timer, new_rows)
@@ -108,8 +120,13 @@ def sync_tasks(
     gone = [s for s in before.tasks if s not in ready and s not in completed]
     _close(session, Task, gone, state="cancelled")
     for spiff_id in gone:
-        history.append("task_cancelled", at=now, actor="system",
-                       element_id=before.tasks[spiff_id], data={"spiff_task_id": spiff_id})
+        history.append(
+            "task_cancelled",
+            at=now,
+            actor="system",
+            element_id=before.tasks[spiff_id],
+            data={"spiff_task_id": spiff_id},
+        )
     new_rows: list[dict[str, Any]] = []
     for spiff_id, task in ready.items():
         if spiff_id in before.tasks:
@@ -132,15 +149,25 @@ def sync_tasks(
             "defaults": evaluate(task, "form_defaults"),
         }
         new_rows.append(row)
-        history.append("task_created", at=now, actor="system", element_id=element_id, data={
-            "spiff_task_id": spiff_id, "unit": row["unit_code"], "role": row["role"],
-            "due_at": row["due_at"].isoformat() if row["due_at"] else None,
-        })
+        history.append(
+            "task_created",
+            at=now,
+            actor="system",
+            element_id=element_id,
+            data={
+                "spiff_task_id": spiff_id,
+                "unit": row["unit_code"],
+                "role": row["role"],
+                "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+            },
+        )
     if not new_rows:
         return []
     ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), new_rows)
-    return [OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
-            for id, r in zip(ids, new_rows, strict=True)]
+    return [
+        OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
+        for id, r in zip(ids, new_rows, strict=True)
+    ]
 
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
@@ -148,7 +175,9 @@ def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) ->
         session.execute(insert(table), rows)
 
 
-def _close(session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any) -> None:
+def _close(
+    session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
+) -> None:
     if spiff_ids:
         session.execute(
             update(table).where(table.spiff_task_id.in_(spiff_ids)).values(**values),

@@ -34,13 +34,17 @@ def advance(wf: BpmnWorkflow) -> None:
     """Run every engine task that can run, at any depth; then check the instance can go on."""
     for _ in range(_MAX_ROUNDS):
         wf.do_engine_steps()
-        stranded = [t for t in all_tasks(wf) if t.state == TaskState.READY and not t.task_spec.manual]
+        stranded = [
+            t for t in all_tasks(wf) if t.state == TaskState.READY and not t.task_spec.manual
+        ]
         if not stranded:
             break
         for task in stranded:
             task.run()
     else:
-        raise StalledInstance("流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件")
+        raise StalledInstance(
+            "流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件"
+        )
     _drop_finished_subprocesses(wf)
     check_not_stalled(wf)
 
@@ -64,7 +68,9 @@ def check_not_stalled(wf: BpmnWorkflow) -> None:
     if wf.completed:
         return
     if not any(t.has_state(_ACTIVE) for t in all_tasks(wf)):
-        raise StalledInstance("流程未结束却没有可办理的任务或等待中的计时器：请联系流程负责人检查流程图")
+        raise StalledInstance(
+            "流程未结束却没有可办理的任务或等待中的计时器：请联系流程负责人检查流程图"
+        )
 
 
 def human_tasks(wf: BpmnWorkflow) -> list[Any]:

@@ -23,10 +23,10 @@ from .history import HistoryWriter
 from .models import Definition, Instance
 from .rows import Snapshot, sync_tasks, sync_timers
 from .runner import advance, property_of
-from .tasks import OpenTask
 from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .spiff import ClockedScriptEngine
 from .state import SpecPair, WorkflowCodec
+from .tasks import OpenTask
 
 ENDED = ("archived", "returned", "recorded", "completed")
 
@@ -72,7 +72,9 @@ class Runtime:
             spec = self._specs[definition_id] = self.codec.load_spec(definition.spec)
         return spec
 
-    def new_workflow(self, session: Session, definition_id: int, data: dict[str, Any]) -> BpmnWorkflow:
+    def new_workflow(
+        self, session: Session, definition_id: int, data: dict[str, Any]
+    ) -> BpmnWorkflow:
         spec, subprocess_specs = self.spec_of(session, definition_id)
         wf = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine())
         wf.get_tasks(state=TaskState.READY)[0].data.update(data)
@@ -110,10 +112,20 @@ class Runtime:
         now = self.clock.now()
         advance(wf)
         with session.no_autoflush:
-            dues = sync_timers(session, instance, wf, loaded.before, history, now,
-                               self.functions.is_provisional)
-            opened = sync_tasks(session, instance, wf, loaded.before, loaded.completed, history,
-                                now, dues, lambda task, name: self._evaluate_property(wf, task, name))
+            dues = sync_timers(
+                session, instance, wf, loaded.before, history, now, self.functions.is_provisional
+            )
+            opened = sync_tasks(
+                session,
+                instance,
+                wf,
+                loaded.before,
+                loaded.completed,
+                history,
+                now,
+                dues,
+                lambda task, name: self._evaluate_property(wf, task, name),
+            )
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now
             if wf.completed:
@@ -145,4 +157,3 @@ def _end_status(wf: BpmnWorkflow) -> str:
             if status and not spec.bpmn_id.startswith("timer_"):
                 return str(status)
     return "completed"
-

@@ -20,17 +20,66 @@ from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 from .errors import Problem
 
 SAFE_BUILTINS = (
-    "len", "min", "max", "sum", "sorted", "abs", "round", "int", "float", "str", "bool",
-    "list", "dict", "set", "tuple", "any", "all", "range", "enumerate", "zip",
+    "len",
+    "min",
+    "max",
+    "sum",
+    "sorted",
+    "abs",
+    "round",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "any",
+    "all",
+    "range",
+    "enumerate",
+    "zip",
 )
 
 _ALLOWED = (
-    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.Pass,
-    ast.Name, ast.Load, ast.Store, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension,
-    ast.Subscript, ast.Slice, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp,
-    ast.Call, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.Starred,
-    ast.boolop, ast.operator, ast.unaryop, ast.cmpop,
+    ast.Module,
+    ast.Expression,
+    ast.Expr,
+    ast.Assign,
+    ast.AugAssign,
+    ast.If,
+    ast.For,
+    ast.Pass,
+    ast.Name,
+    ast.Load,
+    ast.Store,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.Set,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.comprehension,
+    ast.Subscript,
+    ast.Slice,
+    ast.BoolOp,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.keyword,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.Starred,
+    ast.boolop,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
 )
 
 _REFUSED = {
@@ -45,10 +94,18 @@ _REFUSED = {
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-_EVAL_TAGS = {f"{{{BPMN}}}{t}" for t in (
-    "conditionExpression", "timeDate", "timeDuration", "timeCycle",
-    "loopCondition", "loopCardinality", "completionCondition",
-)} | {f"{{{SPIFF}}}messagePayload"}
+_EVAL_TAGS = {
+    f"{{{BPMN}}}{t}"
+    for t in (
+        "conditionExpression",
+        "timeDate",
+        "timeDuration",
+        "timeCycle",
+        "loopCondition",
+        "loopCardinality",
+        "completionCondition",
+    )
+} | {f"{{{SPIFF}}}messagePayload"}
 _EXEC_TAGS = {f"{{{BPMN}}}script", f"{{{SPIFF}}}preScript", f"{{{SPIFF}}}postScript"}
 
 
@@ -71,8 +128,14 @@ def check_source(
     try:
         tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
     except SyntaxError as e:
-        return [Problem(f"代码有语法错误：{e.msg}（{source.strip()[:60]}）", file, element_id,
-                        base + (e.lineno or 1) - 1)]
+        return [
+            Problem(
+                f"代码有语法错误：{e.msg}（{source.strip()[:60]}）",
+                file,
+                element_id,
+                base + (e.lineno or 1) - 1,
+            )
+        ]
     allowed_calls = set(callables) | set(SAFE_BUILTINS)
     problems = []
     for node in ast.walk(tree):
@@ -82,9 +145,12 @@ def check_source(
             if not isinstance(node.func, ast.Name):
                 problems.append(problem("只能直接调用允许的函数（不能调用表达式的结果）", node))
             elif node.func.id not in allowed_calls:
-                problems.append(problem(
-                    f"不允许调用 {node.func.id}()：可调用的函数只有 {'、'.join(sorted(allowed_calls))}",
-                    node))
+                problems.append(
+                    problem(
+                        f"不允许调用 {node.func.id}()：可调用的函数只有 {'、'.join(sorted(allowed_calls))}",
+                        node,
+                    )
+                )
         elif not isinstance(node, _ALLOWED) and not isinstance(node, ast.alias):  # alias: in import
             message = _REFUSED.get(type(node), f"不允许使用 {type(node).__name__} 语句或表达式")
             problems.append(problem(message, node))
@@ -101,8 +167,16 @@ def scan_diagram(xml: bytes, *, file: str, callables: Collection[str]) -> list[P
 
     def check(text: str | None, mode: Literal["eval", "exec"], element: Any) -> None:
         if text and text.strip():
-            problems.extend(check_source(text, mode=mode, callables=callables, file=file,
-                                         element_id=_owner_id(element), line=element.sourceline))
+            problems.extend(
+                check_source(
+                    text,
+                    mode=mode,
+                    callables=callables,
+                    file=file,
+                    element_id=_owner_id(element),
+                    line=element.sourceline,
+                )
+            )
 
     for element in root.iter():
         tag = element.tag

@@ -65,8 +65,12 @@ class Jtflow:
         files = deployment.collect_files(path)
         with self.sessions() as session:
             definition, created = deployment.deploy(
-                session, files, forms=self.forms, codec=self.runtime.codec,
-                actor=actor, now=self.clock.now(),
+                session,
+                files,
+                forms=self.forms,
+                codec=self.runtime.codec,
+                actor=actor,
+                now=self.clock.now(),
             )
             session.commit()
             return definition, created
@@ -83,9 +87,17 @@ class Jtflow:
                 raise NotFound(f"流程 {LIFECYCLE} 尚未部署：请先运行 `jtflow init`")
             now = self.clock.now()
             instance = Instance(
-                definition_id=definition.id, status="running", state=b"",
-                channel=facts["channel"], urgency=facts["urgency"], title=facts["title"],
-                facts=facts, created_at=now, updated_at=now, history_seq=0, history_hash=GENESIS,
+                definition_id=definition.id,
+                status="running",
+                state=b"",
+                channel=facts["channel"],
+                urgency=facts["urgency"],
+                title=facts["title"],
+                facts=facts,
+                created_at=now,
+                updated_at=now,
+                history_seq=0,
+                history_hash=GENESIS,
             )
             session.add(instance)
             session.flush()
@@ -145,8 +157,11 @@ class Jtflow:
             instance.updated_at = now  # bumps the version: claims race like completions
             history = HistoryWriter(session, instance)
             history.append(
-                "task_claimed" if claim else "task_released", at=now, actor=username,
-                element_id=task.element_id, data={"task_id": task.id},
+                "task_claimed" if claim else "task_released",
+                at=now,
+                actor=username,
+                element_id=task.element_id,
+                data={"task_id": task.id},
             )
             session.flush()
             history.write()
@@ -172,7 +187,10 @@ class Jtflow:
                 task.state, task.assignee = "completed", username
                 task.completed_at, task.completed_by, task.data = now, username, submitted
                 loaded.history.append(
-                    "task_completed", at=now, actor=username, element_id=task.element_id,
+                    "task_completed",
+                    at=now,
+                    actor=username,
+                    element_id=task.element_id,
                     data={"task_id": task.id, "data": submitted},
                 )
 
@@ -195,7 +213,9 @@ class Jtflow:
             with self._transaction() as session:
                 instance = session.get(Instance, instance_id)
                 assert instance is not None
-                self._step(session, instance, "system", lambda loaded: loaded.workflow.refresh_timers())
+                self._step(
+                    session, instance, "system", lambda loaded: loaded.workflow.refresh_timers()
+                )
             fired += count
         return fired
 

@@ -56,7 +56,9 @@ class ClockedDuration(DurationTimerEventDefinition):
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             duration = TimerEventDefinition.parse_iso_duration(expression)
             start = _now(my_task)
-            value = (start + TimerEventDefinition.get_timedelta_from_start(duration, start)).isoformat()
+            value = (
+                start + TimerEventDefinition.get_timedelta_from_start(duration, start)
+            ).isoformat()
             my_task._set_internal_data(event_value=value)
         if _due(value) <= _now(my_task):
             my_task._set_internal_data(event_fired=True)

@@ -60,7 +60,9 @@ class WorkflowCodec:
         return orjson.dumps(
             {
                 "spec": self.registry.convert(spec),
-                "subprocess_specs": {k: self.registry.convert(v) for k, v in subprocess_specs.items()},
+                "subprocess_specs": {
+                    k: self.registry.convert(v) for k, v in subprocess_specs.items()
+                },
             }
         )
 

@@ -25,7 +25,9 @@ CALENDAR = load_calendar(Settings().calendar_dirs)
 
 def build(url: str, clock: FakeClock) -> Jtflow:
     """A new engine object on an existing database, as a new process would make."""
-    return Jtflow(make_session_factory(make_engine(url)), clock=clock, calendar=CALENDAR, forms=FORMS)
+    return Jtflow(
+        make_session_factory(make_engine(url)), clock=clock, calendar=CALENDAR, forms=FORMS
+    )
 
 
 @pytest.fixture(scope="session")

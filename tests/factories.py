@@ -11,9 +11,15 @@ from engine.demo import actor_for, answer_for
 from engine.models import Instance, Task
 from engine.service import CaseRef, Jtflow
 
-REPORTERS = {"monitoring": "c_monitor", "opinion": "c_opinion", "hotline_12328": "c_12328",
-             "platform_12345": "c_platform", "public_safety": "c_platform",
-             "duty_phone": "c_duty", "patrol": "bus_handler"}
+REPORTERS = {
+    "monitoring": "c_monitor",
+    "opinion": "c_opinion",
+    "hotline_12328": "c_12328",
+    "platform_12345": "c_platform",
+    "public_safety": "c_platform",
+    "duty_phone": "c_duty",
+    "patrol": "bus_handler",
+}
 
 
 def report(jtflow: Jtflow, **overrides: Any) -> CaseRef:
@@ -34,9 +40,13 @@ def report(jtflow: Jtflow, **overrides: Any) -> CaseRef:
 
 def open_tasks(jtflow: Jtflow, case: CaseRef) -> list[Task]:
     with jtflow.sessions() as session:
-        return list(session.scalars(
-            select(Task).where(Task.instance_id == case.case_id, Task.state == "open")
-            .order_by(Task.id)))
+        return list(
+            session.scalars(
+                select(Task)
+                .where(Task.instance_id == case.case_id, Task.state == "open")
+                .order_by(Task.id)
+            )
+        )
 
 
 def open_steps(jtflow: Jtflow, case: CaseRef) -> list[str]:
@@ -49,8 +59,14 @@ def task_at(jtflow: Jtflow, case: CaseRef, element_id: str) -> Task:
     return found[0]
 
 
-def step(jtflow: Jtflow, case: CaseRef, element_id: str, data: dict[str, Any] | None = None,
-         *, as_user: str | None = None) -> Task:
+def step(
+    jtflow: Jtflow,
+    case: CaseRef,
+    element_id: str,
+    data: dict[str, Any] | None = None,
+    *,
+    as_user: str | None = None,
+) -> Task:
     """Complete the open task at `element_id` as the user holding its unit and role."""
     task = task_at(jtflow, case, element_id)
     payload = answer_for(element_id, task.unit_code) if data is None else data

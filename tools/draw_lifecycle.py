@@ -68,100 +68,370 @@ def user(id, name, lane, col, form, unit, role, doc, row=0, **kw):
 
 
 N = [
-    Node("report", "start", "事件报送", "lane_intake", 0,
-         doc="监测 → 报送：监测中心各岗位（或业务单位巡检）登记事件，启动本流程。E1、E11"),
-    Node("prepare", "script", "登记事件", "lane_intake", 1,
-         doc="记录事件要素并初始化计数。E1",
-         script="is_patrol = channel == \"patrol\"\nis_urgent = urgency in (\"critical\", \"urgent\")\n"
-                "return_count = 0\nfallback_used = False"),
-    Node("gw_patrol", "xor", "事件来源？", "lane_intake", 2, default="flow_central",
-         doc="主管部门统一监测与业务单位日常巡检分流。E11"),
-    user("patrol_handle", "巡检事件自行处置", "lane_unit", 3, "patrol_handle", "=reporter_unit", "办理人",
-         "业务单位日常巡检的事件由本单位自行处理，重大事项报市交通运输局。E11"),
-    Node("gw_major", "xor", "重大事项？", "lane_unit", 4, default="flow_minor",
-         doc="重大事项及需局协调的事项报局，进入统一处置流程。E11"),
-    Node("record_patrol", "script", "记录报局备案", "lane_unit", 5,
-         doc="巡检事件处置结果记录并与局管理系统共享。E11",
-         script="recorded_for_bureau = True"),
-    Node("end_patrol", "end", "巡检事件办结", "lane_unit", 6, doc="E11",
-         props={"case_status": "recorded"}),
+    Node(
+        "report",
+        "start",
+        "事件报送",
+        "lane_intake",
+        0,
+        doc="监测 → 报送：监测中心各岗位（或业务单位巡检）登记事件，启动本流程。E1、E11",
+    ),
+    Node(
+        "prepare",
+        "script",
+        "登记事件",
+        "lane_intake",
+        1,
+        doc="记录事件要素并初始化计数。E1",
+        script='is_patrol = channel == "patrol"\nis_urgent = urgency in ("critical", "urgent")\n'
+        "return_count = 0\nfallback_used = False",
+    ),
+    Node(
+        "gw_patrol",
+        "xor",
+        "事件来源？",
+        "lane_intake",
+        2,
+        default="flow_central",
+        doc="主管部门统一监测与业务单位日常巡检分流。E11",
+    ),
+    user(
+        "patrol_handle",
+        "巡检事件自行处置",
+        "lane_unit",
+        3,
+        "patrol_handle",
+        "=reporter_unit",
+        "办理人",
+        "业务单位日常巡检的事件由本单位自行处理，重大事项报市交通运输局。E11",
+    ),
+    Node(
+        "gw_major",
+        "xor",
+        "重大事项？",
+        "lane_unit",
+        4,
+        default="flow_minor",
+        doc="重大事项及需局协调的事项报局，进入统一处置流程。E11",
+    ),
+    Node(
+        "record_patrol",
+        "script",
+        "记录报局备案",
+        "lane_unit",
+        5,
+        doc="巡检事件处置结果记录并与局管理系统共享。E11",
+        script="recorded_for_bureau = True",
+    ),
+    Node(
+        "end_patrol",
+        "end",
+        "巡检事件办结",
+        "lane_unit",
+        6,
+        doc="E11",
+        props={"case_status": "recorded"},
+    ),
     Node("merge_intake", "xor", "", "lane_intake", 5, doc="统一监测事件与报局的巡检事件汇合。E11"),
-    Node("route", "rule", "职责路由", "lane_intake", 6, decision="event_routing",
-         doc="按设施类型与名称查出建议承办单位（DMN 路由表，可由中心改派）。E2"),
-    Node("feedback_rule_lookup", "rule", "确定反馈时限", "lane_intake", 7, decision="feedback_deadline",
-         doc="按紧急程度或来源平台确定反馈时限（DMN）。E6"),
+    Node(
+        "route",
+        "rule",
+        "职责路由",
+        "lane_intake",
+        6,
+        decision="event_routing",
+        doc="按设施类型与名称查出建议承办单位（DMN 路由表，可由中心改派）。E2",
+    ),
+    Node(
+        "feedback_rule_lookup",
+        "rule",
+        "确定反馈时限",
+        "lane_intake",
+        7,
+        decision="feedback_deadline",
+        doc="按紧急程度或来源平台确定反馈时限（DMN）。E6",
+    ),
     Node("merge_classify", "xor", "", "lane_dispatch", 8, doc="职责确认后回到分类转办。E4"),
-    user("classify", "分类转办", "lane_dispatch", 9, "classify", "CENTER", "投诉受理岗",
-         "监测中心 1 个工作日内制作转办单并按职责转办；多单位事件指定牵头、协办、兜底单位；"
-         "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认。"
-         "E2、E3、E4",
-         props={"form_defaults": "={\"lead_unit\": suggested_lead, \"co_units\": suggested_co_units}"}),
-    Node("gw_decision", "xor", "转办决定？", "lane_dispatch", 10, default="flow_transfer",
-         doc="E2、E4"),
-    Node("end_returned", "end", "退件", "lane_dispatch", 11, row=1,
-         doc="不属于交通运输职责范围，退件回复（含理由和依据）。E4", props={"case_status": "returned"}),
-    user("remit_decision", "职责确认", "lane_legal", 11, "remit_decision", "=remit_office", "办理人",
-         "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。E4"),
-    Node("transfer", "script", "生成转办单", "lane_dispatch", 12,
-         doc="转办给牵头承办单位；签收、办理时限自转办起算。E2、E5、E6",
-         script="transferred_at = now()\nhandling_unit = lead_unit\nhandle_from = transferred_at"),
-    Node("split", "and", "分头办理", "lane_dispatch", 13,
-         doc="牵头单位办理、协办单位协办、紧急事件督办与报告并行。E3、E7"),
+    user(
+        "classify",
+        "分类转办",
+        "lane_dispatch",
+        9,
+        "classify",
+        "CENTER",
+        "投诉受理岗",
+        "监测中心 1 个工作日内制作转办单并按职责转办；多单位事件指定牵头、协办、兜底单位；"
+        "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认。"
+        "E2、E3、E4",
+        props={"form_defaults": '={"lead_unit": suggested_lead, "co_units": suggested_co_units}'},
+    ),
+    Node(
+        "gw_decision",
+        "xor",
+        "转办决定？",
+        "lane_dispatch",
+        10,
+        default="flow_transfer",
+        doc="E2、E4",
+    ),
+    Node(
+        "end_returned",
+        "end",
+        "退件",
+        "lane_dispatch",
+        11,
+        row=1,
+        doc="不属于交通运输职责范围，退件回复（含理由和依据）。E4",
+        props={"case_status": "returned"},
+    ),
+    user(
+        "remit_decision",
+        "职责确认",
+        "lane_legal",
+        11,
+        "remit_decision",
+        "=remit_office",
+        "办理人",
+        "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。E4",
+    ),
+    Node(
+        "transfer",
+        "script",
+        "生成转办单",
+        "lane_dispatch",
+        12,
+        doc="转办给牵头承办单位；签收、办理时限自转办起算。E2、E5、E6",
+        script="transferred_at = now()\nhandling_unit = lead_unit\nhandle_from = transferred_at",
+    ),
+    Node(
+        "split",
+        "and",
+        "分头办理",
+        "lane_dispatch",
+        13,
+        doc="牵头单位办理、协办单位协办、紧急事件督办与报告并行。E3、E7",
+    ),
     # main branch: sign for, handle, approve, audit
-    user("sign_for", "签收", "lane_unit", 14, "sign_for", "=handling_unit", "办理人",
-         "承办单位 1 个工作日内签收转办事件；不属本单位职责的可申请退回。E5"),
+    user(
+        "sign_for",
+        "签收",
+        "lane_unit",
+        14,
+        "sign_for",
+        "=handling_unit",
+        "办理人",
+        "承办单位 1 个工作日内签收转办事件；不属本单位职责的可申请退回。E5",
+    ),
     Node("gw_accept", "xor", "签收？", "lane_unit", 15, default="flow_accepted", doc="E5"),
-    Node("gw_fallback", "xor", "有兜底单位？", "lane_unit", 16, row=1, default="flow_no_fallback",
-         doc="牵头单位申请退回时，由兜底单位承办；无兜底单位的由中心重新转办。E3"),
-    Node("use_fallback", "script", "转兜底单位", "lane_unit", 17, row=1,
-         doc="兜底单位承办，签收时限重新起算。E3、E5",
-         script="handling_unit = fallback_unit\nfallback_used = True\ntransferred_at = now()\n"
-                "handle_from = transferred_at"),
-    user("retransfer", "重新转办", "lane_dispatch", 17, "retransfer", "CENTER", "投诉受理岗",
-         "承办单位申请退回且无兜底单位时，由中心协调重新转办。E3", row=1),
-    Node("apply_retransfer", "script", "改派承办单位", "lane_dispatch", 18, row=1,
-         doc="E3、E5",
-         script="handling_unit = new_unit\ntransferred_at = now()\nhandle_from = transferred_at"),
-    Node("reply", "call", "办理答复与审核", "lane_unit", 18,
-         doc="办理答复 → 单位领导（及分管领导）审核 → 中心审核；中心退件则重新办理，直至符合要求。"
-             "每轮为一次子流程调用（标准循环），退件次数计入考核。E6、E8、E9、E10"),
+    Node(
+        "gw_fallback",
+        "xor",
+        "有兜底单位？",
+        "lane_unit",
+        16,
+        row=1,
+        default="flow_no_fallback",
+        doc="牵头单位申请退回时，由兜底单位承办；无兜底单位的由中心重新转办。E3",
+    ),
+    Node(
+        "use_fallback",
+        "script",
+        "转兜底单位",
+        "lane_unit",
+        17,
+        row=1,
+        doc="兜底单位承办，签收时限重新起算。E3、E5",
+        script="handling_unit = fallback_unit\nfallback_used = True\ntransferred_at = now()\n"
+        "handle_from = transferred_at",
+    ),
+    user(
+        "retransfer",
+        "重新转办",
+        "lane_dispatch",
+        17,
+        "retransfer",
+        "CENTER",
+        "投诉受理岗",
+        "承办单位申请退回且无兜底单位时，由中心协调重新转办。E3",
+        row=1,
+    ),
+    Node(
+        "apply_retransfer",
+        "script",
+        "改派承办单位",
+        "lane_dispatch",
+        18,
+        row=1,
+        doc="E3、E5",
+        script="handling_unit = new_unit\ntransferred_at = now()\nhandle_from = transferred_at",
+    ),
+    Node(
+        "reply",
+        "call",
+        "办理答复与审核",
+        "lane_unit",
+        18,
+        doc="办理答复 → 单位领导（及分管领导）审核 → 中心审核；中心退件则重新办理，直至符合要求。"
+        "每轮为一次子流程调用（标准循环），退件次数计入考核。E6、E8、E9、E10",
+    ),
     # co-handling branch
-    user("co_handle", "协办", "lane_unit", 14, "co_handle", "=co_unit", "办理人",
-         "协办单位配合牵头单位办理并提出协办意见。E3", row=2,
-         multi=("co_units", "co_unit", "co_opinions", "opinion")),
+    user(
+        "co_handle",
+        "协办",
+        "lane_unit",
+        14,
+        "co_handle",
+        "=co_unit",
+        "办理人",
+        "协办单位配合牵头单位办理并提出协办意见。E3",
+        row=2,
+        multi=("co_units", "co_unit", "co_opinions", "opinion"),
+    ),
     # urgent branches
-    Node("gw_urgent_supervise", "xor", "紧急事件？", "lane_office", 14, default="flow_no_supervise",
-         doc="特别紧急、紧急事件报告局办公室督办。E7"),
-    user("supervise", "督办", "lane_office", 15, "supervise", "BUREAU_OFFICE", "办理人",
-         "局办公室对特别紧急、紧急事件督办。E7"),
+    Node(
+        "gw_urgent_supervise",
+        "xor",
+        "紧急事件？",
+        "lane_office",
+        14,
+        default="flow_no_supervise",
+        doc="特别紧急、紧急事件报告局办公室督办。E7",
+    ),
+    user(
+        "supervise",
+        "督办",
+        "lane_office",
+        15,
+        "supervise",
+        "BUREAU_OFFICE",
+        "办理人",
+        "局办公室对特别紧急、紧急事件督办。E7",
+    ),
     Node("merge_supervise", "xor", "", "lane_office", 16, doc="E7"),
-    Node("gw_urgent_report", "xor", "紧急事件？", "lane_unit", 14, row=3, default="flow_no_report",
-         doc="E7"),
-    user("phone_report", "电话报告", "lane_unit", 15, "phone_report", "=handling_unit", "办理人",
-         "承办单位 1 小时内电话向局办公室报告现场查实情况。E7", row=3),
-    user("written_report", "书面报告", "lane_unit", 16, "written_report", "=handling_unit", "办理人",
-         "承办单位 24 小时内书面上报处理结果。E7", row=3),
-    user("office_review", "局办公室审核", "lane_office", 17, "office_review", "BUREAU_OFFICE", "办理人",
-         "书面报告经局办公室审核。E7", row=1),
-    Node("gw_review", "xor", "审核通过？", "lane_office", 18, row=1, default="flow_review_ok", doc="E7"),
+    Node(
+        "gw_urgent_report",
+        "xor",
+        "紧急事件？",
+        "lane_unit",
+        14,
+        row=3,
+        default="flow_no_report",
+        doc="E7",
+    ),
+    user(
+        "phone_report",
+        "电话报告",
+        "lane_unit",
+        15,
+        "phone_report",
+        "=handling_unit",
+        "办理人",
+        "承办单位 1 小时内电话向局办公室报告现场查实情况。E7",
+        row=3,
+    ),
+    user(
+        "written_report",
+        "书面报告",
+        "lane_unit",
+        16,
+        "written_report",
+        "=handling_unit",
+        "办理人",
+        "承办单位 24 小时内书面上报处理结果。E7",
+        row=3,
+    ),
+    user(
+        "office_review",
+        "局办公室审核",
+        "lane_office",
+        17,
+        "office_review",
+        "BUREAU_OFFICE",
+        "办理人",
+        "书面报告经局办公室审核。E7",
+        row=1,
+    ),
+    Node(
+        "gw_review",
+        "xor",
+        "审核通过？",
+        "lane_office",
+        18,
+        row=1,
+        default="flow_review_ok",
+        doc="E7",
+    ),
     Node("merge_report", "xor", "", "lane_office", 19, row=1, doc="E7"),
     Node("join", "and", "办理完毕", "lane_dispatch", 21, doc="各分支完成后办结。E3、E7"),
-    Node("close", "script", "办结", "lane_dispatch", 22,
-         doc="监测中心办结事件（承办单位不办结）。E1", script="closed_at = now()"),
-    Node("gw_platform", "xor", "来源平台？", "lane_dispatch", 23, default="flow_no_platform",
-         doc="12345、城市公共安全平台来源的事件向来源平台反馈。E6、E7"),
-    user("answer_platform", "答复来源平台", "lane_platform", 24, "answer_platform", "CENTER", "平台受理岗",
-         "平台受理岗按来源平台规定时限反馈办理结果。E6、E7"),
+    Node(
+        "close",
+        "script",
+        "办结",
+        "lane_dispatch",
+        22,
+        doc="监测中心办结事件（承办单位不办结）。E1",
+        script="closed_at = now()",
+    ),
+    Node(
+        "gw_platform",
+        "xor",
+        "来源平台？",
+        "lane_dispatch",
+        23,
+        default="flow_no_platform",
+        doc="12345、城市公共安全平台来源的事件向来源平台反馈。E6、E7",
+    ),
+    user(
+        "answer_platform",
+        "答复来源平台",
+        "lane_platform",
+        24,
+        "answer_platform",
+        "CENTER",
+        "平台受理岗",
+        "平台受理岗按来源平台规定时限反馈办理结果。E6、E7",
+    ),
     Node("merge_platform", "xor", "", "lane_dispatch", 25, doc="E7"),
-    Node("gw_revisit", "xor", "12328 投诉？", "lane_dispatch", 26, default="flow_no_revisit",
-         doc="12328 投诉办结后回访。E14"),
-    user("revisit", "回访", "lane_dispatch", 27, "revisit", "CENTER", "投诉受理岗",
-         "投诉受理岗回访投诉人并记录结果。E14", row=1),
+    Node(
+        "gw_revisit",
+        "xor",
+        "12328 投诉？",
+        "lane_dispatch",
+        26,
+        default="flow_no_revisit",
+        doc="12328 投诉办结后回访。E14",
+    ),
+    user(
+        "revisit",
+        "回访",
+        "lane_dispatch",
+        27,
+        "revisit",
+        "CENTER",
+        "投诉受理岗",
+        "投诉受理岗回访投诉人并记录结果。E14",
+        row=1,
+    ),
     Node("merge_revisit", "xor", "", "lane_dispatch", 28, doc="E14"),
-    user("archive", "归档", "lane_dispatch", 29, "archive", "CENTER", "投诉受理岗",
-         "办结事件归档；归档后不可再更改。E13"),
-    Node("end_archived", "end", "已归档", "lane_dispatch", 30, doc="E13",
-         props={"case_status": "archived"}),
+    user(
+        "archive",
+        "归档",
+        "lane_dispatch",
+        29,
+        "archive",
+        "CENTER",
+        "投诉受理岗",
+        "办结事件归档；归档后不可再更改。E13",
+    ),
+    Node(
+        "end_archived",
+        "end",
+        "已归档",
+        "lane_dispatch",
+        30,
+        doc="E13",
+        props={"case_status": "archived"},
+    ),
 ]
 
 F = [
@@ -178,8 +448,8 @@ F = [
     Flow("flow_ruled", "feedback_rule_lookup", "merge_classify"),
     Flow("flow_to_classify", "merge_classify", "classify"),
     Flow("flow_classified", "classify", "gw_decision"),
-    Flow("flow_return", "gw_decision", "end_returned", "退件", "decision == \"return\""),
-    Flow("flow_ask_remit", "gw_decision", "remit_decision", "职责不明", "decision == \"ask_remit\""),
+    Flow("flow_return", "gw_decision", "end_returned", "退件", 'decision == "return"'),
+    Flow("flow_ask_remit", "gw_decision", "remit_decision", "职责不明", 'decision == "ask_remit"'),
     Flow("flow_remit_decided", "remit_decision", "merge_classify"),
     Flow("flow_transfer", "gw_decision", "transfer", "转办"),
     Flow("flow_transferred", "transfer", "split"),
@@ -187,8 +457,13 @@ F = [
     Flow("flow_signed", "sign_for", "gw_accept"),
     Flow("flow_accepted", "gw_accept", "reply", "签收"),
     Flow("flow_refused", "gw_accept", "gw_fallback", "申请退回", "not accept"),
-    Flow("flow_fallback", "gw_fallback", "use_fallback", "转兜底单位",
-         "fallback_unit is not None and not fallback_used and fallback_unit != handling_unit"),
+    Flow(
+        "flow_fallback",
+        "gw_fallback",
+        "use_fallback",
+        "转兜底单位",
+        "fallback_unit is not None and not fallback_used and fallback_unit != handling_unit",
+    ),
     Flow("flow_fallback_done", "use_fallback", "sign_for"),
     Flow("flow_no_fallback", "gw_fallback", "retransfer", "中心重新转办"),
     Flow("flow_retransferred", "retransfer", "apply_retransfer"),
@@ -212,12 +487,17 @@ F = [
     Flow("flow_report_done", "merge_report", "join"),
     Flow("flow_joined", "join", "close"),
     Flow("flow_closed", "close", "gw_platform"),
-    Flow("flow_platform", "gw_platform", "answer_platform", "12345/公共安全平台",
-         "channel in (\"platform_12345\", \"public_safety\")"),
+    Flow(
+        "flow_platform",
+        "gw_platform",
+        "answer_platform",
+        "12345/公共安全平台",
+        'channel in ("platform_12345", "public_safety")',
+    ),
     Flow("flow_no_platform", "gw_platform", "merge_platform", "其他来源"),
     Flow("flow_answered", "answer_platform", "merge_platform"),
     Flow("flow_to_revisit_gw", "merge_platform", "gw_revisit"),
-    Flow("flow_revisit", "gw_revisit", "revisit", "12328", "channel == \"hotline_12328\""),
+    Flow("flow_revisit", "gw_revisit", "revisit", "12328", 'channel == "hotline_12328"'),
     Flow("flow_no_revisit", "gw_revisit", "merge_revisit", "其他来源"),
     Flow("flow_revisited", "revisit", "merge_revisit"),
     Flow("flow_to_archive", "merge_revisit", "archive"),
@@ -225,16 +505,46 @@ F = [
 ]
 
 T = [
-    Timer("timer_classify", "classify", "add_working_days(discovered_at, 1)", "1个工作日",
-          "转办超期", "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12"),
-    Timer("timer_sign_for", "sign_for", "add_working_days(transferred_at, 1)", "1个工作日",
-          "签收超期", "签收时限：自转办起 1 个工作日。E5、E12"),
-    Timer("timer_co_handle", "co_handle", "deadline(transferred_at, feedback_rule)", "反馈时限",
-          "协办超期", "协办意见与牵头单位同一反馈时限。E3、E6、E12"),
-    Timer("timer_phone_report", "phone_report", "add_hours(transferred_at, 1)", "1小时",
-          "电话报告超期", "紧急事件 1 小时内电话报告。E7、E12"),
-    Timer("timer_written_report", "written_report", "add_hours(transferred_at, 24)", "24小时",
-          "书面报告超期", "紧急事件 24 小时内书面上报。E7、E12"),
+    Timer(
+        "timer_classify",
+        "classify",
+        "add_working_days(discovered_at, 1)",
+        "1个工作日",
+        "转办超期",
+        "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12",
+    ),
+    Timer(
+        "timer_sign_for",
+        "sign_for",
+        "add_working_days(transferred_at, 1)",
+        "1个工作日",
+        "签收超期",
+        "签收时限：自转办起 1 个工作日。E5、E12",
+    ),
+    Timer(
+        "timer_co_handle",
+        "co_handle",
+        "deadline(transferred_at, feedback_rule)",
+        "反馈时限",
+        "协办超期",
+        "协办意见与牵头单位同一反馈时限。E3、E6、E12",
+    ),
+    Timer(
+        "timer_phone_report",
+        "phone_report",
+        "add_hours(transferred_at, 1)",
+        "1小时",
+        "电话报告超期",
+        "紧急事件 1 小时内电话报告。E7、E12",
+    ),
+    Timer(
+        "timer_written_report",
+        "written_report",
+        "add_hours(transferred_at, 24)",
+        "24小时",
+        "书面报告超期",
+        "紧急事件 24 小时内书面上报。E7、E12",
+    ),
 ]
 
 
@@ -251,25 +561,70 @@ REPLY_LANES = [
 RN = [
     Node("rc_start", "start", "提交答复", "rc_unit", 0, doc="首次办理或退件后重新办理。E6、E10"),
     Node("merge_handle", "xor", "", "rc_unit", 1, doc="领导退回修改后重新办理。E9"),
-    user("handle_reply", "办理答复", "rc_unit", 2, "handle_reply", "=handling_unit", "办理人",
-         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
-         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
-         "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10"),
-    user("leader_approve", "单位领导审核", "rc_leader", 3, "leader_approve", "=handling_unit", "单位领导",
-         "反馈意见须经本单位领导把关。E9"),
+    user(
+        "handle_reply",
+        "办理答复",
+        "rc_unit",
+        2,
+        "handle_reply",
+        "=handling_unit",
+        "办理人",
+        "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
+        "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
+        "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10",
+    ),
+    user(
+        "leader_approve",
+        "单位领导审核",
+        "rc_leader",
+        3,
+        "leader_approve",
+        "=handling_unit",
+        "单位领导",
+        "反馈意见须经本单位领导把关。E9",
+    ),
     Node("gw_leader", "xor", "领导同意？", "rc_leader", 4, default="flow_leader_ok", doc="E9"),
-    Node("gw_important", "xor", "重要事项？", "rc_leader", 5, default="flow_not_important",
-         doc="重要事项报分管领导审核。E9"),
-    user("deputy_approve", "分管领导审核", "rc_deputy", 6, "deputy_approve", "BUREAU_LEADER", "分管领导",
-         "重要事项报分管领导审核。E9"),
+    Node(
+        "gw_important",
+        "xor",
+        "重要事项？",
+        "rc_leader",
+        5,
+        default="flow_not_important",
+        doc="重要事项报分管领导审核。E9",
+    ),
+    user(
+        "deputy_approve",
+        "分管领导审核",
+        "rc_deputy",
+        6,
+        "deputy_approve",
+        "BUREAU_LEADER",
+        "分管领导",
+        "重要事项报分管领导审核。E9",
+    ),
     Node("gw_deputy", "xor", "分管领导同意？", "rc_deputy", 7, default="flow_deputy_ok", doc="E9"),
     Node("merge_audit", "xor", "", "rc_center", 8, doc="E10"),
-    user("center_audit", "中心审核答复", "rc_center", 9, "center_audit", "CENTER", "投诉受理岗",
-         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10"),
-    Node("record_audit", "script", "记录审核结果", "rc_center", 10,
-         doc="符合要求则办理完毕；退件则计数（考核 A1、A3），办理时限自退件起重新计算。E10",
-         script="reply_accepted = accepted\nif not accepted:\n"
-                "    return_count = return_count + 1\n    handle_from = now()"),
+    user(
+        "center_audit",
+        "中心审核答复",
+        "rc_center",
+        9,
+        "center_audit",
+        "CENTER",
+        "投诉受理岗",
+        "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10",
+    ),
+    Node(
+        "record_audit",
+        "script",
+        "记录审核结果",
+        "rc_center",
+        10,
+        doc="符合要求则办理完毕；退件则计数（考核 A1、A3），办理时限自退件起重新计算。E10",
+        script="reply_accepted = accepted\nif not accepted:\n"
+        "    return_count = return_count + 1\n    handle_from = now()",
+    ),
     Node("rc_end", "end", "本轮结束", "rc_center", 11, doc="E10"),
 ]
 
@@ -291,8 +646,14 @@ RF = [
 ]
 
 RT = [
-    Timer("timer_handle_reply", "handle_reply", "deadline(handle_from, feedback_rule)", "反馈时限",
-          "反馈超期", "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12"),
+    Timer(
+        "timer_handle_reply",
+        "handle_reply",
+        "deadline(handle_from, feedback_rule)",
+        "反馈时限",
+        "反馈超期",
+        "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12",
+    ),
 ]
 
 NS = {
@@ -302,9 +663,16 @@ NS = {
     "di": "http://www.omg.org/spec/DD/20100524/DI",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-TAGS = {"start": "startEvent", "end": "endEvent", "user": "userTask", "script": "scriptTask",
-        "rule": "businessRuleTask", "xor": "exclusiveGateway", "and": "parallelGateway",
-        "call": "callActivity"}
+TAGS = {
+    "start": "startEvent",
+    "end": "endEvent",
+    "user": "userTask",
+    "script": "scriptTask",
+    "rule": "businessRuleTask",
+    "xor": "exclusiveGateway",
+    "and": "parallelGateway",
+    "call": "callActivity",
+}
 
 
 @dataclass
@@ -320,12 +688,27 @@ class Pool:
 
 
 POOLS = [
-    Pool("participant", "event_lifecycle", "交通运输事件监测处置",
-         "监测 → 报送 → 分类转办 → 办理 → 反馈 → 办结 → 归档（SPEC §3，E1–E14）。"
-         "《智慧交通运输精细化管理标准》第八篇第四节。", LANES, N, F, T),
-    Pool("participant_reply", "reply_cycle", "办理答复与审核（每轮一次，退件重报）",
-         "一轮答复：办理答复、单位领导把关、重要事项报分管领导、中心审核要素与格式。E6、E8、E9、E10",
-         REPLY_LANES, RN, RF, RT),
+    Pool(
+        "participant",
+        "event_lifecycle",
+        "交通运输事件监测处置",
+        "监测 → 报送 → 分类转办 → 办理 → 反馈 → 办结 → 归档（SPEC §3，E1–E14）。"
+        "《智慧交通运输精细化管理标准》第八篇第四节。",
+        LANES,
+        N,
+        F,
+        T,
+    ),
+    Pool(
+        "participant_reply",
+        "reply_cycle",
+        "办理答复与审核（每轮一次，退件重报）",
+        "一轮答复：办理答复、单位领导把关、重要事项报分管领导、中心审核要素与格式。E6、E8、E9、E10",
+        REPLY_LANES,
+        RN,
+        RF,
+        RT,
+    ),
 ]
 POOL_GAP = 60
 
@@ -410,23 +793,29 @@ def node_xml(node, incoming, outgoing):
     if node.kind in ("user", "end") and node.props:
         ext = f"<bpmn:extensionElements>{properties(node.props)}</bpmn:extensionElements>"
     if node.kind == "rule":
-        ext = ("<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
-               f"{node.decision}</spiffworkflow:calledDecisionId></bpmn:extensionElements>")
+        ext = (
+            "<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
+            f"{node.decision}</spiffworkflow:calledDecisionId></bpmn:extensionElements>"
+        )
     body = documentation(node.doc) + ext
     body += "".join(f"<bpmn:incoming>{f}</bpmn:incoming>" for f in incoming)
     body += "".join(f"<bpmn:outgoing>{f}</bpmn:outgoing>" for f in outgoing)
     if node.kind == "call":
-        body += ('<bpmn:standardLoopCharacteristics>'
-                 "<bpmn:loopCondition>not reply_accepted</bpmn:loopCondition>"
-                 "</bpmn:standardLoopCharacteristics>")
+        body += (
+            "<bpmn:standardLoopCharacteristics>"
+            "<bpmn:loopCondition>not reply_accepted</bpmn:loopCondition>"
+            "</bpmn:standardLoopCharacteristics>"
+        )
     if node.multi:
         inp, item, out, out_item = node.multi
-        body += ("<bpmn:multiInstanceLoopCharacteristics>"
-                 f"<bpmn:loopDataInputRef>{inp}</bpmn:loopDataInputRef>"
-                 f"<bpmn:loopDataOutputRef>{out}</bpmn:loopDataOutputRef>"
-                 f'<bpmn:inputDataItem id="{item}" name="{item}" />'
-                 f'<bpmn:outputDataItem id="{out_item}" name="{out_item}" />'
-                 "</bpmn:multiInstanceLoopCharacteristics>")
+        body += (
+            "<bpmn:multiInstanceLoopCharacteristics>"
+            f"<bpmn:loopDataInputRef>{inp}</bpmn:loopDataInputRef>"
+            f"<bpmn:loopDataOutputRef>{out}</bpmn:loopDataOutputRef>"
+            f'<bpmn:inputDataItem id="{item}" name="{item}" />'
+            f'<bpmn:outputDataItem id="{out_item}" name="{out_item}" />'
+            "</bpmn:multiInstanceLoopCharacteristics>"
+        )
     if node.kind == "script":
         body += f"<bpmn:script>{escape(node.script)}</bpmn:script>"
     return f"<bpmn:{tag} {attrs}>{body}</bpmn:{tag}>"
@@ -439,46 +828,70 @@ def process_xml(pool):
     for f in pool.flows:
         outgoing[f.source].append(f.id)
         incoming[f.target].append(f.id)
-    out = [f'<bpmn:process id="{pool.process}" name="{escape(pool.name)}" isExecutable="true">',
-           documentation(pool.doc), f'<bpmn:laneSet id="{pool.process}_lanes">']
+    out = [
+        f'<bpmn:process id="{pool.process}" name="{escape(pool.name)}" isExecutable="true">',
+        documentation(pool.doc),
+        f'<bpmn:laneSet id="{pool.process}_lanes">',
+    ]
     for lane_id, name, _ in pool.lanes:
         refs = [n.id for n in pool.nodes if n.lane == lane_id]
         refs += [t.id for t in pool.timers if nodes[t.task].lane == lane_id]
         refs += [f"{t.id}_end" for t in pool.timers if nodes[t.task].lane == lane_id]
-        out.append(f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
-                   + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
-                   + "</bpmn:lane>")
+        out.append(
+            f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
+            + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
+            + "</bpmn:lane>"
+        )
     out.append("</bpmn:laneSet>")
     out.extend(node_xml(n, incoming[n.id], outgoing[n.id]) for n in pool.nodes)
     for t in pool.timers:
-        out.append(f'<bpmn:boundaryEvent id="{t.id}" name="{escape(t.name)}" attachedToRef="{t.task}"'
-                   f' cancelActivity="false">{documentation(t.doc)}'
-                   f"<bpmn:outgoing>{t.id}_flow</bpmn:outgoing>"
-                   f'<bpmn:timerEventDefinition id="{t.id}_definition">'
-                   f"<bpmn:timeDate>{escape(t.expression)}</bpmn:timeDate>"
-                   "</bpmn:timerEventDefinition></bpmn:boundaryEvent>")
-        out.append(f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
-                   f"{documentation(t.doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>")
-        out.append(f'<bpmn:sequenceFlow id="{t.id}_flow" sourceRef="{t.id}" targetRef="{t.id}_end" />')
+        out.append(
+            f'<bpmn:boundaryEvent id="{t.id}" name="{escape(t.name)}" attachedToRef="{t.task}"'
+            f' cancelActivity="false">{documentation(t.doc)}'
+            f"<bpmn:outgoing>{t.id}_flow</bpmn:outgoing>"
+            f'<bpmn:timerEventDefinition id="{t.id}_definition">'
+            f"<bpmn:timeDate>{escape(t.expression)}</bpmn:timeDate>"
+            "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        )
+        out.append(
+            f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
+            f"{documentation(t.doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>"
+        )
+        out.append(
+            f'<bpmn:sequenceFlow id="{t.id}_flow" sourceRef="{t.id}" targetRef="{t.id}_end" />'
+        )
     for f in pool.flows:
         name = f' name="{escape(f.name)}"' if f.name else ""
-        cond = (f"<bpmn:conditionExpression>{escape(f.condition)}</bpmn:conditionExpression>"
-                if f.condition else "")
-        out.append(f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}"'
-                   f' targetRef="{f.target}">{cond}</bpmn:sequenceFlow>')
+        cond = (
+            f"<bpmn:conditionExpression>{escape(f.condition)}</bpmn:conditionExpression>"
+            if f.condition
+            else ""
+        )
+        out.append(
+            f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}"'
+            f' targetRef="{f.target}">{cond}</bpmn:sequenceFlow>'
+        )
     out.append("</bpmn:process>")
     return out
 
 
 def main():
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    out.append("<bpmn:definitions " + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
-               + ' id="event_lifecycle_definitions" targetNamespace="https://jtflow.example/bpmn"'
-               ' exporter="jtflow tools/draw_lifecycle.py" exporterVersion="2">')
-    out.append('<bpmn:collaboration id="collaboration">'
-               + "".join(f'<bpmn:participant id="{p.participant}" name="{escape(p.name)}"'
-                         f' processRef="{p.process}" />' for p in POOLS)
-               + "</bpmn:collaboration>")
+    out.append(
+        "<bpmn:definitions "
+        + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
+        + ' id="event_lifecycle_definitions" targetNamespace="https://jtflow.example/bpmn"'
+        ' exporter="jtflow tools/draw_lifecycle.py" exporterVersion="2">'
+    )
+    out.append(
+        '<bpmn:collaboration id="collaboration">'
+        + "".join(
+            f'<bpmn:participant id="{p.participant}" name="{escape(p.name)}"'
+            f' processRef="{p.process}" />'
+            for p in POOLS
+        )
+        + "</bpmn:collaboration>"
+    )
     for pool in POOLS:
         out.extend(process_xml(pool))
     out.extend(diagram())
@@ -487,37 +900,61 @@ def main():
 
 
 def shape(element_id, x, y, w, h, extra=""):
-    return (f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{extra}>'
-            f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>')
+    return (
+        f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{extra}>'
+        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>'
+    )
 
 
 def edge(element_id, points):
     wps = "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
-    return f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{wps}</bpmndi:BPMNEdge>'
+    return (
+        f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{wps}</bpmndi:BPMNEdge>'
+    )
 
 
 def diagram():
-    out = ['<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">']
+    out = [
+        '<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">'
+    ]
     for pool in POOLS:
         top, height = POOL_GEO[pool.participant]
         width = LANE_LABEL + int(max(n.col for n in pool.nodes) + 2) * COL_W
         out.append(shape(pool.participant, LANE_X, top, width, height, ' isHorizontal="true"'))
         for lane_id, _, _ in pool.lanes:
             lane_top, h = LANE_GEO[lane_id]
-            out.append(shape(lane_id, LANE_X + LANE_LABEL, lane_top, width - LANE_LABEL, h,
-                             ' isHorizontal="true"'))
+            out.append(
+                shape(
+                    lane_id,
+                    LANE_X + LANE_LABEL,
+                    lane_top,
+                    width - LANE_LABEL,
+                    h,
+                    ' isHorizontal="true"',
+                )
+            )
         nodes = {n.id: n for n in pool.nodes}
         for n in pool.nodes:
             x, y, w, h = bounds(n)
-            out.append(shape(n.id, x, y, w, h, ' isMarkerVisible="true"' if n.kind == "xor" else ""))
+            out.append(
+                shape(n.id, x, y, w, h, ' isMarkerVisible="true"' if n.kind == "xor" else "")
+            )
         for t in pool.timers:
             x, y, w, h = bounds(nodes[t.task])
             bx, by = x + w - EVENT // 2 - 14, y + h - EVENT // 2
             out.append(shape(t.id, bx, by, EVENT, EVENT))
             ex, ey = x + w + 8, y + h + 10
             out.append(shape(f"{t.id}_end", ex, ey, EVENT, EVENT))
-            out.append(edge(f"{t.id}_flow", [(bx + EVENT // 2, by + EVENT),
-                                             (bx + EVENT // 2, ey + EVENT // 2), (ex, ey + EVENT // 2)]))
+            out.append(
+                edge(
+                    f"{t.id}_flow",
+                    [
+                        (bx + EVENT // 2, by + EVENT),
+                        (bx + EVENT // 2, ey + EVENT // 2),
+                        (ex, ey + EVENT // 2),
+                    ],
+                )
+            )
         for f in pool.flows:
             out.append(edge(f.id, waypoints(nodes[f.source], nodes[f.target])))
     out.append("</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.calendar import WorkingCalendar, YearSchedule, load_year_file, parse_year
+from engine.calendar import WorkingCalendar, YearSchedule, load_year_file
 from engine.clock import SHANGHAI
 from engine.errors import CalendarError
 
@@ -57,8 +57,9 @@ def test_crossing_into_an_unknown_year_is_provisional():
 
 
 def test_a_loaded_year_is_known_and_wins():
-    y2027 = YearSchedule(2027, frozenset({date(2027, 1, 1)}), frozenset({date(2027, 1, 9)}),
-                         "test notice")
+    y2027 = YearSchedule(
+        2027, frozenset({date(2027, 1, 1)}), frozenset({date(2027, 1, 9)}), "test notice"
+    )
     calendar = CAL.with_year(y2027)
     assert calendar.knows(2027) and not CAL.knows(2027)
     assert plus("2026-12-31T09:00", 1, calendar) == ("2027-01-04 09:00", False)
@@ -70,8 +71,12 @@ def test_zero_working_days_is_refused():
         CAL.add_working_days(local("2026-11-20T15:00"), 0)
 
 
-GOOD = {"year": 2027, "source": "国务院办公厅通知", "holidays": ["2027-01-01"],
-        "workdays": ["2027-02-07"]}
+GOOD = {
+    "year": 2027,
+    "source": "国务院办公厅通知",
+    "holidays": ["2027-01-01"],
+    "workdays": ["2027-02-07"],
+}
 
 
 @pytest.mark.parametrize(

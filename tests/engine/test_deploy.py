@@ -11,17 +11,21 @@ from engine.errors import DeploymentError
 
 LIFECYCLE = PROJECT_ROOT / "processes" / "event_lifecycle.bpmn"
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
-        'id="defs" targetNamespace="https://jtflow.example/test">\n'
-        '<bpmn:process id="tiny" isExecutable="true">\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'id="defs" targetNamespace="https://jtflow.example/test">\n'
+    '<bpmn:process id="tiny" isExecutable="true">\n'
+)
 TAIL = "</bpmn:process>\n</bpmn:definitions>\n"
-FORM = ('<bpmn:extensionElements><spiffworkflow:properties>'
-        '<spiffworkflow:property name="formJsonSchemaFilename" value="sign_for.json" />'
-        '<spiffworkflow:property name="unit" value="BUS_GROUP" />'
-        '<spiffworkflow:property name="role" value="办理人" />'
-        '</spiffworkflow:properties></bpmn:extensionElements>')
+FORM = (
+    "<bpmn:extensionElements><spiffworkflow:properties>"
+    '<spiffworkflow:property name="formJsonSchemaFilename" value="sign_for.json" />'
+    '<spiffworkflow:property name="unit" value="BUS_GROUP" />'
+    '<spiffworkflow:property name="role" value="办理人" />'
+    "</spiffworkflow:properties></bpmn:extensionElements>"
+)
 
 
 def diagram(body: str) -> str:
@@ -32,7 +36,7 @@ def script_process(script: str) -> str:
     return diagram(
         '<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>\n'
         '<bpmn:scriptTask id="evil" scriptFormat="python"><bpmn:incoming>f1</bpmn:incoming>'
-        f'<bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>\n'
+        f"<bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>\n"
         '<bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>\n'
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="evil" />\n'
         '<bpmn:sequenceFlow id="f2" sourceRef="evil" targetRef="end" />\n'
@@ -43,7 +47,7 @@ def user_task(props: str = FORM) -> str:
     return diagram(
         '<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>\n'
         f'<bpmn:userTask id="work">{props}<bpmn:incoming>f1</bpmn:incoming>'
-        '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>\n'
+        "<bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>\n"
         '<bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>\n'
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />\n'
         '<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" />\n'
@@ -67,8 +71,11 @@ def test_the_lifecycle_deploys_once_per_content(jtflow, tmp_path):
         (tmp_path / dmn.name).write_bytes(dmn.read_bytes())
     definition, created = jtflow.deploy(changed)
     assert created and definition.version == 2
-    assert set(definition.files) == {"event_lifecycle.bpmn", "event_routing.dmn",
-                                     "feedback_deadline.dmn"}
+    assert set(definition.files) == {
+        "event_lifecycle.bpmn",
+        "event_routing.dmn",
+        "feedback_deadline.dmn",
+    }
 
 
 def test_a_good_tiny_diagram_deploys(jtflow, tmp_path):
@@ -84,13 +91,20 @@ def test_malformed_xml_names_file_and_line(jtflow, tmp_path):
 
 
 def test_unknown_element_is_refused_by_the_xsd(jtflow, tmp_path):
-    message = refused(jtflow, tmp_path, user_task().replace(
-        '<bpmn:endEvent id="end">', '<bpmn:frobnicate id="x" /><bpmn:endEvent id="end">'))
+    message = refused(
+        jtflow,
+        tmp_path,
+        user_task().replace(
+            '<bpmn:endEvent id="end">', '<bpmn:frobnicate id="x" /><bpmn:endEvent id="end">'
+        ),
+    )
     assert "frobnicate" in message and "bad.bpmn" in message
 
 
 def test_dangling_flow_is_refused(jtflow, tmp_path):
-    message = refused(jtflow, tmp_path, user_task().replace('targetRef="end"', 'targetRef="nowhere"'))
+    message = refused(
+        jtflow, tmp_path, user_task().replace('targetRef="end"', 'targetRef="nowhere"')
+    )
     assert "nowhere" in message
 
 

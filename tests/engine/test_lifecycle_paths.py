@@ -28,7 +28,9 @@ def test_normal_event_is_transferred_handled_audited_and_archived(fresh):
     case = report(fresh(), channel="monitoring", urgency="normal")
     assert open_steps(fresh(), case) == ["classify"]
     assert unit_of(fresh(), case, "classify") == ("CENTER", "投诉受理岗")
-    step(fresh(), case, "classify", {"decision": "transfer"})  # DMN default: bus station → BUS_GROUP
+    step(
+        fresh(), case, "classify", {"decision": "transfer"}
+    )  # DMN default: bus station → BUS_GROUP
     assert open_steps(fresh(), case) == ["sign_for"]
     assert unit_of(fresh(), case, "sign_for") == ("BUS_GROUP", "办理人")
     step(fresh(), case, "sign_for")
@@ -82,11 +84,18 @@ def test_12328_complaint_is_revisited_after_closing(fresh):
     finish_reply(fresh, case)
     assert open_steps(fresh(), case) == ["revisit"]
     assert unit_of(fresh(), case, "revisit") == ("CENTER", "投诉受理岗")
-    step(fresh(), case, "revisit", {"reached": True, "satisfaction": "basically_satisfied",
-                                    "note": "投诉人表示基本满意"})
+    step(
+        fresh(),
+        case,
+        "revisit",
+        {"reached": True, "satisfaction": "basically_satisfied", "note": "投诉人表示基本满意"},
+    )
     step(fresh(), case, "archive")
-    revisit = [e for e in fresh().history(case.case_id) if e.element_id == "revisit"
-               and e.kind == "task_completed"]
+    revisit = [
+        e
+        for e in fresh().history(case.case_id)
+        if e.element_id == "revisit" and e.kind == "task_completed"
+    ]
     assert revisit[0].data["data"]["satisfaction"] == "basically_satisfied"
     assert status(fresh(), case) == "archived"
 
@@ -108,8 +117,16 @@ def test_platform_events_are_answered_to_their_platform(fresh, channel):
 def test_event_out_of_remit_is_returned_with_reason_and_basis(fresh):
     """E4: 退件 with reason and basis ends the case."""
     case = report(fresh(), channel="platform_12345")
-    step(fresh(), case, "classify", {"decision": "return", "return_reason": "属于城管职责",
-                                     "return_basis": "《厦门市城市管理职责分工》"})
+    step(
+        fresh(),
+        case,
+        "classify",
+        {
+            "decision": "return",
+            "return_reason": "属于城管职责",
+            "return_basis": "《厦门市城市管理职责分工》",
+        },
+    )
     assert open_steps(fresh(), case) == []
     assert status(fresh(), case) == "returned"
 
@@ -130,18 +147,34 @@ def test_unclear_remit_decided_out_of_remit_is_returned(fresh):
     case = report(fresh())
     step(fresh(), case, "classify", {"decision": "ask_remit", "remit_office": "BUREAU_OFFICE"})
     assert unit_of(fresh(), case, "remit_decision") == ("BUREAU_OFFICE", "办理人")
-    step(fresh(), case, "remit_decision", {"in_remit": False, "opinion": "不属交通运输职责",
-                                           "basis": "三定方案"})
-    step(fresh(), case, "classify", {"decision": "return", "return_reason": "法规处确认不属职责",
-                                     "return_basis": "三定方案"})
+    step(
+        fresh(),
+        case,
+        "remit_decision",
+        {"in_remit": False, "opinion": "不属交通运输职责", "basis": "三定方案"},
+    )
+    step(
+        fresh(),
+        case,
+        "classify",
+        {"decision": "return", "return_reason": "法规处确认不属职责", "return_basis": "三定方案"},
+    )
     assert status(fresh(), case) == "returned"
 
 
 def test_multi_unit_event_has_lead_and_co_handling_units(fresh):
     """E3: the lead handles and replies; each co-handling unit gives its opinion; both must finish."""
     case = report(fresh(), facility={"type": "bridge", "name": "海沧大桥"})
-    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "ROAD_BRIDGE",
-                                     "co_units": ["HIGHWAY_DEV", "TRANSPORT_DEV"]})
+    step(
+        fresh(),
+        case,
+        "classify",
+        {
+            "decision": "transfer",
+            "lead_unit": "ROAD_BRIDGE",
+            "co_units": ["HIGHWAY_DEV", "TRANSPORT_DEV"],
+        },
+    )
     co = sorted(t.unit_code for t in open_tasks(fresh(), case) if t.element_id == "co_handle")
     assert co == ["HIGHWAY_DEV", "TRANSPORT_DEV"]
     assert unit_of(fresh(), case, "sign_for") == ("ROAD_BRIDGE", "办理人")
@@ -156,8 +189,12 @@ def test_multi_unit_event_has_lead_and_co_handling_units(fresh):
 def test_refused_transfer_goes_to_the_fallback_unit(fresh):
     """E3, E5: the lead asks to return it; the named fallback (兜底) unit gets a fresh sign-for."""
     case = report(fresh())
-    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "BUS_GROUP",
-                                     "fallback_unit": "TRANSPORT_DEV"})
+    step(
+        fresh(),
+        case,
+        "classify",
+        {"decision": "transfer", "lead_unit": "BUS_GROUP", "fallback_unit": "TRANSPORT_DEV"},
+    )
     step(fresh(), case, "sign_for", {"accept": False, "reason": "该站点已移交运输事业发展中心"})
     assert unit_of(fresh(), case, "sign_for") == ("TRANSPORT_DEV", "办理人")
     step(fresh(), case, "sign_for")
@@ -197,15 +234,23 @@ def test_center_returns_the_reply_three_times_then_accepts(fresh):
     for _ in range(3):
         step(fresh(), case, "handle_reply")
         step(fresh(), case, "leader_approve")
-        step(fresh(), case, "center_audit", {"accepted": False, "reason": "缺少处置照片",
-                                             "basis": "答复格式要求"})
+        step(
+            fresh(),
+            case,
+            "center_audit",
+            {"accepted": False, "reason": "缺少处置照片", "basis": "答复格式要求"},
+        )
         assert open_steps(fresh(), case) == ["handle_reply"]
     finish_reply(fresh, case)
     step(fresh(), case, "archive")
     assert status(fresh(), case) == "archived"
-    returns = [e for e in fresh().history(case.case_id)
-               if e.kind == "task_completed" and e.element_id == "center_audit"
-               and not e.data["data"]["accepted"]]
+    returns = [
+        e
+        for e in fresh().history(case.case_id)
+        if e.kind == "task_completed"
+        and e.element_id == "center_audit"
+        and not e.data["data"]["accepted"]
+    ]
     assert len(returns) == 3
 
 
@@ -233,8 +278,12 @@ def test_major_patrol_event_enters_the_central_flow(fresh):
 def test_archived_case_refuses_any_change(fresh):
     """E13: after 归档 nothing about the case can change."""
     case = report(fresh(), channel="platform_12345")
-    done = step(fresh(), case, "classify", {"decision": "return", "return_reason": "非本部门职责",
-                                            "return_basis": "职责分工"})
+    done = step(
+        fresh(),
+        case,
+        "classify",
+        {"decision": "return", "return_reason": "非本部门职责", "return_basis": "职责分工"},
+    )
     with pytest.raises(CaseArchived):
         fresh().complete(done.id, {"decision": "transfer"}, "c_12328")
     with pytest.raises(CaseArchived):

@@ -18,8 +18,14 @@ from engine.spiff import DiagramParser
 
 
 def problems(source: str, mode: str = "eval") -> list[str]:
-    found = check_source(source, mode=mode, callables=PUBLISHED_NAMES,  # type: ignore[arg-type]
-                         file="x.bpmn", element_id="e", line=10)
+    found = check_source(
+        source,
+        mode=mode,
+        callables=PUBLISHED_NAMES,  # type: ignore[arg-type]
+        file="x.bpmn",
+        element_id="e",
+        line=10,
+    )
     return [p.message for p in found]
 
 
@@ -52,8 +58,11 @@ def test_unsafe_code_is_refused(source, mode, says):
         ("len(co_units) > 0", "eval"),
         ('urgency in ("critical", "urgent")', "eval"),
         ("not reply_accepted", "eval"),
-        ("reply_accepted = accepted\nif not accepted:\n    return_count = return_count + 1\n"
-         "    handle_from = now()", "exec"),
+        (
+            "reply_accepted = accepted\nif not accepted:\n    return_count = return_count + 1\n"
+            "    handle_from = now()",
+            "exec",
+        ),
         ('{"lead_unit": suggested_lead, "co_units": suggested_co_units}', "eval"),
     ],
 )
@@ -62,8 +71,9 @@ def test_ordinary_diagram_code_passes(source, mode):
 
 
 def test_the_line_of_a_problem_counts_from_the_element():
-    found = check_source("x = 1\nimport os", mode="exec", callables=(), file="f.bpmn",
-                         element_id="task", line=40)
+    found = check_source(
+        "x = 1\nimport os", mode="exec", callables=(), file="f.bpmn", element_id="task", line=40
+    )
     assert [(p.line, p.element_id) for p in found] == [(41, "task")]
 
 
@@ -83,22 +93,31 @@ DIAGRAM = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def scan(xml: bytes) -> list[tuple[str | None, int | None]]:
-    return [(p.element_id, p.line) for p in scan_diagram(xml, file="t.bpmn", callables=PUBLISHED_NAMES)]
+    return [
+        (p.element_id, p.line) for p in scan_diagram(xml, file="t.bpmn", callables=PUBLISHED_NAMES)
+    ]
 
 
 def test_scan_finds_scripts_timers_conditions_and_properties():
     xml = DIAGRAM.replace(b"SCRIPT", b"import os")
     assert scan(xml) == [("run", 7)]
-    timer = (b'<bpmn:boundaryEvent id="late" attachedToRef="run"><bpmn:timerEventDefinition>'
-             b"<bpmn:timeDate>__import__('os').system('id')</bpmn:timeDate>"
-             b"</bpmn:timerEventDefinition></bpmn:boundaryEvent>")
-    prop = (b'<bpmn:userTask id="u"><bpmn:extensionElements><spiffworkflow:properties>'
-            b'<spiffworkflow:property name="unit" value="=__import__(&quot;os&quot;)" />'
-            b"</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>")
-    cond = (b'<bpmn:sequenceFlow id="c" sourceRef="start" targetRef="end">'
-            b"<bpmn:conditionExpression>system(1)</bpmn:conditionExpression></bpmn:sequenceFlow>")
-    xml = DIAGRAM.replace(b"SCRIPT", b"x = 1").replace(b"</bpmn:process>", timer + prop + cond
-                                                      + b"</bpmn:process>")
+    timer = (
+        b'<bpmn:boundaryEvent id="late" attachedToRef="run"><bpmn:timerEventDefinition>'
+        b"<bpmn:timeDate>__import__('os').system('id')</bpmn:timeDate>"
+        b"</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+    )
+    prop = (
+        b'<bpmn:userTask id="u"><bpmn:extensionElements><spiffworkflow:properties>'
+        b'<spiffworkflow:property name="unit" value="=__import__(&quot;os&quot;)" />'
+        b"</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    cond = (
+        b'<bpmn:sequenceFlow id="c" sourceRef="start" targetRef="end">'
+        b"<bpmn:conditionExpression>system(1)</bpmn:conditionExpression></bpmn:sequenceFlow>"
+    )
+    xml = DIAGRAM.replace(b"SCRIPT", b"x = 1").replace(
+        b"</bpmn:process>", timer + prop + cond + b"</bpmn:process>"
+    )
     assert {element for element, _ in scan(xml)} == {"late", "u", "c"}
 
 
@@ -115,8 +134,13 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.mark.parametrize(
     ("entry", "refused"),
-    [('"海沧大桥"', False), ("-", False), ('in ["厦漳高速", "厦蓉高速"]', False),
-     ("facility_name.__class__", True), ("__import__('os')", True)],
+    [
+        ('"海沧大桥"', False),
+        ("-", False),
+        ('in ["厦漳高速", "厦蓉高速"]', False),
+        ("facility_name.__class__", True),
+        ("__import__('os')", True),
+    ],
 )
 def test_dmn_entries_are_checked_as_spiffworkflow_evaluates_them(entry, refused):
     xml = DMN.replace("ENTRY", entry).encode()
@@ -133,7 +157,9 @@ def test_the_bundled_diagrams_are_clean():
 def run_script(script: str, helpers: dict | None = None) -> dict:  # type: ignore[type-arg]
     parser = DiagramParser()
     parser.add_bpmn_str(DIAGRAM.replace(b"SCRIPT", script.encode()))
-    engine = PythonScriptEngine(environment=SafeTaskDataEnvironment(restricted_globals(helpers or {})))
+    engine = PythonScriptEngine(
+        environment=SafeTaskDataEnvironment(restricted_globals(helpers or {}))
+    )
     wf = BpmnWorkflow(parser.get_spec("p"), parser.get_subprocess_specs("p"), script_engine=engine)
     wf.do_engine_steps()
     assert wf.completed
@@ -142,8 +168,14 @@ def run_script(script: str, helpers: dict | None = None) -> dict:  # type: ignor
 
 @pytest.mark.parametrize(
     "script",
-    ["import os", "x = __import__('os')", "x = open('/etc/passwd')", "x = eval('1')",
-     "x = exec('y = 1')", "x = getattr(1, 'real')"],
+    [
+        "import os",
+        "x = __import__('os')",
+        "x = open('/etc/passwd')",
+        "x = eval('1')",
+        "x = exec('y = 1')",
+        "x = getattr(1, 'real')",
+    ],
 )
 def test_unchecked_code_still_cannot_reach_python_at_run_time(script):
     with pytest.raises(SpiffWorkflowException):

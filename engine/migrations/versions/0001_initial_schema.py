@@ -162,7 +162,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_timer_instance_id"), ["instance_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("timer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_timer_instance_id"))
