@@ -72,7 +72,7 @@ class HistoryWriter:
 
     def write(self) -> None:
         if self.pending:
-            self.session.execute(insert(HistoryEvent), self.pending)
+            self.session.connection().execute(insert(HistoryEvent.__table__), self.pending)
             self.pending = []
 
 

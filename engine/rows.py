@@ -163,7 +163,10 @@ def sync_tasks(
         )
     if not new_rows:
         return []
-    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), new_rows)
+    table = Task.__table__
+    ids = session.connection().scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), new_rows
+    )
     return [
         OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
         for id, r in zip(ids, new_rows, strict=True)
@@ -172,14 +175,14 @@ def sync_tasks(
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(table), rows)
+        session.connection().execute(insert(table.__table__), rows)
 
 
 def _close(
     session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
 ) -> None:
     if spiff_ids:
-        session.execute(
-            update(table).where(table.spiff_task_id.in_(spiff_ids)).values(**values),
-            execution_options={"synchronize_session": False},
+        columns = table.__table__.c
+        session.connection().execute(
+            update(table.__table__).where(columns.spiff_task_id.in_(spiff_ids)).values(**values)
         )

@@ -18,13 +18,46 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import (
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
+    TaskConverter,
     WorkflowConverter,
 )
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from .spiff import ClockedDuration, ClockedTimeDate
 
 SpecPair = tuple[Any, dict[str, Any]]
+
+
+_FINAL = TaskState.COMPLETED | TaskState.CANCELLED
+
+
+class FinishedTaskConverter(TaskConverter):
+    """Converts a finished task once, then reuses that dict at every later save.
+
+    A completed or cancelled task whose parent is finished too never changes again
+    (SpiffWorkflow copies data forward to children, and a task's saved data is a delta
+    against its parent's), so a long case saves in time proportional to its open work.
+    The cached dict is keyed by the task's state, last state change and children, and
+    `verify` (on in the test suite) checks every reuse against a fresh conversion.
+    """
+
+    verify = False
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        parent = task.parent
+        if not task.has_state(_FINAL) or (parent is not None and not parent.has_state(_FINAL)):
+            return super().to_dict(task)
+        key = (task.state, task.last_state_change, len(task._children))
+        cached = getattr(task, "_jtflow_dict", None)
+        if cached is not None and cached[0] == key:
+            if self.verify:
+                assert cached[1] == {**super().to_dict(task), "typename": "Task"}, task
+            return cached[1]
+        dct = super().to_dict(task)
+        task._jtflow_dict = (key, dct)  # type: ignore[attr-defined]
+        return dct
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -54,6 +87,7 @@ class WorkflowCodec:
         config[ClockedTimeDate] = TimerConditionalEventDefinitionConverter
         config[ClockedDuration] = TimerConditionalEventDefinitionConverter
         config[BpmnWorkflow] = _SpeclessWorkflowConverter
+        config[Task] = FinishedTaskConverter
         self.registry = BpmnWorkflowSerializer.configure(config)
 
     def dump_spec(self, spec: Any, subprocess_specs: dict[str, Any]) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import CaseArchived, Conflict, NotFound, PermissionDenied
@@ -40,14 +40,17 @@ class OpenTask:
     role: str
 
 
+_TASK_CASE_USER = (  # built once: every completion, claim and release runs it
+    select(Task, Instance, User)
+    .join(Instance, Instance.id == Task.instance_id)
+    .outerjoin(User, User.username == bindparam("username"))
+    .where(Task.id == bindparam("task_id"))
+)
+
+
 def task_for_action(session: Session, task_id: int, username: str) -> tuple[Task, Instance, User]:
     """The task, its case and the user, if this user may act on it now; else the reason why not."""
-    row = session.execute(
-        select(Task, Instance, User)
-        .join(Instance, Instance.id == Task.instance_id)
-        .outerjoin(User, User.username == username)
-        .where(Task.id == task_id)
-    ).first()
+    row = session.execute(_TASK_CASE_USER, {"task_id": task_id, "username": username}).first()
     if row is None:
         raise NotFound(f"任务 {task_id} 不存在")
     task, instance, user = row

@@ -16,10 +16,12 @@ from engine.demo import add_demo_users
 from engine.forms import FormRegistry
 from engine.reference import seed_organisations
 from engine.service import Jtflow
+from engine.state import FinishedTaskConverter
 
 # Monday 28 September 2026, 09:00 in Xiamen: the week before the National Day holiday.
 START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 FORMS = FormRegistry(PROJECT_ROOT / "forms")
+FinishedTaskConverter.verify = True  # every reuse of a finished task's saved form is checked
 CALENDAR = load_calendar(Settings().calendar_dirs)
 
 

@@ -67,3 +67,16 @@ def test_two_hundred_returns_still_reach_the_archive(jtflow, fresh):
     with fresh().sessions() as session:
         instance = session.get(Instance, case.case_id)
         assert instance is not None and instance.ended_at is not None
+
+
+def test_a_finished_task_is_saved_as_it_is_even_when_its_saved_form_is_reused(jtflow):
+    """The save cache of finished tasks is checked on every reuse in this suite: prove it bites."""
+    case = report(jtflow)
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    workflow = jtflow.runtime._live[case.case_id][1]
+    codec = jtflow.runtime.codec
+    codec.dump(workflow)
+    finished = next(t for t in workflow.get_tasks() if t.task_spec.bpmn_id == "classify")
+    finished.data["decision"] = "changed behind the engine's back"
+    with pytest.raises(AssertionError):
+        codec.dump(workflow)
