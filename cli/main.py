@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine.clock import SHANGHAI
 from engine.config import Settings, open_jtflow
@@ -39,6 +40,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(e))
         except json.JSONDecodeError as e:
             _fail(f"--data 不是有效的 JSON：{e.msg}（第 {e.lineno} 行第 {e.colno} 列）")
+        except SQLAlchemyError as e:
+            cause = getattr(e, "orig", None) or e
+            _fail(
+                f"数据库不可用或尚未初始化（{cause}）："
+                "请检查 JTFLOW_DATABASE_URL，并运行 `jtflow init`"
+            )
 
     return wrapper
 
@@ -114,7 +121,7 @@ def event() -> None:
 @click.option("--facility-type", required=True)
 @click.option("--facility-name", required=True)
 @click.option(
-    "--discovered-at", required=True, help="ISO 8601 with offset, e.g. 2026-11-24T09:30+08:00"
+    "--discovered-at", required=True, help="ISO 8601 with offset, e.g. 2026-11-24T09:30:00+08:00"
 )
 @click.pass_context
 @reports_errors

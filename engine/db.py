@@ -13,7 +13,10 @@ import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import ConfigurationError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,7 +26,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("json_serializer", _json_text)
     kwargs.setdefault("json_deserializer", orjson.loads)
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError) as e:
+        raise ConfigurationError(
+            f"数据库地址 {url} 无效（{e}）：请检查 JTFLOW_DATABASE_URL，"
+            "如 sqlite:///jtflow.sqlite 或 postgresql://user@host/dbname"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

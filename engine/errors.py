@@ -28,6 +28,10 @@ class CaseArchived(Conflict):
     """E13: an archived case can no longer change."""
 
 
+class ConfigurationError(JtflowError):
+    """A JTFLOW_* setting that cannot work, such as a malformed database URL."""
+
+
 class StalledInstance(JtflowError):
     """A workflow stopped with work left and nothing that could move it on."""
 

@@ -26,7 +26,7 @@ def open_tasks_for(session: Session, user: User) -> list[tuple[Task, Instance]]:
         )
         .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
     )
-    return [(task, instance) for task, instance in rows.tuples()]
+    return [(task, instance) for task, instance in rows]
 
 
 @dataclass(frozen=True)
