@@ -124,6 +124,9 @@ class Task(Base):
     assignee: Mapped[str | None] = mapped_column(String(80), default=None)
     created_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(default=None)
+    warn_at: Mapped[datetime | None] = mapped_column(default=None)
+    light: Mapped[str] = mapped_column(String(10), default="green")  # green, yellow, red (E12)
+    late_seconds: Mapped[int | None] = mapped_column(default=None)  # finished after due_at
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
     completed_by: Mapped[str | None] = mapped_column(String(80), default=None)
@@ -147,6 +150,20 @@ class Timer(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(120), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     fired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CalendarYear(Base):
+    """A year of holidays and 调休 working days loaded by an administrator (append-only:
+    the newest row of a year wins, the older ones show what was in force before)."""
+
+    __tablename__ = "calendar_year"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    holidays: Mapped[list[Any]] = mapped_column()
+    workdays: Mapped[list[Any]] = mapped_column()
+    source: Mapped[str] = mapped_column(String(400))
+    loaded_at: Mapped[datetime] = mapped_column()
+    loaded_by: Mapped[str] = mapped_column(String(80))
 
 
 class HistoryEvent(Base):
