@@ -166,6 +166,34 @@ class WorkingCalendar:
         due = datetime.combine(day, clock_time, tzinfo=SHANGHAI)
         return Deadline(to_utc(due), unknown)
 
+    def warn_instant(self, start: datetime, due: datetime, fraction: float) -> Deadline:
+        """E12: the instant `fraction` of the working time from start to due has passed.
+
+        Working time is the time on working days (a working day counts whole, as in
+        add_working_days), so a holiday inside the span does not turn the light yellow
+        early. A span with no working time at all (30 minutes on a Sunday) is split by
+        wall-clock time instead.
+        """
+        if not 0 < fraction <= 1:
+            raise ValueError(f"warn fraction must be in (0, 1], got {fraction}")
+        start, due = to_utc(start), to_utc(due)
+        spans, unknown = [], False
+        day = start.astimezone(SHANGHAI).date()
+        while (day_start := to_utc(datetime.combine(day, time(0), tzinfo=SHANGHAI))) < due:
+            unknown |= not self.knows(day.year)
+            if self.is_working_day(day):
+                day_end = day_start + timedelta(days=1)
+                spans.append((max(start, day_start), min(due, day_end)))
+            day += timedelta(days=1)
+        left = sum((end - begin for begin, end in spans), timedelta()) * fraction
+        if not left:
+            return Deadline(start + (due - start) * fraction, unknown)
+        for begin, end in spans:
+            if end - begin >= left:
+                return Deadline(begin + left, unknown)
+            left -= end - begin
+        return Deadline(due, unknown)  # not reached: the spans add up to the whole
+
     def _next_working_day(self, day: date) -> date:
         day += timedelta(days=1)
         while not self.is_working_day(day):

@@ -169,6 +169,8 @@ def answer_for(element_id: str, unit: str) -> dict[str, Any]:
         "deputy_approve": {"approved": True},
         "center_audit": {"accepted": True},
         "supervise": {"instruction": "请承办单位立即处置并按时报告。"},
+        "press": {"press_method": "phone", "press_note": "已电话催办，承办单位承诺当日办结。"},
+        "oversee": {"oversee_instruction": "请承办单位立即办理并报告超期原因。"},
         "phone_report": {"reported_to": "局办公室值班员", "summary": "现场已管控，正在处置。"},
         "written_report": {"result": "已处置完毕，恢复正常通行。"},
         "office_review": {"approved": True},

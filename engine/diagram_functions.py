@@ -61,6 +61,15 @@ class DiagramFunctions:
             return self.add_hours(start, amount)
         return self.add_working_days(start, amount)
 
+    def warn_at(self, start: str, due: str, fraction: float = 0.8) -> str:
+        """E12: when the light turns yellow — `fraction` (default 0.8) of the working time
+        from `start` to `due` has passed."""
+        warn = self.calendar.warn_instant(parse_instant(start), parse_instant(due), fraction)
+        value = utc_iso(warn.at)
+        if warn.provisional:
+            self.provisional.add(value)
+        return value
+
     def is_provisional(self, value: str) -> bool:
         return value in self.provisional
 
@@ -72,10 +81,11 @@ class DiagramFunctions:
             "add_hours": self.add_hours,
             "add_minutes": self.add_minutes,
             "deadline": self.deadline,
+            "warn_at": self.warn_at,
         }
 
 
-PUBLISHED_NAMES = ("now", "add_working_days", "add_hours", "add_minutes", "deadline")
+PUBLISHED_NAMES = ("now", "add_working_days", "add_hours", "add_minutes", "deadline", "warn_at")
 
 
 def parse_due(value: str) -> datetime:

@@ -11,17 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from .clock import parse_instant
 from .history import HistoryWriter
 from .models import Instance, Task, Timer
-from .runner import human_tasks, property_of, waiting_timers
+from .runner import fired_timers, human_tasks, property_of, waiting_timers, watched_element
 from .tasks import OpenTask
 
 PROVISIONAL = "jtflow_provisional"  # kept in the timer task's internal data
@@ -29,23 +27,48 @@ PROVISIONAL = "jtflow_provisional"  # kept in the timer task's internal data
 
 @dataclass
 class Snapshot:
-    """The open user tasks and waiting timers (Spiff task id → element id) when a step began."""
+    """What a step began with: open user tasks and waiting timers (Spiff task id → element id),
+    and the timers that had already fired."""
 
     tasks: dict[str, str] = field(default_factory=dict)
     timers: dict[str, str] = field(default_factory=dict)
+    fired: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, wf: BpmnWorkflow) -> Snapshot:
         return cls(
             {str(t.id): t.task_spec.bpmn_id for t in human_tasks(wf)},
             {str(t.task.id): t.task.task_spec.bpmn_id for t in waiting_timers(wf)},
+            {str(t.id) for t in fired_timers(wf)},
         )
 
 
-@dataclass(frozen=True)
-class Due:
-    at: datetime
-    provisional: bool
+LIGHTS = ("green", "yellow", "red")  # E12, in order of severity
+
+
+@dataclass
+class Watch:
+    """What the timers on one watched step say: its deadline, its warning and its light."""
+
+    due: datetime | None = None
+    warn: datetime | None = None
+    provisional: bool = False
+    light: str = "green"
+
+    def saw(self, element_id: str, at: datetime, provisional: bool, fired: bool) -> None:
+        is_warning = element_id.startswith("warn_")
+        if is_warning:
+            self.warn = at
+        else:
+            self.due = at
+        self.provisional |= provisional
+        if fired:
+            self.light = max(self.light, light_of(element_id), key=LIGHTS.index)
+
+
+def light_of(timer_element_id: str) -> str:
+    """A `warn_…` timer turns its step yellow; the deadline timer turns it red."""
+    return "yellow" if timer_element_id.startswith("warn_") else "red"
 
 
 def sync_timers(
@@ -56,52 +79,105 @@ def sync_timers(
     history: HistoryWriter,
     now: datetime,
     is_provisional: Callable[[str], bool],
-) -> dict[str, Due]:
-    """Insert new timer rows, close the gone ones (fired or cancelled). Returns due by watched element."""
+) -> dict[str, Watch]:
+    """Keep timer rows equal to the workflow's timers; record fired timers and light changes.
+
+    Returns what the timers say about each watched step (by element id), for its task rows."""
     waiting = {str(t.task.id): t for t in waiting_timers(wf)}
-    fired, cancelled = [], []
-    for spiff_id, element_id in before.timers.items():
-        if spiff_id in waiting:
-            continue
-        task = wf.get_task_from_id(UUID(spiff_id))
-        if task is not None and task.state == TaskState.COMPLETED:
-            fired.append(spiff_id)
-            history.append(
-                "timer_fired",
-                at=now,
-                actor="system",
-                element_id=element_id,
-                data={
-                    "due_at": parse_instant(task._get_internal_data("event_value")).isoformat(),
-                    "provisional": bool(task._get_internal_data(PROVISIONAL, False)),
-                },
-            )
-        else:
-            cancelled.append(spiff_id)
+    fired_now = {str(t.id): t for t in fired_timers(wf) if str(t.id) not in before.fired}
+    cancelled = [i for i in before.timers if i not in waiting and i not in fired_now]
     _close(session, Timer, cancelled, state="cancelled")
-    _close(session, Timer, fired, state="fired", fired_at=now)
-    dues: dict[str, Due] = {}
+    _close(
+        session, Timer, [i for i in fired_now if i in before.timers], state="fired", fired_at=now
+    )
+    watches: dict[str, Watch] = {}
     new_rows: list[dict[str, Any]] = []
+    for spiff_id, task in fired_now.items():
+        due = parse_instant(task._get_internal_data("event_value"))
+        provisional = bool(task._get_internal_data(PROVISIONAL, False))
+        if spiff_id not in before.timers:  # came due in the very step that reached it
+            provisional = is_provisional(task._get_internal_data("event_value"))
+            new_rows.append(_timer_row(instance, task, due, provisional, "fired", now))
+        element_id, watched = task.task_spec.bpmn_id, watched_element(task)
+        history.append(
+            "timer_fired",
+            at=now,
+            actor="system",
+            element_id=element_id,
+            data={"due_at": due.isoformat(), "provisional": provisional},
+        )
+        if watched:
+            watches.setdefault(watched, Watch()).saw(element_id, due, provisional, fired=True)
     for spiff_id, timer in waiting.items():
+        due = parse_instant(timer.due)
         provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
         if spiff_id not in before.timers:
             provisional = is_provisional(timer.due)
             timer.task._set_internal_data(**{PROVISIONAL: provisional})
-            new_rows.append(
-                {
-                    "instance_id": instance.id,
-                    "spiff_task_id": spiff_id,
-                    "element_id": timer.task.task_spec.bpmn_id,
-                    "watches": timer.watches,
-                    "due_at": parse_instant(timer.due),
-                    "provisional": provisional,
-                    "state": "waiting",
-                }
-            )
+            new_rows.append(_timer_row(instance, timer.task, due, provisional, "waiting"))
         if timer.watches:
-            dues[timer.watches] = Due(parse_instant(timer.due), provisional)
+            watches.setdefault(timer.watches, Watch()).saw(
+                timer.task.task_spec.bpmn_id, due, provisional, fired=False
+            )
     _insert(session, Timer, new_rows)
-    return dues
+    _record_lights(session, instance, watches, fired_now, history, now)
+    return watches
+
+
+def _timer_row(
+    instance: Instance,
+    task: Any,
+    due: datetime,
+    provisional: bool,
+    state: str,
+    fired_at: datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "instance_id": instance.id,
+        "spiff_task_id": str(task.id),
+        "element_id": task.task_spec.bpmn_id,
+        "watches": watched_element(task),
+        "due_at": due,
+        "provisional": provisional,
+        "state": state,
+        "fired_at": fired_at,
+    }
+
+
+def _record_lights(
+    session: Session,
+    instance: Instance,
+    watches: dict[str, Watch],
+    fired_now: dict[str, Any],
+    history: HistoryWriter,
+    now: datetime,
+) -> None:
+    """E12: a fired warning or deadline timer changes its step's light, in the rows and history."""
+    for task in fired_now.values():
+        watched = watched_element(task)
+        if not watched:
+            continue
+        light = light_of(task.task_spec.bpmn_id)
+        due = parse_instant(task._get_internal_data("event_value"))
+        history.append(
+            "light_changed",
+            at=now,
+            actor="system",
+            element_id=watched,
+            data={"light": light, "changed_at": due.isoformat(), "timer": task.task_spec.bpmn_id},
+        )
+    for element_id, watch in watches.items():
+        if watch.light != "green":
+            table = Task.__table__
+            session.connection().execute(
+                update(table)
+                .where(
+                    table.c.instance_id == instance.id,
+                    table.c.element_id == element_id,
+                    table.c.state == "open",
+                )
+                .values(light=watch.light)
+            )
 
 
 def sync_tasks(
@@ -112,7 +188,7 @@ def sync_tasks(
     completed: set[str],
     history: HistoryWriter,
     now: datetime,
-    dues: dict[str, Due],
+    watches: dict[str, Watch],
     evaluate: Callable[[Any, str], Any],
 ) -> list[OpenTask]:
     """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past."""
@@ -132,7 +208,7 @@ def sync_tasks(
         if spiff_id in before.tasks:
             continue
         element_id = task.task_spec.bpmn_id
-        due = dues.get(element_id)
+        watch = watches.get(element_id, Watch())
         row = {
             "instance_id": instance.id,
             "spiff_task_id": spiff_id,
@@ -144,8 +220,10 @@ def sync_tasks(
             "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
             "state": "open",
             "created_at": now,
-            "due_at": due.at if due else None,
-            "provisional": due.provisional if due else False,
+            "due_at": watch.due,
+            "warn_at": watch.warn,
+            "light": watch.light,
+            "provisional": watch.provisional,
             "defaults": evaluate(task, "form_defaults"),
         }
         new_rows.append(row)
@@ -159,6 +237,7 @@ def sync_tasks(
                 "unit": row["unit_code"],
                 "role": row["role"],
                 "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+                "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
             },
         )
     if not new_rows:

@@ -85,22 +85,28 @@ class WaitingTimer:
     watches: str | None  # the element id of the task a boundary timer watches
 
 
+def _is_timer(task: Any) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
 def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
     found = []
     for task in all_tasks(wf):
-        if task.state != TaskState.WAITING:
-            continue
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
+        if task.state != TaskState.WAITING or not _is_timer(task):
             continue
         due = task._get_internal_data("event_value")
         if due is None or task._get_internal_data("event_fired", False):
             continue
-        found.append(WaitingTimer(task, due, _watched(task)))
+        found.append(WaitingTimer(task, due, watched_element(task)))
     return found
 
 
-def _watched(task: Any) -> str | None:
+def fired_timers(wf: BpmnWorkflow) -> list[Any]:
+    """Timer events that have fired (COMPLETED), wherever they sit in the tree."""
+    return [t for t in all_tasks(wf) if t.state == TaskState.COMPLETED and _is_timer(t)]
+
+
+def watched_element(task: Any) -> str | None:
     """A boundary event's parent is the BoundaryEventSplit; its other child is the activity."""
     if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
         return None

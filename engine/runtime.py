@@ -112,7 +112,7 @@ class Runtime:
         now = self.clock.now()
         advance(wf)
         with session.no_autoflush:
-            dues = sync_timers(
+            watches = sync_timers(
                 session, instance, wf, loaded.before, history, now, self.functions.is_provisional
             )
             opened = sync_tasks(
@@ -123,7 +123,7 @@ class Runtime:
                 loaded.completed,
                 history,
                 now,
-                dues,
+                watches,
                 lambda task, name: self._evaluate_property(wf, task, name),
             )
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag

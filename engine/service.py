@@ -30,7 +30,7 @@ from .forms import FormRegistry
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, Timer, User
 from .runtime import Loaded, Runtime
-from .tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
+from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_action
 from .users import get_user
 
 LIFECYCLE = "event_lifecycle"
@@ -186,12 +186,13 @@ class Jtflow:
                 now = self.clock.now()
                 task.state, task.assignee = "completed", username
                 task.completed_at, task.completed_by, task.data = now, username, submitted
+                task.late_seconds = lateness(task.due_at, now)
                 loaded.history.append(
                     "task_completed",
                     at=now,
                     actor=username,
                     element_id=task.element_id,
-                    data={"task_id": task.id, "data": submitted},
+                    data={"task_id": task.id, "data": submitted, "late_seconds": task.late_seconds},
                 )
 
             return self._step(session, instance, username, act)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select
@@ -71,6 +72,13 @@ def task_for_action(session: Session, task_id: int, username: str) -> tuple[Task
     if task.assignee not in (None, user.username):
         raise Conflict(f"任务 {task_id} 已由 {task.assignee} 认领，请与其联系或等待释放")
     return task, instance, user
+
+
+def lateness(due_at: datetime | None, done_at: datetime) -> int | None:
+    """E12: how many seconds after its deadline a step was finished; None if it was on time."""
+    if due_at is None or done_at <= due_at:
+        return None
+    return int((done_at - due_at).total_seconds())
 
 
 def fill_form_data(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

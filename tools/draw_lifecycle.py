@@ -53,12 +53,29 @@ class Flow:
 
 @dataclass
 class Timer:
+    """A watched step: the red deadline timer, its yellow warning timer and its escalation."""
+
     id: str
     task: str
     expression: str
     name: str
     end_name: str
     doc: str
+    start: str = "transferred_at"  # where the allowed time starts, for the yellow light
+    warn_fraction: float | None = None  # None: warn_at's default 0.8 (E12)
+
+    @property
+    def warn_id(self):
+        return f"warn_{self.task}"
+
+    @property
+    def warn_expression(self):
+        fraction = "" if self.warn_fraction is None else f", {self.warn_fraction}"
+        return f"warn_at({self.start}, {self.expression}{fraction})"
+
+    @property
+    def escalate_id(self):
+        return f"escalate_{self.task}"
 
 
 def user(id, name, lane, col, form, unit, role, doc, row=0, **kw):
@@ -512,6 +529,7 @@ T = [
         "1个工作日",
         "转办超期",
         "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12",
+        start="discovered_at",
     ),
     Timer(
         "timer_sign_for",
@@ -653,7 +671,72 @@ RT = [
         "反馈时限",
         "反馈超期",
         "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12",
+        start="handle_from",
     ),
+]
+
+# 电子监察 (E12): a step that goes red calls this process — the center's 投诉受理岗 presses
+# (催办) the unit; for a 紧急/特别紧急 event (E7) 局办公室 also gets a 督办 task.
+ESCALATION_LANES = [
+    ("esc_center", "监测中心·投诉受理岗（催办）", 1),
+    ("esc_office", "局办公室（超期督办）", 1),
+]
+
+EN = [
+    Node(
+        "esc_start", "start", "步骤超期", "esc_center", 0, doc="被监察的步骤超过时限（红灯）。E12"
+    ),
+    Node("esc_fork", "and", "", "esc_center", 1, doc="催办与（紧急事件的）督办同时发出。E7、E12"),
+    user(
+        "press",
+        "催办",
+        "esc_center",
+        2.5,
+        "press",
+        "CENTER",
+        "投诉受理岗",
+        "红灯：投诉受理岗向承办方催办超期步骤（overdue_step），记录催办方式与情况。E12",
+    ),
+    Node(
+        "gw_esc_urgent",
+        "xor",
+        "紧急事件？",
+        "esc_office",
+        1.8,
+        default="flow_esc_normal",
+        doc="特别紧急、紧急事件的步骤超期，同时报局办公室督办。E7、E12",
+    ),
+    user(
+        "oversee",
+        "超期督办",
+        "esc_office",
+        3,
+        "oversee",
+        "BUREAU_OFFICE",
+        "办理人",
+        "紧急事件步骤超期：局办公室督办。E7、E12",
+    ),
+    Node("merge_esc", "xor", "", "esc_office", 4, doc="E12"),
+    Node("esc_join", "and", "", "esc_center", 5, doc="E12"),
+    Node("esc_end", "end", "已催办", "esc_center", 6, doc="E12"),
+]
+
+EF = [
+    Flow("flow_esc_start", "esc_start", "esc_fork"),
+    Flow("flow_esc_press", "esc_fork", "press"),
+    Flow("flow_esc_check", "esc_fork", "gw_esc_urgent"),
+    Flow(
+        "flow_esc_urgent",
+        "gw_esc_urgent",
+        "oversee",
+        "紧急",
+        'urgency in ("urgent", "critical")',
+    ),
+    Flow("flow_esc_normal", "gw_esc_urgent", "merge_esc", "其他"),
+    Flow("flow_overseen", "oversee", "merge_esc"),
+    Flow("flow_esc_office_done", "merge_esc", "esc_join"),
+    Flow("flow_pressed", "press", "esc_join"),
+    Flow("flow_esc_end", "esc_join", "esc_end"),
 ]
 
 NS = {
@@ -708,6 +791,16 @@ POOLS = [
         RN,
         RF,
         RT,
+    ),
+    Pool(
+        "participant_escalation",
+        "escalation",
+        "超期催办与督办（电子监察）",
+        "步骤超过时限（红灯）时：投诉受理岗催办；紧急事件另报局办公室督办。E7、E12",
+        ESCALATION_LANES,
+        EN,
+        EF,
+        [],
     ),
 ]
 POOL_GAP = 60
@@ -821,6 +914,48 @@ def node_xml(node, incoming, outgoing):
     return f"<bpmn:{tag} {attrs}>{body}</bpmn:{tag}>"
 
 
+def boundary_timer_xml(id, task, name, expression, doc, flow):
+    return (
+        f'<bpmn:boundaryEvent id="{id}" name="{escape(name)}" attachedToRef="{task}"'
+        f' cancelActivity="false">{documentation(doc)}'
+        f"<bpmn:outgoing>{flow}</bpmn:outgoing>"
+        f'<bpmn:timerEventDefinition id="{id}_definition">'
+        f"<bpmn:timeDate>{escape(expression)}</bpmn:timeDate>"
+        "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+    )
+
+
+def flow_xml(id, source, target):
+    return f'<bpmn:sequenceFlow id="{id}" sourceRef="{source}" targetRef="{target}" />'
+
+
+def timer_xml(t, task):
+    """Yellow: a warning timer to a "黄灯" end. Red: the deadline timer to an escalation call."""
+    warn_doc = (
+        f"黄灯：已用去{task.name}时限的{int((t.warn_fraction or 0.8) * 100)}%（按工作时间计）。E12"
+    )
+    red_doc = f"红灯：{t.doc}"
+    prescript = f'overdue_step = "{task.name}"\noverdue_element = "{task.id}"'
+    return [
+        boundary_timer_xml(
+            t.warn_id, t.task, "黄灯", t.warn_expression, warn_doc, f"{t.warn_id}_flow"
+        ),
+        f'<bpmn:endEvent id="{t.warn_id}_end" name="{escape(task.name)}黄灯">'
+        f"{documentation(warn_doc)}<bpmn:incoming>{t.warn_id}_flow</bpmn:incoming></bpmn:endEvent>",
+        flow_xml(f"{t.warn_id}_flow", t.warn_id, f"{t.warn_id}_end"),
+        boundary_timer_xml(t.id, t.task, t.name, t.expression, red_doc, f"{t.id}_flow"),
+        f'<bpmn:callActivity id="{t.escalate_id}" name="超期催办" calledElement="escalation">'
+        f"{documentation(red_doc)}<bpmn:extensionElements><spiffworkflow:preScript>"
+        f"{escape(prescript)}</spiffworkflow:preScript></bpmn:extensionElements>"
+        f"<bpmn:incoming>{t.id}_flow</bpmn:incoming>"
+        f"<bpmn:outgoing>{t.id}_escalated</bpmn:outgoing></bpmn:callActivity>",
+        f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
+        f"{documentation(red_doc)}<bpmn:incoming>{t.id}_escalated</bpmn:incoming></bpmn:endEvent>",
+        flow_xml(f"{t.id}_flow", t.id, t.escalate_id),
+        flow_xml(f"{t.id}_escalated", t.escalate_id, f"{t.id}_end"),
+    ]
+
+
 def process_xml(pool):
     nodes = {n.id: n for n in pool.nodes}
     incoming = {n.id: [] for n in pool.nodes}
@@ -835,8 +970,9 @@ def process_xml(pool):
     ]
     for lane_id, name, _ in pool.lanes:
         refs = [n.id for n in pool.nodes if n.lane == lane_id]
-        refs += [t.id for t in pool.timers if nodes[t.task].lane == lane_id]
-        refs += [f"{t.id}_end" for t in pool.timers if nodes[t.task].lane == lane_id]
+        for t in pool.timers:
+            if nodes[t.task].lane == lane_id:
+                refs += [t.warn_id, f"{t.warn_id}_end", t.id, t.escalate_id, f"{t.id}_end"]
         out.append(
             f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
             + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
@@ -845,21 +981,7 @@ def process_xml(pool):
     out.append("</bpmn:laneSet>")
     out.extend(node_xml(n, incoming[n.id], outgoing[n.id]) for n in pool.nodes)
     for t in pool.timers:
-        out.append(
-            f'<bpmn:boundaryEvent id="{t.id}" name="{escape(t.name)}" attachedToRef="{t.task}"'
-            f' cancelActivity="false">{documentation(t.doc)}'
-            f"<bpmn:outgoing>{t.id}_flow</bpmn:outgoing>"
-            f'<bpmn:timerEventDefinition id="{t.id}_definition">'
-            f"<bpmn:timeDate>{escape(t.expression)}</bpmn:timeDate>"
-            "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
-        )
-        out.append(
-            f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
-            f"{documentation(t.doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>"
-        )
-        out.append(
-            f'<bpmn:sequenceFlow id="{t.id}_flow" sourceRef="{t.id}" targetRef="{t.id}_end" />'
-        )
+        out.extend(timer_xml(t, nodes[t.task]))
     for f in pool.flows:
         name = f' name="{escape(f.name)}"' if f.name else ""
         cond = (
@@ -913,6 +1035,41 @@ def edge(element_id, points):
     )
 
 
+ESC_W, ESC_H = 76, 40  # the escalation call hangs small below its step
+
+
+def timer_di(t, task):
+    x, y, w, h = bounds(task)
+    wx, rx, by = x + 6, x + w - EVENT - 6, y + h - EVENT // 2
+    wy_end = y + h + 34
+    cx, cy = x + w + 6, y + h + 22
+    ex, ey = cx + ESC_W + 16, cy + (ESC_H - EVENT) // 2
+    return [
+        shape(t.warn_id, wx, by, EVENT, EVENT),
+        shape(f"{t.warn_id}_end", wx - EVENT - 10, wy_end, EVENT, EVENT),
+        edge(
+            f"{t.warn_id}_flow",
+            [
+                (wx + EVENT // 2, by + EVENT),
+                (wx + EVENT // 2, wy_end + EVENT // 2),
+                (wx - 10, wy_end + EVENT // 2),
+            ],
+        ),
+        shape(t.id, rx, by, EVENT, EVENT),
+        shape(t.escalate_id, cx, cy, ESC_W, ESC_H),
+        shape(f"{t.id}_end", ex, ey, EVENT, EVENT),
+        edge(
+            f"{t.id}_flow",
+            [
+                (rx + EVENT // 2, by + EVENT),
+                (rx + EVENT // 2, cy + ESC_H // 2),
+                (cx, cy + ESC_H // 2),
+            ],
+        ),
+        edge(f"{t.id}_escalated", [(cx + ESC_W, ey + EVENT // 2), (ex, ey + EVENT // 2)]),
+    ]
+
+
 def diagram():
     out = [
         '<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">'
@@ -940,21 +1097,7 @@ def diagram():
                 shape(n.id, x, y, w, h, ' isMarkerVisible="true"' if n.kind == "xor" else "")
             )
         for t in pool.timers:
-            x, y, w, h = bounds(nodes[t.task])
-            bx, by = x + w - EVENT // 2 - 14, y + h - EVENT // 2
-            out.append(shape(t.id, bx, by, EVENT, EVENT))
-            ex, ey = x + w + 8, y + h + 10
-            out.append(shape(f"{t.id}_end", ex, ey, EVENT, EVENT))
-            out.append(
-                edge(
-                    f"{t.id}_flow",
-                    [
-                        (bx + EVENT // 2, by + EVENT),
-                        (bx + EVENT // 2, ey + EVENT // 2),
-                        (ex, ey + EVENT // 2),
-                    ],
-                )
-            )
+            out.extend(timer_di(t, nodes[t.task]))
         for f in pool.flows:
             out.append(edge(f.id, waypoints(nodes[f.source], nodes[f.target])))
     out.append("</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>")

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
+from engine.clock import SHANGHAI
 
 REPORT = [
     "event", "report", "--as", "c_12328", "--channel", "hotline_12328", "--urgency", "normal",
     "--title", "BRT站台闸机故障", "--description", "乘客来电反映闸机无法刷卡。",
     "--location", "BRT第一码头站", "--facility-type", "brt_station",
-    "--facility-name", "第一码头站", "--discovered-at", "2026-11-24T09:30:00+08:00",
-]  # fmt: skip
+    "--facility-name", "第一码头站",
+    "--discovered-at", datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+]  # fmt: skip  # the CLI runs on the real clock: reported now, nothing is overdue yet
 
 
 @pytest.fixture

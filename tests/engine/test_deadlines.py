@@ -130,5 +130,10 @@ def test_timers_missed_while_down_fire_on_the_next_call(jtflow, clock):
     case = transferred(jtflow, urgency="urgent")
     clock.advance(days=21)
     jtflow.fire_due_timers()
-    assert sorted(fired(jtflow, case)) == ["timer_phone_report", "timer_sign_for"]
+    assert sorted(fired(jtflow, case)) == [
+        "timer_phone_report",
+        "timer_sign_for",
+        "warn_phone_report",
+        "warn_sign_for",
+    ]
     assert jtflow.fire_due_timers() == 0
