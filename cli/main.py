@@ -12,6 +12,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from cli.calendar import calendar as calendar_commands
 from engine.clock import SHANGHAI
 from engine.config import Settings, open_jtflow
 from engine.errors import DeploymentError, InvalidInput, JtflowError
@@ -271,6 +272,8 @@ def bench(lifecycles: int, database: str | None) -> None:
     for line in run(lifecycles, database):
         click.echo(line)
 
+
+main.add_command(calendar_commands)
 
 if __name__ == "__main__":
     main()

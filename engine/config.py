@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .calendar import WorkingCalendar, load_year_file
+from .calendar_years import with_stored_years
 from .clock import Clock, SystemClock
 from .db import make_engine, make_session_factory
 from .forms import FormRegistry
@@ -46,10 +47,12 @@ def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:
 
 
 def open_jtflow(settings: Settings, clock: Clock | None = None) -> Jtflow:
-    engine = make_engine(settings.database_url)
+    """The engine on the configured database; the calendar is the package's years, the
+    calendar folders' files, and on top the years an administrator loaded (SPEC §2)."""
+    sessions = make_session_factory(make_engine(settings.database_url))
     return Jtflow(
-        make_session_factory(engine),
+        sessions,
         clock=clock or SystemClock(),
-        calendar=load_calendar(settings.calendar_dirs),
+        calendar=with_stored_years(load_calendar(settings.calendar_dirs), sessions),
         forms=FormRegistry(settings.forms_dir),
     )

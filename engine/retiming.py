@@ -1,0 +1,249 @@
+"""Loading a calendar year (SPEC §2): record it, use it at once, recompute provisional deadlines.
+
+A deadline that touched a year nobody knew was computed with Monday–Friday as working
+days and flagged provisional. When the year's schedule is loaded, each open provisional
+timer's expression is evaluated again against its task's data on the new calendar; the
+Spiff timer, the timer row, the watched task row and the case history move together, in
+one version-checked transaction per case. Cases whose deadlines do not change are untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .calendar import WorkingCalendar, YearSchedule
+from .calendar_years import record_year
+from .clock import Clock, parse_instant
+from .diagram_functions import DiagramFunctions
+from .errors import Conflict, JtflowError, PermissionDenied
+from .models import Instance, Task, Timer
+from .rows import PROVISIONAL
+from .runner import waiting_timers
+from .runtime import ENDED
+from .script_safety import SafeTaskDataEnvironment, restricted_globals
+from .service import Jtflow
+from .spiff import ClockedScriptEngine, utc_iso
+from .users import get_user
+
+ADMINISTRATOR = "管理员"
+WARN_PREFIX = "warn_"  # a yellow-light timer: it moves the task's warn_at, not its due_at
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Retimed:
+    """One timer whose deadline moved (or was confirmed) by the loaded year."""
+
+    case_no: str
+    element_id: str
+    watches: str | None
+    old_due: datetime
+    new_due: datetime
+    provisional: bool
+
+
+@dataclass
+class LoadReport:
+    schedule: YearSchedule
+    retimed: list[Retimed] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # case number → why
+
+    @property
+    def cases(self) -> int:
+        return len({r.case_no for r in self.retimed})
+
+
+def load_year(jtflow: Jtflow, schedule: YearSchedule, *, actor: str) -> LoadReport:
+    """Record the year, switch this process to it, then recompute open provisional deadlines."""
+    now = jtflow.clock.now()
+    with jtflow.sessions() as session:
+        if actor != "system":
+            user = get_user(session, actor)
+            if ADMINISTRATOR not in user.roles:
+                raise PermissionDenied(
+                    f"{actor} 不是{ADMINISTRATOR}：载入工作日历需要{ADMINISTRATOR}角色"
+                )
+        record_year(session, schedule, loaded_by=actor, now=now)
+        session.commit()
+    functions = jtflow.runtime.functions
+    use_calendar(functions, functions.calendar.with_year(schedule))
+    report = LoadReport(schedule)
+    for instance_id in _cases_with_provisional_timers(jtflow):
+        try:
+            report.retimed += _retime_case(jtflow, instance_id, schedule, actor)
+        except JtflowError as e:
+            report.failed[_case_no(jtflow, instance_id)] = str(e)
+    return report
+
+
+def use_calendar(functions: DiagramFunctions, calendar: WorkingCalendar) -> None:
+    """Switch the diagram helpers (and so every live workflow's script engine) to `calendar`.
+
+    The remembered provisional values were judged on the old calendar; none is pending
+    between steps, so they are forgotten rather than left to mark a now-known deadline.
+    """
+    functions.calendar = calendar
+    functions.provisional.clear()
+
+
+def _cases_with_provisional_timers(jtflow: Jtflow) -> list[int]:
+    """Every case with an open provisional timer; recomputing one that the year does not
+    touch gives the same deadline, and such a case is left untouched."""
+    with jtflow.sessions() as session:
+        return list(
+            session.scalars(
+                select(Timer.instance_id)
+                .where(Timer.state == "waiting", Timer.provisional.is_(True))
+                .distinct()
+                .order_by(Timer.instance_id)
+            )
+        )
+
+
+def _retime_case(
+    jtflow: Jtflow, instance_id: int, schedule: YearSchedule, actor: str
+) -> list[Retimed]:
+    for _ in range(_ATTEMPTS - 1):
+        try:
+            return _retime_once(jtflow, instance_id, schedule, actor)
+        except Conflict:
+            continue  # someone stepped the case meanwhile: read it again
+    return _retime_once(jtflow, instance_id, schedule, actor)
+
+
+@dataclass(frozen=True)
+class _Change:
+    task: Any  # the Spiff timer task
+    watched: Any  # the Spiff task it watches, or None
+    old_due: datetime
+    new_due: datetime
+    provisional: bool
+
+
+def _retime_once(
+    jtflow: Jtflow, instance_id: int, schedule: YearSchedule, actor: str
+) -> list[Retimed]:
+    runtime, now = jtflow.runtime, jtflow.clock.now()
+    with jtflow.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or instance.status in ENDED:
+            return []
+        loaded = runtime.load(session, instance)
+        changes = _changes(loaded.workflow, jtflow.clock, runtime.functions.calendar)
+        if not changes:
+            runtime.committed(loaded)  # nothing was touched: the live workflow is still current
+            return []
+        source = f"{schedule.year} 年：{schedule.source}"
+        for change in changes:
+            change.task._set_internal_data(
+                event_value=utc_iso(change.new_due), **{PROVISIONAL: change.provisional}
+            )
+            loaded.history.append(
+                "deadline_recomputed",
+                at=now,
+                actor=actor,
+                element_id=change.task.task_spec.bpmn_id,
+                data={
+                    "watches": _element(change.watched),
+                    "old_due_at": change.old_due.isoformat(),
+                    "new_due_at": change.new_due.isoformat(),
+                    "old_provisional": True,
+                    "provisional": change.provisional,
+                    "calendar_year": schedule.year,
+                    "calendar_source": source,
+                    "loaded_by": actor,
+                },
+            )
+        try:
+            runtime.save(session, loaded, actor)  # may fire a timer the new calendar made due
+            _update_rows(session, changes)
+            session.commit()
+        except StaleDataError:
+            session.rollback()
+            raise Conflict(
+                f"案件 {instance.case_no} 刚被他人更新，时限未重算：请重新运行 `jtflow calendar load`"
+            ) from None
+        runtime.committed(loaded)
+        return [
+            Retimed(
+                instance.case_no or str(instance.id),
+                change.task.task_spec.bpmn_id,
+                _element(change.watched),
+                change.old_due,
+                change.new_due,
+                change.provisional,
+            )
+            for change in changes
+        ]
+
+
+def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
+    """The provisional timers whose deadline or flag differs on `calendar`."""
+    changes = []
+    for timer in waiting_timers(wf):
+        task = timer.task
+        definition = task.task_spec.event_definition
+        if not task._get_internal_data(PROVISIONAL, False):
+            continue
+        if not isinstance(definition, TimeDateEventDefinition):
+            continue  # durations are wall-clock: never provisional
+        functions = DiagramFunctions(clock, calendar)  # fresh: it remembers only this value
+        engine = ClockedScriptEngine(
+            clock, SafeTaskDataEnvironment(restricted_globals(functions.published()))
+        )
+        value = str(engine.evaluate(task, definition.expression))
+        old_due, new_due = parse_instant(timer.due), parse_instant(value)
+        provisional = functions.is_provisional(value)
+        if new_due == old_due and provisional:
+            continue
+        changes.append(_Change(task, _watched_task(task), old_due, new_due, provisional))
+    return changes
+
+
+def _watched_task(task: Any) -> Any:
+    """A boundary event's parent is the BoundaryEventSplit; its other child is the activity."""
+    if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
+        return None
+    for sibling in task.parent.children:
+        if sibling is not task and not hasattr(sibling.task_spec, "event_definition"):
+            return sibling
+    return None
+
+
+def _element(task: Any) -> str | None:
+    return None if task is None else str(task.task_spec.bpmn_id)
+
+
+def _update_rows(session: Session, changes: list[_Change]) -> None:
+    timers, tasks = Timer.__table__, Task.__table__
+    connection = session.connection()
+    for change in changes:
+        connection.execute(
+            update(timers)
+            .where(timers.c.spiff_task_id == str(change.task.id))
+            .values(due_at=change.new_due, provisional=change.provisional)
+        )
+        if change.watched is None:
+            continue
+        if change.task.task_spec.bpmn_id.startswith(WARN_PREFIX):
+            values: dict[str, Any] = {"warn_at": change.new_due}
+        else:
+            values = {"due_at": change.new_due, "provisional": change.provisional}
+        connection.execute(
+            update(tasks)
+            .where(tasks.c.spiff_task_id == str(change.watched.id), tasks.c.state == "open")
+            .values(**values)
+        )
+
+
+def _case_no(jtflow: Jtflow, instance_id: int) -> str:
+    with jtflow.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        return str(instance.case_no if instance is not None else instance_id)
