@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 COL_W, LANE_X, LANE_LABEL = 150, 160, 30
-ROW_H = 130
+ROW_H = 220  # a task, and under it its warning end and its escalation call
 TASK_W, TASK_H, EVENT, GATEWAY = 110, 80, 36, 50
 
 LANES = [  # id, name, rows
@@ -834,7 +834,7 @@ def bounds(node):
     w, h = size(node)
     top, _ = LANE_GEO[node.lane]
     cx = LANE_X + LANE_LABEL + 60 + node.col * COL_W
-    cy = top + node.row * ROW_H + ROW_H // 2 - 10
+    cy = top + node.row * ROW_H + TASK_H // 2 + 30
     return cx - w // 2, cy - h // 2, w, h
 
 
@@ -1039,34 +1039,21 @@ ESC_W, ESC_H = 76, 40  # the escalation call hangs small below its step
 
 
 def timer_di(t, task):
+    """Both timers sit on the task's lower edge; what they lead to hangs below the task."""
     x, y, w, h = bounds(task)
     wx, rx, by = x + 6, x + w - EVENT - 6, y + h - EVENT // 2
-    wy_end = y + h + 34
-    cx, cy = x + w + 6, y + h + 22
-    ex, ey = cx + ESC_W + 16, cy + (ESC_H - EVENT) // 2
+    wy_end = y + h + 30
+    cx, cy = x + w - ESC_W + 10, y + h + 16
+    ex, ey = cx + (ESC_W - EVENT) // 2, cy + ESC_H + 10
     return [
         shape(t.warn_id, wx, by, EVENT, EVENT),
-        shape(f"{t.warn_id}_end", wx - EVENT - 10, wy_end, EVENT, EVENT),
-        edge(
-            f"{t.warn_id}_flow",
-            [
-                (wx + EVENT // 2, by + EVENT),
-                (wx + EVENT // 2, wy_end + EVENT // 2),
-                (wx - 10, wy_end + EVENT // 2),
-            ],
-        ),
+        shape(f"{t.warn_id}_end", wx - 4, wy_end, EVENT, EVENT),
+        edge(f"{t.warn_id}_flow", [(wx + EVENT // 2, by + EVENT), (wx + EVENT // 2, wy_end)]),
         shape(t.id, rx, by, EVENT, EVENT),
         shape(t.escalate_id, cx, cy, ESC_W, ESC_H),
         shape(f"{t.id}_end", ex, ey, EVENT, EVENT),
-        edge(
-            f"{t.id}_flow",
-            [
-                (rx + EVENT // 2, by + EVENT),
-                (rx + EVENT // 2, cy + ESC_H // 2),
-                (cx, cy + ESC_H // 2),
-            ],
-        ),
-        edge(f"{t.id}_escalated", [(cx + ESC_W, ey + EVENT // 2), (ex, ey + EVENT // 2)]),
+        edge(f"{t.id}_flow", [(rx + EVENT // 2, by + EVENT), (rx + EVENT // 2, cy)]),
+        edge(f"{t.id}_escalated", [(ex + EVENT // 2, cy + ESC_H), (ex + EVENT // 2, ey)]),
     ]
 
 
