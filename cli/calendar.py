@@ -22,6 +22,7 @@ from engine.calendar_years import (
     year_origin,
 )
 from engine.config import open_jtflow
+from engine.errors import CalendarError
 
 WEEKDAYS = "一二三四五六日"
 ORIGIN_ZH = {
@@ -91,7 +92,12 @@ def load(ctx: click.Context, file: Path, actor: str) -> None:
     from cli.main import _fail, local
     from engine.retiming import load_year
 
-    schedule = load_year_file(file)  # a bad file stops here: nothing is changed
+    try:
+        schedule = load_year_file(file)  # a bad file stops here: nothing is changed
+    except CalendarError as e:
+        more = [f"{err.field} {err.message}" for err in e.errors[1:]]
+        _fail(str(e) + (f"（另有 {len(more)} 处：{'；'.join(more)}）" if more else ""))
+        return
     report = load_year(open_jtflow(ctx.obj), schedule, actor=actor)
     click.echo(
         f"已载入 {schedule.year} 年工作日历（放假 {len(schedule.holidays)} 天，"
