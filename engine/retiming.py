@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,7 +80,7 @@ def load_year(jtflow: Jtflow, schedule: YearSchedule, *, actor: str) -> LoadRepo
     for instance_id in _cases_with_provisional_timers(jtflow):
         try:
             report.retimed += _retime_case(jtflow, instance_id, schedule, actor)
-        except JtflowError as e:
+        except (JtflowError, SpiffWorkflowException) as e:  # that case stays as it was
             report.failed[_case_no(jtflow, instance_id)] = str(e)
     return report
 
@@ -165,7 +167,7 @@ def _retime_once(
             runtime.save(session, loaded, actor)  # may fire a timer the new calendar made due
             _update_rows(session, changes)
             session.commit()
-        except StaleDataError:
+        except (StaleDataError, IntegrityError):
             session.rollback()
             raise Conflict(
                 f"案件 {instance.case_no} 刚被他人更新，时限未重算：请重新运行 `jtflow calendar load`"
@@ -222,13 +224,14 @@ def _element(task: Any) -> str | None:
 
 
 def _update_rows(session: Session, changes: list[_Change]) -> None:
-    timers, tasks = Timer.__table__, Task.__table__
-    connection = session.connection()
+    """The timer row (waiting, or fired just now by the save) and the watched task's row."""
+    plain = {"synchronize_session": False}
     for change in changes:
-        connection.execute(
-            update(timers)
-            .where(timers.c.spiff_task_id == str(change.task.id))
-            .values(due_at=change.new_due, provisional=change.provisional)
+        session.execute(
+            update(Timer)
+            .where(Timer.spiff_task_id == str(change.task.id))
+            .values(due_at=change.new_due, provisional=change.provisional),
+            execution_options=plain,
         )
         if change.watched is None:
             continue
@@ -236,10 +239,11 @@ def _update_rows(session: Session, changes: list[_Change]) -> None:
             values: dict[str, Any] = {"warn_at": change.new_due}
         else:
             values = {"due_at": change.new_due, "provisional": change.provisional}
-        connection.execute(
-            update(tasks)
-            .where(tasks.c.spiff_task_id == str(change.watched.id), tasks.c.state == "open")
-            .values(**values)
+        session.execute(
+            update(Task)
+            .where(Task.spiff_task_id == str(change.watched.id), Task.state == "open")
+            .values(**values),
+            execution_options=plain,
         )
 
 

@@ -205,3 +205,22 @@ def test_only_an_administrator_loads_a_year(jtflow):
         load_year(jtflow, parse_year(YEAR_2027, "2027.json"), actor="bus_handler")
     with jtflow.sessions() as session:
         assert stored_years(session) == []
+
+
+def test_a_deadline_brought_forward_into_the_past_fires_when_the_year_is_loaded(jtflow, clock):
+    """SPEC §2, E4: reported Fri 8 Jan 2027 10:00, 转办 within 1 WD → provisionally Mon 11 Jan;
+    the year, loaded on Sunday, makes Sat 9 Jan a 调休 working day: the deadline has passed, the
+    red timer fires at once, after the recomputation in the case history."""
+    clock.set(at("2027-01-08T10:00"))
+    case = report(jtflow)
+    assert task_at(jtflow, case, "classify").due_at == at("2027-01-11T10:00")
+    clock.set(at("2027-01-10T12:00"))
+
+    load_2027(jtflow, workdays=["2027-01-09"])
+
+    red = timer_row(jtflow, case, "timer_classify")
+    assert red.state == "fired" and red.due_at == at("2027-01-09T10:00") and not red.provisional
+    assert task_at(jtflow, case, "classify").due_at == at("2027-01-09T10:00")
+    kinds = [(e.kind, e.element_id) for e in jtflow.history(case.case_id)]
+    recomputed = kinds.index(("deadline_recomputed", "timer_classify"))
+    assert kinds.index(("timer_fired", "timer_classify")) > recomputed
