@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from .clock import parse_instant
 from .history import HistoryWriter
 from .models import Instance, Task, Timer
-from .runner import fired_timers, human_tasks, property_of, waiting_timers, watched_element
+from .runner import TreeView, property_of, watched_element
 from .tasks import OpenTask
 
 PROVISIONAL = "jtflow_provisional"  # kept in the timer task's internal data
@@ -35,11 +34,11 @@ class Snapshot:
     fired: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, wf: BpmnWorkflow) -> Snapshot:
+    def of(cls, view: TreeView) -> Snapshot:
         return cls(
-            {str(t.id): t.task_spec.bpmn_id for t in human_tasks(wf)},
-            {str(t.task.id): t.task.task_spec.bpmn_id for t in waiting_timers(wf)},
-            {str(t.id) for t in fired_timers(wf)},
+            {str(t.id): t.task_spec.bpmn_id for t in view.ready_user},
+            {str(t.task.id): t.task.task_spec.bpmn_id for t in view.waiting_timers},
+            {str(t.id) for t in view.fired_timers},
         )
 
 
@@ -74,7 +73,7 @@ def light_of(timer_element_id: str) -> str:
 def sync_timers(
     session: Session,
     instance: Instance,
-    wf: BpmnWorkflow,
+    view: TreeView,
     before: Snapshot,
     history: HistoryWriter,
     now: datetime,
@@ -83,8 +82,8 @@ def sync_timers(
     """Keep timer rows equal to the workflow's timers; record fired timers and light changes.
 
     Returns what the timers say about each watched step (by element id), for its task rows."""
-    waiting = {str(t.task.id): t for t in waiting_timers(wf)}
-    fired_now = {str(t.id): t for t in fired_timers(wf) if str(t.id) not in before.fired}
+    waiting = {str(t.task.id): t for t in view.waiting_timers}
+    fired_now = {str(t.id): t for t in view.fired_timers if str(t.id) not in before.fired}
     cancelled = [i for i in before.timers if i not in waiting and i not in fired_now]
     _close(session, Timer, cancelled, state="cancelled")
     _close(
@@ -183,7 +182,7 @@ def _record_lights(
 def sync_tasks(
     session: Session,
     instance: Instance,
-    wf: BpmnWorkflow,
+    view: TreeView,
     before: Snapshot,
     completed: set[str],
     history: HistoryWriter,
@@ -192,7 +191,7 @@ def sync_tasks(
     evaluate: Callable[[Any, str], Any],
 ) -> list[OpenTask]:
     """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past."""
-    ready = {str(t.id): t for t in human_tasks(wf)}
+    ready = {str(t.id): t for t in view.ready_user}
     gone = [s for s in before.tasks if s not in ready and s not in completed]
     _close(session, Task, gone, state="cancelled")
     for spiff_id in gone:

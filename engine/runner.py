@@ -10,7 +10,7 @@ nothing able to move it raises StalledInstance.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -30,23 +30,57 @@ def all_tasks(wf: BpmnWorkflow) -> Iterator[Any]:
         yield from list(sub.tasks.values())
 
 
-def advance(wf: BpmnWorkflow) -> None:
-    """Run every engine task that can run, at any depth; then check the instance can go on."""
+@dataclass
+class TreeView:
+    """One pass over every task of a workflow, sorted into what steps and saves look at."""
+
+    ready_user: list[Any] = field(default_factory=list)
+    ready_engine: list[Any] = field(default_factory=list)
+    waiting_timers: list[WaitingTimer] = field(default_factory=list)
+    fired_timers: list[Any] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)
+    active: bool = False  # anything READY, WAITING or STARTED
+
+    @classmethod
+    def of(cls, wf: BpmnWorkflow) -> TreeView:
+        view = cls()
+        for task in all_tasks(wf):
+            state = task.state
+            if state == TaskState.COMPLETED:
+                if _is_timer(task):
+                    view.fired_timers.append(task)
+                continue
+            if state & _ACTIVE:
+                view.active = True
+            if state == TaskState.READY:
+                (view.ready_user if task.task_spec.manual else view.ready_engine).append(task)
+            elif state == TaskState.WAITING:
+                timer = _waiting_timer(task)
+                if timer is not None:
+                    view.waiting_timers.append(timer)
+            elif state == TaskState.ERROR:
+                view.errors.append(task)
+        return view
+
+
+def advance(wf: BpmnWorkflow) -> TreeView:
+    """Run every engine task that can run, at any depth; check the instance can go on.
+
+    Returns the view of the tree the step ends with."""
     for _ in range(_MAX_ROUNDS):
         wf.do_engine_steps()
-        stranded = [
-            t for t in all_tasks(wf) if t.state == TaskState.READY and not t.task_spec.manual
-        ]
-        if not stranded:
+        view = TreeView.of(wf)
+        if not view.ready_engine:
             break
-        for task in stranded:
+        for task in view.ready_engine:
             task.run()
     else:
         raise StalledInstance(
             "流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件"
         )
     _drop_finished_subprocesses(wf)
-    check_not_stalled(wf)
+    check_not_stalled(wf, view)
+    return view
 
 
 def _drop_finished_subprocesses(wf: BpmnWorkflow) -> None:
@@ -60,14 +94,12 @@ def _drop_finished_subprocesses(wf: BpmnWorkflow) -> None:
             del wf.subprocesses[task_id]
 
 
-def check_not_stalled(wf: BpmnWorkflow) -> None:
-    errors = [t for t in all_tasks(wf) if t.state == TaskState.ERROR]
-    if errors:
-        names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in errors)
+def check_not_stalled(wf: BpmnWorkflow, view: TreeView | None = None) -> None:
+    view = view or TreeView.of(wf)
+    if view.errors:
+        names = ", ".join(t.task_spec.bpmn_id or t.task_spec.name for t in view.errors)
         raise StalledInstance(f"流程步骤执行出错（{names}）：请检查该步骤的脚本或条件")
-    if wf.completed:
-        return
-    if not any(t.has_state(_ACTIVE) for t in all_tasks(wf)):
+    if not wf.completed and not view.active:
         raise StalledInstance(
             "流程未结束却没有可办理的任务或等待中的计时器：请联系流程负责人检查流程图"
         )
@@ -75,7 +107,7 @@ def check_not_stalled(wf: BpmnWorkflow) -> None:
 
 def human_tasks(wf: BpmnWorkflow) -> list[Any]:
     """READY user tasks, wherever they sit in the tree."""
-    return [t for t in all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
+    return TreeView.of(wf).ready_user
 
 
 @dataclass(frozen=True)
@@ -90,20 +122,19 @@ def _is_timer(task: Any) -> bool:
 
 
 def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
-    found = []
-    for task in all_tasks(wf):
-        if task.state != TaskState.WAITING or not _is_timer(task):
-            continue
-        due = task._get_internal_data("event_value")
-        if due is None or task._get_internal_data("event_fired", False):
-            continue
-        found.append(WaitingTimer(task, due, watched_element(task)))
-    return found
+    return TreeView.of(wf).waiting_timers
+
+
+def _waiting_timer(task: Any) -> WaitingTimer | None:
+    if not _is_timer(task) or task._get_internal_data("event_fired", False):
+        return None
+    due = task._get_internal_data("event_value")
+    return None if due is None else WaitingTimer(task, due, watched_element(task))
 
 
 def fired_timers(wf: BpmnWorkflow) -> list[Any]:
     """Timer events that have fired (COMPLETED), wherever they sit in the tree."""
-    return [t for t in all_tasks(wf) if t.state == TaskState.COMPLETED and _is_timer(t)]
+    return TreeView.of(wf).fired_timers
 
 
 def watched_element(task: Any) -> str | None:

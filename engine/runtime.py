@@ -22,7 +22,7 @@ from .errors import CaseArchived
 from .history import HistoryWriter
 from .models import Definition, Instance
 from .rows import Snapshot, sync_tasks, sync_timers
-from .runner import advance, property_of
+from .runner import TreeView, advance, property_of
 from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .spiff import ClockedScriptEngine
 from .state import SpecPair, WorkflowCodec
@@ -40,6 +40,7 @@ class Loaded:
     history: HistoryWriter
     before: Snapshot = field(default_factory=Snapshot)
     completed: set[str] = field(default_factory=set)
+    after: Snapshot = field(default_factory=Snapshot)  # set by save: the next step's `before`
 
 
 class Runtime:
@@ -56,7 +57,7 @@ class Runtime:
         self.functions = DiagramFunctions(clock, calendar)
         self.codec = WorkflowCodec()
         self._specs: dict[int, SpecPair] = {}
-        self._live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._live: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
         self._live_max = live_workflows
 
     def script_engine(self) -> ClockedScriptEngine:
@@ -87,18 +88,19 @@ class Runtime:
             )
         live = self._live.pop(instance.id, None)
         if live is not None and live[0] == instance.version:
-            wf = live[1]
+            _, wf, snapshot = live
         else:
             wf = self.codec.load(instance.state, self.spec_of(session, instance.definition_id))
             wf.script_engine = self.script_engine()
-        return Loaded(instance, wf, HistoryWriter(session, instance), Snapshot.of(wf))
+            snapshot = Snapshot.of(TreeView.of(wf))
+        return Loaded(instance, wf, HistoryWriter(session, instance), snapshot)
 
     def committed(self, loaded: Loaded) -> None:
         """Call after the step's commit: the live workflow now matches the stored version."""
         instance = loaded.instance
         if instance.ended_at is not None:
             return
-        self._live[instance.id] = (instance.version, loaded.workflow)
+        self._live[instance.id] = (instance.version, loaded.workflow, loaded.after)
         while len(self._live) > self._live_max:
             self._live.popitem(last=False)
 
@@ -110,15 +112,16 @@ class Runtime:
         Returns the tasks the step opened."""
         wf, instance, history = loaded.workflow, loaded.instance, loaded.history
         now = self.clock.now()
-        advance(wf)
+        view = advance(wf)
+        loaded.after = Snapshot.of(view)
         with session.no_autoflush:
             watches = sync_timers(
-                session, instance, wf, loaded.before, history, now, self.functions.is_provisional
+                session, instance, view, loaded.before, history, now, self.functions.is_provisional
             )
             opened = sync_tasks(
                 session,
                 instance,
-                wf,
+                view,
                 loaded.before,
                 loaded.completed,
                 history,
