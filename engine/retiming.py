@@ -163,9 +163,10 @@ def _retime_once(
                     "loaded_by": actor,
                 },
             )
+        flags = _task_flags(loaded.workflow, changes)
         try:
             runtime.save(session, loaded, actor)  # may fire a timer the new calendar made due
-            _update_rows(session, changes)
+            _update_rows(session, changes, flags)
             session.commit()
         except (StaleDataError, IntegrityError):
             session.rollback()
@@ -223,7 +224,18 @@ def _element(task: Any) -> str | None:
     return None if task is None else str(task.task_spec.bpmn_id)
 
 
-def _update_rows(session: Session, changes: list[_Change]) -> None:
+def _task_flags(wf: Any, changes: list[_Change]) -> dict[str, bool]:
+    """A watched task's deadline is provisional while any of its timers (yellow or red) is."""
+    watched = {str(c.watched.id) for c in changes if c.watched is not None}
+    flags = dict.fromkeys(watched, False)
+    for timer in waiting_timers(wf):
+        task = _watched_task(timer.task)
+        if task is not None and str(task.id) in watched:
+            flags[str(task.id)] |= bool(timer.task._get_internal_data(PROVISIONAL, False))
+    return flags
+
+
+def _update_rows(session: Session, changes: list[_Change], flags: dict[str, bool]) -> None:
     """The timer row (waiting, or fired just now by the save) and the watched task's row."""
     plain = {"synchronize_session": False}
     for change in changes:
@@ -235,10 +247,8 @@ def _update_rows(session: Session, changes: list[_Change]) -> None:
         )
         if change.watched is None:
             continue
-        if change.task.task_spec.bpmn_id.startswith(WARN_PREFIX):
-            values: dict[str, Any] = {"warn_at": change.new_due}
-        else:
-            values = {"due_at": change.new_due, "provisional": change.provisional}
+        moved = "warn_at" if change.task.task_spec.bpmn_id.startswith(WARN_PREFIX) else "due_at"
+        values = {moved: change.new_due, "provisional": flags[str(change.watched.id)]}
         session.execute(
             update(Task)
             .where(Task.spiff_task_id == str(change.watched.id), Task.state == "open")
