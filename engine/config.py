@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from .calendar import WorkingCalendar, load_year_file
 from .calendar_years import with_stored_years
 from .clock import Clock, SystemClock
 from .db import make_engine, make_session_factory
+from .errors import ConfigurationError
 from .forms import FormRegistry
 from .service import Jtflow
+from .timers import DEFAULT_LEASE_SECONDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CALENDARS = Path(__file__).resolve().parent / "calendar_data"
@@ -23,9 +26,10 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
     calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
+    timer_lease_seconds: float = DEFAULT_LEASE_SECONDS
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         defaults = cls()
         extra = env.get("JTFLOW_CALENDAR_DIR")
@@ -34,7 +38,21 @@ class Settings:
             processes_dir=Path(env.get("JTFLOW_PROCESSES_DIR", defaults.processes_dir)),
             forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
             calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
+            timer_lease_seconds=_seconds(env, "JTFLOW_TIMER_LEASE_SECONDS", defaults),
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, defaults: Settings) -> float:
+    text = env.get(name)
+    if text is None:
+        return defaults.timer_lease_seconds
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigurationError(f"{name}={text} 无效：应为正数（秒），如 60")
+    return value
 
 
 def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:
@@ -55,4 +73,5 @@ def open_jtflow(settings: Settings, clock: Clock | None = None) -> Jtflow:
         clock=clock or SystemClock(),
         calendar=with_stored_years(load_calendar(settings.calendar_dirs), sessions),
         forms=FormRegistry(settings.forms_dir),
+        timer_lease_seconds=settings.timer_lease_seconds,
     )

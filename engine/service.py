@@ -7,25 +7,28 @@ instance is never silent and nothing already saved is lost.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import deploy as deployment
+from . import timers
 from .calendar import WorkingCalendar
 from .cases import case_facts, case_number
 from .clock import Clock
-from .errors import Conflict, JtflowError, NotFound, StalledInstance
+from .errors import CaseArchived, Conflict, JtflowError, NotFound, StalledInstance
 from .forms import FormRegistry
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, Timer, User
@@ -34,6 +37,7 @@ from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_
 from .users import get_user
 
 LIFECYCLE = "event_lifecycle"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,16 @@ class Jtflow:
         clock: Clock,
         calendar: WorkingCalendar,
         forms: FormRegistry,
+        timer_lease_seconds: float = timers.DEFAULT_LEASE_SECONDS,
+        timer_batch: int = timers.DEFAULT_BATCH,
     ):
         self.sessions = sessions
         self.clock = clock
         self.forms = forms
         self.runtime = Runtime(clock, calendar)
+        self.worker_id = timers.worker_id()  # owner of the timer leases this object takes
+        self.timer_lease_seconds = timer_lease_seconds
+        self.timer_batch = timer_batch
 
     # -- definitions -------------------------------------------------------------------
 
@@ -200,29 +209,73 @@ class Jtflow:
     # -- timers ------------------------------------------------------------------------
 
     def fire_due_timers(self) -> int:
-        """Fire every timer due by the clock's now, each case in its own transaction."""
-        now = self.clock.now()
-        with self.sessions() as session:
-            due = session.execute(
-                select(Timer.instance_id, func.count())
-                .where(Timer.state == "waiting", Timer.due_at <= now)
-                .group_by(Timer.instance_id)
-                .order_by(func.min(Timer.due_at))
-            ).all()
+        """Claim the timers due by the clock's now, then fire them case by case in due order.
+
+        Each case is one transaction. A case that raced another step (Conflict) gives its
+        lease back and is retried on the next wake; the other cases go on. Returns how many
+        timers fired."""
         fired = 0
-        for instance_id, count in due:
+        while True:
+            with self.sessions() as session:
+                claims = timers.claim_due(
+                    session,
+                    owner=self.worker_id,
+                    now=self.clock.now(),
+                    lease_seconds=self.timer_lease_seconds,
+                    limit=self.timer_batch,
+                )
+                session.commit()
+            batch_fired = sum(
+                self._fire_case(id, group) for id, group in timers.by_instance(claims)
+            )
+            fired += batch_fired
+            # a full batch means more may be due; a full batch that fired nothing is all
+            # conflicts or failures, left to the next wake rather than retried in a loop
+            if len(claims) < self.timer_batch or batch_fired == 0:
+                return fired
+
+    def _fire_case(self, instance_id: int, claims: list[timers.Claim]) -> int:
+        owner = self.worker_id
+        try:
             with self._transaction() as session:
+                if not timers.still_mine(session, claims, owner):
+                    return 0  # fired or taken over by another worker meanwhile
+                waiting = list(
+                    session.scalars(
+                        select(Timer.id).where(
+                            Timer.instance_id == instance_id, Timer.state == "waiting"
+                        )
+                    )
+                )
                 instance = session.get(Instance, instance_id)
                 assert instance is not None
                 self._step(
                     session, instance, "system", lambda loaded: loaded.workflow.refresh_timers()
                 )
-            fired += count
-        return fired
-
-    def next_timer_due(self) -> Any:
+        except CaseArchived:
+            with self.sessions() as session:
+                timers.cancel(session, claims)
+                session.commit()
+            return 0
+        except Conflict as e:
+            log.info(
+                "timers of case %s raced another step, retried on the next wake: %s", instance_id, e
+            )
+            with self.sessions() as session:
+                timers.release(session, claims, owner)
+                session.commit()
+            return 0
+        except JtflowError as e:  # recorded in the case history; retried when the lease expires
+            log.warning("timers of case %s did not fire: %s", instance_id, e)
+            return 0
         with self.sessions() as session:
-            return session.scalar(select(func.min(Timer.due_at)).where(Timer.state == "waiting"))
+            return timers.fired_count(session, waiting)
+
+    def next_timer_due(self) -> datetime | None:
+        """When this worker may next have a timer to fire: the earliest due waiting timer, or
+        for a timer another worker holds a live lease on, the end of that lease."""
+        with self.sessions() as session:
+            return timers.next_claimable(session, owner=self.worker_id, now=self.clock.now())
 
     # -- steps -------------------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""The timer scheduler: APScheduler only wakes the process; timer rows are the truth.
+
+One 'date' job is kept, set for the next instant a timer may be claimed (DESIGN.md "Time").
+Each wake fires what is due (claimed under a lease, see engine/timers.py), then sets the
+job again. The wait is capped at `max_sleep_seconds` because a timer created by *another*
+process (a web node, another worker, `jtflow task complete`) does not wake this one: the
+cap bounds how late such a timer can be noticed. `wake()` is the same-process shortcut,
+for a step that has just created a timer. Started, it first fires everything that came
+due while the process was down, once each, earliest due first.
+
+Runs inside the web process or as `jtflow worker`; it never imports Flask.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from .clock import Clock
+from .service import Jtflow
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "jtflow-timers"
+DEFAULT_MAX_SLEEP_SECONDS = 30.0
+
+
+class JobScheduler(Protocol):
+    """The part of APScheduler this class uses (a test passes a recorder instead)."""
+
+    def start(self) -> None: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+    def add_job(self, func: Any, trigger: str, **kwargs: Any) -> Any: ...
+
+
+class TimerScheduler:
+    def __init__(
+        self,
+        jtflow: Jtflow,
+        *,
+        clock: Clock | None = None,
+        max_sleep_seconds: float = DEFAULT_MAX_SLEEP_SECONDS,
+        scheduler: JobScheduler | None = None,
+    ):
+        self.jtflow = jtflow
+        self.clock = clock or jtflow.clock
+        self.max_sleep = timedelta(seconds=max_sleep_seconds)
+        self._scheduler: JobScheduler = scheduler or BackgroundScheduler(timezone=UTC)
+        self._lock = threading.Lock()
+        self._ticking = False
+        self._woken = False  # a wake() came while a tick ran: run again right after it
+        self.fired = 0  # timers fired since start, for logs and tests
+        self.next_run_at: datetime | None = None
+
+    def start(self) -> None:
+        """Start waking; the first wake is now, so timers missed while down fire first."""
+        self._scheduler.start()
+        self.wake()
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop; with wait, the timer batch being fired is finished first."""
+        self._scheduler.shutdown(wait=wait)
+
+    def wake(self) -> None:
+        """A step in this process just created a timer: look at the table now."""
+        with self._lock:
+            if self._ticking:
+                self._woken = True
+            else:
+                self._schedule(self.clock.now())
+
+    def next_wake(self, now: datetime) -> datetime:
+        """The next instant to look: the next claimable timer, never later than now + max sleep."""
+        cap = now + self.max_sleep
+        due = self.jtflow.next_timer_due()
+        if due is None or due > cap:
+            return cap
+        return max(due, now)
+
+    def tick(self) -> int:
+        """One wake: fire what is due, then set the next wake. Returns how many fired."""
+        with self._lock:
+            if self._ticking:  # a wake raced the end of the previous tick: that one reschedules
+                self._woken = True
+                return 0
+            self._ticking, self._woken = True, False
+        fired = 0
+        try:
+            fired = self.jtflow.fire_due_timers()
+            self.fired += fired
+        except Exception:  # the database may be away for a moment: log, and look again later
+            log.exception("firing due timers failed; retrying at the next wake")
+        finally:
+            now = self.clock.now()
+            try:
+                at = self.next_wake(now)
+            except Exception:
+                log.exception("reading the next timer failed; retrying after the maximum sleep")
+                at = now + self.max_sleep
+            with self._lock:
+                self._ticking = False
+                self._schedule(now if self._woken else at)
+        return fired
+
+    def _schedule(self, at: datetime) -> None:
+        self.next_run_at = at
+        self._scheduler.add_job(
+            self.tick,
+            "date",
+            run_date=at,
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,  # a late wake still runs: lateness is measured, not hidden
+            coalesce=True,
+            # the next job is added while the current tick is still returning; APScheduler
+            # would drop it (and with it every later wake) at max_instances=1. tick() itself
+            # makes sure only one runs at a time.
+            max_instances=3,
+        )
