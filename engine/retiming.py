@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .calendar import WorkingCalendar, YearSchedule
-from .calendar_years import record_year
+from .calendar_years import record_year, schedule_of
 from .clock import Clock, parse_instant
 from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
-from .models import Instance, Task, Timer
+from .models import CalendarYear, Instance, Task, Timer
 from .rows import PROVISIONAL
 from .runner import waiting_timers
 from .runtime import ENDED
@@ -76,6 +76,11 @@ def load_year(jtflow: Jtflow, schedule: YearSchedule, *, actor: str) -> LoadRepo
         session.commit()
     functions = jtflow.runtime.functions
     use_calendar(functions, functions.calendar.with_year(schedule))
+    return recompute_provisional(jtflow, schedule, actor=actor)
+
+
+def recompute_provisional(jtflow: Jtflow, schedule: YearSchedule, *, actor: str) -> LoadReport:
+    """Recompute every open provisional deadline on the process's calendar, case by case."""
     report = LoadReport(schedule)
     for instance_id in _cases_with_provisional_timers(jtflow):
         try:
@@ -83,6 +88,42 @@ def load_year(jtflow: Jtflow, schedule: YearSchedule, *, actor: str) -> LoadRepo
         except (JtflowError, SpiffWorkflowException) as e:  # that case stays as it was
             report.failed[_case_no(jtflow, instance_id)] = str(e)
     return report
+
+
+class LoadedYears:
+    """Keeps a long-running process (web, timer worker) in step with years loaded elsewhere.
+
+    `refresh()` is cheap when nothing changed (one indexed query). When another process
+    loaded a year, this one switches to it and recomputes the provisional deadlines it may
+    have computed on the old calendar meanwhile; doing that twice changes nothing.
+    """
+
+    def __init__(self, jtflow: Jtflow):
+        self.jtflow = jtflow
+        self.seen = 0  # the first refresh re-applies every loaded year: harmless, and no gap
+
+    def refresh(self) -> list[LoadReport]:
+        with self.jtflow.sessions() as session:
+            rows = list(
+                session.scalars(
+                    select(CalendarYear)
+                    .where(CalendarYear.id > self.seen)
+                    .order_by(CalendarYear.id)
+                )
+            )
+        if not rows:
+            return []
+        functions = self.jtflow.runtime.functions
+        calendar = functions.calendar
+        for row in rows:
+            calendar = calendar.with_year(schedule_of(row))
+        use_calendar(functions, calendar)
+        self.seen = rows[-1].id
+        newest = {row.year: row for row in rows}.values()
+        return [
+            recompute_provisional(self.jtflow, schedule_of(row), actor=row.loaded_by)
+            for row in newest
+        ]
 
 
 def use_calendar(functions: DiagramFunctions, calendar: WorkingCalendar) -> None:

@@ -16,7 +16,7 @@ from engine.clock import SHANGHAI
 from engine.config import Settings, open_jtflow
 from engine.errors import PermissionDenied
 from engine.models import CalendarYear, Instance, Timer
-from engine.retiming import load_year
+from engine.retiming import LoadedYears, load_year
 from tests.factories import report, step, task_at
 
 # 1 January off; a 调休 Saturday in February, after the deadlines below.
@@ -224,3 +224,22 @@ def test_a_deadline_brought_forward_into_the_past_fires_when_the_year_is_loaded(
     kinds = [(e.kind, e.element_id) for e in jtflow.history(case.case_id)]
     recomputed = kinds.index(("deadline_recomputed", "timer_classify"))
     assert kinds.index(("timer_fired", "timer_classify")) > recomputed
+
+
+def test_a_running_process_catches_up_with_a_year_loaded_elsewhere(jtflow, clock, fresh):
+    """SPEC §2: a worker started before the load computes a 2027 deadline provisionally; its next
+    refresh switches it to the loaded year and recomputes that deadline too."""
+    worker = LoadedYears(jtflow)
+    assert worker.refresh() == []  # nothing loaded yet
+    load_2027(fresh())  # the administrator's command, in another process
+    clock.set(at("2026-12-31T10:00"))
+    case = report(jtflow)  # the worker's calendar still lacks 2027
+    assert task_at(jtflow, case, "classify").provisional
+
+    reports = worker.refresh()
+
+    assert [r.schedule.year for r in reports] == [2027]
+    classify = task_at(jtflow, case, "classify")
+    assert classify.due_at == at("2027-01-04T10:00") and not classify.provisional
+    assert not jtflow.runtime.functions.calendar.is_working_day(date(2027, 1, 1))
+    assert worker.refresh() == []
