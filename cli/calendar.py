@@ -19,6 +19,7 @@ from engine.calendar_years import (
     YearOrigin,
     holiday_name,
     loads_of,
+    open_provisional_from,
     year_origin,
 )
 from engine.config import open_jtflow
@@ -61,6 +62,7 @@ def show(ctx: click.Context, year: int, as_list: bool) -> None:
     with jtflow.sessions() as session:
         origin = year_origin(session, year, ctx.obj.calendar_dirs)
         earlier = loads_of(session, year)[1:]
+        provisional = open_provisional_from(session, year)
     click.echo(f"{year} 年工作日历")
     click.echo(f"来源：{describe(origin)}")
     if origin.schedule is None:
@@ -68,6 +70,7 @@ def show(ctx: click.Context, year: int, as_list: bool) -> None:
             f"涉及 {year} 年的时限均为暂定（标注“暂定”），载入该年安排后自动重算："
             f"请运行 `jtflow calendar load {year}.json`"
         )
+        click.echo(f"目前到期日在 {year} 年及以后的暂定时限：{provisional} 个")
         return
     schedule = origin.schedule
     click.echo(

@@ -17,7 +17,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .calendar import WorkingCalendar, YearSchedule, load_year_file
-from .models import CalendarYear
+from .clock import SHANGHAI
+from .models import CalendarYear, Timer
 
 PACKAGE = "package"
 FILE = "file"
@@ -86,6 +87,19 @@ def with_stored_years(
     for row in rows:
         calendar = calendar.with_year(schedule_of(row))
     return calendar
+
+
+def open_provisional_from(session: Session, year: int) -> int:
+    """How many waiting timers are provisional and due in `year` or later."""
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Timer)
+            .where(Timer.state == "waiting", Timer.provisional.is_(True), Timer.due_at >= start)
+        )
+        or 0
+    )
 
 
 def package_year(year: int) -> YearSchedule | None:

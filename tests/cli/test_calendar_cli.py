@@ -66,6 +66,13 @@ def test_show_an_unknown_year_says_deadlines_are_provisional(cli):
     out = ok(cli("calendar", "show", "2027"))
     assert "未知" in out and "暂定" in out and "周一至周五" in out
     assert "jtflow calendar load 2027.json" in out
+    assert "目前到期日在 2027 年及以后的暂定时限：0 个" in out
+
+
+def test_show_an_unknown_year_counts_its_open_provisional_deadlines(cli, jtflow, clock):
+    """SPEC §2: the administrator sees what is waiting for the year's schedule."""
+    provisional_case(jtflow, clock)  # 签收: its yellow and red timers are both in 2027
+    assert "暂定时限：2 个" in ok(cli("calendar", "show", "2027"))
 
 
 def test_show_a_year_from_a_calendar_folder(cli, tmp_path):
