@@ -22,8 +22,9 @@ from engine.calendar_years import (
     open_provisional_from,
     year_origin,
 )
+from engine.clock import SHANGHAI
 from engine.config import open_jtflow
-from engine.errors import CalendarError
+from engine.errors import CalendarError, JtflowError
 
 WEEKDAYS = "一二三四五六日"
 ORIGIN_ZH = {
@@ -35,11 +36,13 @@ ORIGIN_ZH = {
 
 
 def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """cli.main's error reporting, looked up at call time (cli.main imports this module)."""
+    """cli.main's error reporting, looked up at call time (cli.main imports this module).
+
+    Once the shared helpers live in a module of their own (cli/support.py), import from it."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from cli.main import reports_errors
+        from cli.support import reports_errors
 
         return reports_errors(command)(*args, **kwargs)
 
@@ -92,15 +95,15 @@ def show(ctx: click.Context, year: int, as_list: bool) -> None:
 @_reports_errors
 def load(ctx: click.Context, file: Path, actor: str) -> None:
     """Load a year's holidays and 调休 working days (JSON); open provisional deadlines are recomputed."""
-    from cli.main import _fail, local
     from engine.retiming import load_year
 
     try:
         schedule = load_year_file(file)  # a bad file stops here: nothing is changed
-    except CalendarError as e:
+    except CalendarError as e:  # one line, even when the file has several problems
         more = [f"{err.field} {err.message}" for err in e.errors[1:]]
-        _fail(str(e) + (f"（另有 {len(more)} 处：{'；'.join(more)}）" if more else ""))
-        return
+        raise CalendarError(
+            str(e) + (f"（另有 {len(more)} 处：{'；'.join(more)}）" if more else "")
+        ) from None
     report = load_year(open_jtflow(ctx.obj), schedule, actor=actor)
     click.echo(
         f"已载入 {schedule.year} 年工作日历（放假 {len(schedule.holidays)} 天，"
@@ -111,12 +114,13 @@ def load(ctx: click.Context, file: Path, actor: str) -> None:
         flag = "（仍为暂定）" if r.provisional else ""
         click.echo(
             f"  {r.case_no}\t{r.watches or '-'}\t{r.element_id}\t"
-            f"{local(r.old_due)}（暂定）→ {local(r.new_due)}{flag}"
+            f"{_local(r.old_due)}（暂定）→ {_local(r.new_due)}{flag}"
         )
     if report.failed:
-        _fail(
-            f"{len(report.failed)} 件案件的时限未能重算：请稍后重新运行 `jtflow calendar load {file}`",
-            [f"{case}: {why}" for case, why in report.failed.items()],
+        cases = "；".join(f"{case}：{why}" for case, why in report.failed.items())
+        raise JtflowError(
+            f"{len(report.failed)} 件案件的时限未能重算（{cases}）："
+            f"请稍后重新运行 `jtflow calendar load {file}`"
         )
 
 
@@ -166,6 +170,4 @@ def _day(day: date) -> str:
 
 
 def _local(instant: Any) -> str:
-    from cli.main import local
-
-    return local(instant)
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else "-"
