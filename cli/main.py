@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
+from cli.accounts import token_commands, user_commands
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
+from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
-from engine.clock import SHANGHAI
-from engine.config import Settings, open_jtflow
-from engine.errors import DeploymentError, InvalidInput, JtflowError
-from engine.service import Jtflow
-
-
-def _fail(message: str, details: list[str] | None = None) -> None:
-    click.echo(f"错误：{message}", err=True)
-    for line in details or []:
-        click.echo(f"  - {line}", err=True)
-    sys.exit(1)
-
-
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the engine's errors into one readable line each, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except DeploymentError as e:
-            _fail("流程图不能部署", [str(p) for p in e.problems])
-        except InvalidInput as e:
-            _fail(str(e), [f"{err.field}: {err.message}" for err in e.errors])
-        except JtflowError as e:
-            _fail(str(e))
-        except json.JSONDecodeError as e:
-            _fail(f"--data 不是有效的 JSON：{e.msg}（第 {e.lineno} 行第 {e.colno} 列）")
-        except SQLAlchemyError as e:
-            cause = getattr(e, "orig", None) or e
-            _fail(
-                f"数据库不可用或尚未初始化（{cause}）："
-                "请检查 JTFLOW_DATABASE_URL，并运行 `jtflow init`"
-            )
-
-    return wrapper
-
-
-def local(instant: Any) -> str:
-    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else "-"
+from engine.config import Settings
+from engine.errors import InvalidInput
 
 
 @click.group()
@@ -63,10 +22,6 @@ def local(instant: Any) -> str:
 def main(ctx: click.Context) -> None:
     """jtflow：厦门市智慧交通运输精细化管理标准（第八篇）的流程系统。"""
     ctx.obj = Settings.from_env()
-
-
-def jtflow_of(ctx: click.Context) -> Jtflow:
-    return open_jtflow(ctx.obj)
 
 
 @main.command()
@@ -232,38 +187,6 @@ def history(ctx: click.Context, case: str) -> None:
         )
 
 
-@main.group()
-def user() -> None:
-    """Users."""
-
-
-@user.command("add")
-@click.argument("username")
-@click.option("--name", "display_name", required=True)
-@click.option("--unit", required=True)
-@click.option("--role", "roles", multiple=True, required=True)
-@click.pass_context
-@reports_errors
-def user_add(
-    ctx: click.Context, username: str, display_name: str, unit: str, roles: tuple[str, ...]
-) -> None:
-    from engine.users import add_user
-
-    jtflow = jtflow_of(ctx)
-    with jtflow.sessions() as session:
-        add_user(session, username, display_name, unit, list(roles))
-        session.commit()
-    click.echo(f"已添加用户 {username}")
-
-
-@user.command("list")
-@click.pass_context
-@reports_errors
-def user_list(ctx: click.Context) -> None:
-    for u in jtflow_of(ctx).users():
-        click.echo(f"{u.username}\t{u.display_name}\t{u.unit_code}\t{'、'.join(u.roles)}")
-
-
 @main.group(invoke_without_command=True)
 @click.option("-n", "lifecycles", default=300, show_default=True)
 @click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
@@ -284,6 +207,8 @@ def bench(ctx: click.Context, lifecycles: int, database: str | None) -> None:
 bench.add_command(bench_timers)
 main.add_command(worker)
 main.add_command(calendar_commands)
+main.add_command(user_commands)
+main.add_command(token_commands)
 
 if __name__ == "__main__":
     main()

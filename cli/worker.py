@@ -29,13 +29,13 @@ from engine.scheduler import DEFAULT_MAX_SLEEP_SECONDS, TimerScheduler
 @click.pass_context
 def worker(ctx: click.Context, max_sleep_seconds: float) -> None:
     """Fire timers when they come due, until SIGTERM or Ctrl+C."""
-    from cli.main import reports_errors  # cli.main registers this command
+    from cli.support import reports_errors  # cli.main registers this command
 
     reports_errors(_serve)(ctx, max_sleep_seconds)
 
 
 def _serve(ctx: click.Context, max_sleep_seconds: float) -> None:
-    from cli.main import jtflow_of
+    from cli.support import jtflow_of
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     jtflow = jtflow_of(ctx)

@@ -13,11 +13,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .accounts import set_password
 from .clock import FakeClock, SystemClock
 from .config import Settings, open_jtflow
 from .models import User
 from .service import Jtflow
 from .users import add_user
+
+DEMO_PASSWORD = "jtflow-demo"  # every demo user's; printed by `jtflow demo`
 
 UNIT_PREFIX = {
     "TRANSPORT_DEV": "transport",
@@ -84,6 +87,7 @@ def add_demo_users(jtflow: Jtflow) -> int:
         for username, name, unit, roles in DEMO_USERS:
             if username not in existing:
                 add_user(session, username, name, unit, list(roles))
+                set_password(session, username, DEMO_PASSWORD)
                 added += 1
         session.commit()
     return added
@@ -93,7 +97,11 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     now = SystemClock().now()
     clock = FakeClock(now - timedelta(days=21))
     jtflow = open_jtflow(settings, clock)
-    yield f"演示用户：新增 {add_demo_users(jtflow)} 个（用户名见 `jtflow user list`）"
+    yield (
+        f"演示用户：新增 {add_demo_users(jtflow)} 个，密码均为 {DEMO_PASSWORD}；"
+        "例如 c_12328（12328 坐席）、transport_handler（承办人）、transport_leader（单位领导）、"
+        "office（局办公室）、auditor（审计员）；全部用户见 `jtflow user list`"
+    )
     rng = random.Random(8)
     for number in range(events):
         clock.set(now - timedelta(days=21) + timedelta(hours=number * 13))

@@ -63,6 +63,36 @@ class User(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("organisation.code"))
     roles: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API; only its SHA-256 is stored (shown once at creation)."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("user_account.username"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AccessLog(Base):
+    """Who opened, exported or was refused what, and when (S1): append-only."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_target", "target_kind", "target_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column()
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))  # view, export, denied, login, login_failed…
+    target_kind: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(80))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(String(400))
 
 
 class Definition(Base):

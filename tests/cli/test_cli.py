@@ -135,3 +135,16 @@ def test_an_uninitialised_database_says_to_run_init(jtflow_cli):
 def test_a_bad_database_url_is_one_line(tmp_path):
     runner = CliRunner(env={"JTFLOW_DATABASE_URL": "nosuchdb://x"})
     assert "JTFLOW_DATABASE_URL" in failed(runner.invoke(main, ["init"]))
+
+
+def test_passwords_tokens_and_disabling_from_the_command_line(jtflow_cli):
+    """S1: a password is set (and a short one refused), a token is printed once, a disabled
+    user no longer gets tasks."""
+    seeded(jtflow_cli)
+    assert "至少 8 个字符" in failed(jtflow_cli("user", "passwd", "c_12328", "--password", "short"))
+    assert "已设置" in ok(jtflow_cli("user", "passwd", "c_12328", "--password", "long enough"))
+    token = ok(jtflow_cli("token", "create", "c_12328")).strip()
+    assert len(token) >= 40
+    assert "已停用" in ok(jtflow_cli("user", "disable", "c_12328"))
+    assert "（已停用）" in ok(jtflow_cli("user", "list"))
+    assert "不存在或已停用" in failed(jtflow_cli("tasks", "--user", "c_12328"))
