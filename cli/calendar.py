@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
+from cli.support import jtflow_of, local, reports_errors
 from engine.calendar import YearSchedule, load_year_file
 from engine.calendar_years import (
     DATABASE,
@@ -22,8 +20,6 @@ from engine.calendar_years import (
     open_provisional_from,
     year_origin,
 )
-from engine.clock import SHANGHAI
-from engine.config import open_jtflow
 from engine.errors import CalendarError, JtflowError
 
 WEEKDAYS = "一二三四五六日"
@@ -35,20 +31,6 @@ ORIGIN_ZH = {
 }
 
 
-def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """cli.main's error reporting, looked up at call time (cli.main imports this module).
-
-    Once the shared helpers live in a module of their own (cli/support.py), import from it."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from cli.support import reports_errors
-
-        return reports_errors(command)(*args, **kwargs)
-
-    return wrapper
-
-
 @click.group()
 def calendar() -> None:
     """Working-day calendar (工作日历): show a year, load a year's holidays and 调休."""
@@ -58,10 +40,10 @@ def calendar() -> None:
 @click.argument("year", type=click.IntRange(2000, 2200))
 @click.option("--list", "as_list", is_flag=True, help="One date per line instead of by month.")
 @click.pass_context
-@_reports_errors
+@reports_errors
 def show(ctx: click.Context, year: int, as_list: bool) -> None:
     """A year's holidays and 调休 working days, and where they come from."""
-    jtflow = open_jtflow(ctx.obj)
+    jtflow = jtflow_of(ctx)
     with jtflow.sessions() as session:
         origin = year_origin(session, year, ctx.obj.calendar_dirs)
         earlier = loads_of(session, year)[1:]
@@ -85,14 +67,14 @@ def show(ctx: click.Context, year: int, as_list: bool) -> None:
     for line in lines:
         click.echo(line)
     for row in earlier:
-        click.echo(f"此前载入：{_local(row.loaded_at)} {row.loaded_by}（{row.source}），已被取代")
+        click.echo(f"此前载入：{local(row.loaded_at)} {row.loaded_by}（{row.source}），已被取代")
 
 
 @calendar.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as", "actor", default="system", help="Who loads (recorded; needs 管理员).")
 @click.pass_context
-@_reports_errors
+@reports_errors
 def load(ctx: click.Context, file: Path, actor: str) -> None:
     """Load a year's holidays and 调休 working days (JSON); open provisional deadlines are recomputed."""
     from engine.retiming import load_year
@@ -104,7 +86,7 @@ def load(ctx: click.Context, file: Path, actor: str) -> None:
         raise CalendarError(
             str(e) + (f"（另有 {len(more)} 处：{'；'.join(more)}）" if more else "")
         ) from None
-    report = load_year(open_jtflow(ctx.obj), schedule, actor=actor)
+    report = load_year(jtflow_of(ctx), schedule, actor=actor)
     click.echo(
         f"已载入 {schedule.year} 年工作日历（放假 {len(schedule.holidays)} 天，"
         f"调休上班 {len(schedule.workdays)} 天；{schedule.source}），载入人 {actor}"
@@ -114,7 +96,7 @@ def load(ctx: click.Context, file: Path, actor: str) -> None:
         flag = "（仍为暂定）" if r.provisional else ""
         click.echo(
             f"  {r.case_no}\t{r.watches or '-'}\t{r.element_id}\t"
-            f"{_local(r.old_due)}（暂定）→ {_local(r.new_due)}{flag}"
+            f"{local(r.old_due)}（暂定）→ {local(r.new_due)}{flag}"
         )
     if report.failed:
         cases = "；".join(f"{case}：{why}" for case, why in report.failed.items())
@@ -136,7 +118,7 @@ def describe(origin: YearOrigin) -> str:
     else:
         row = origin.loaded
         assert row is not None
-        text = f"管理员载入（{row.loaded_by} 于 {_local(row.loaded_at)}；{schedule.source}）"
+        text = f"管理员载入（{row.loaded_by} 于 {local(row.loaded_at)}；{schedule.source}）"
     if origin.overrides:
         replaced = "、".join(dict.fromkeys(ORIGIN_ZH[k] for k in origin.overrides))
         text += f"，取代{replaced}"
@@ -167,7 +149,3 @@ def list_lines(schedule: YearSchedule) -> list[str]:
 
 def _day(day: date) -> str:
     return f"{day.day}日({WEEKDAYS[day.weekday()]})"
-
-
-def _local(instant: Any) -> str:
-    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else "-"
