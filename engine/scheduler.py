@@ -53,7 +53,9 @@ class TimerScheduler:
         self.max_sleep = timedelta(seconds=max_sleep_seconds)
         self._scheduler: JobScheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._ticking = False
+        self._stopping = False
         self._woken = False  # a wake() came while a tick ran: run again right after it
         self.fired = 0  # timers fired since start, for logs and tests
         self.next_run_at: datetime | None = None
@@ -64,7 +66,14 @@ class TimerScheduler:
         self.wake()
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop; with wait, the timer batch being fired is finished first."""
+        """Stop; with wait, the timer batch being fired is finished first.
+
+        No job is added once stopping: APScheduler's shutdown(wait=True) holds the job-store
+        lock while it waits for running jobs, so a tick adding the next job would deadlock."""
+        with self._lock:
+            self._stopping = True
+            while wait and self._ticking:
+                self._idle.wait()
         self._scheduler.shutdown(wait=wait)
 
     def wake(self) -> None:
@@ -86,6 +95,8 @@ class TimerScheduler:
     def tick(self) -> int:
         """One wake: fire what is due, then set the next wake. Returns how many fired."""
         with self._lock:
+            if self._stopping:
+                return 0
             if self._ticking:  # a wake raced the end of the previous tick: that one reschedules
                 self._woken = True
                 return 0
@@ -105,10 +116,14 @@ class TimerScheduler:
                 at = now + self.max_sleep
             with self._lock:
                 self._ticking = False
+                self._idle.notify_all()
                 self._schedule(now if self._woken else at)
         return fired
 
     def _schedule(self, at: datetime) -> None:
+        """Set the one wake-up job; call with the lock held."""
+        if self._stopping:
+            return
         self.next_run_at = at
         self._scheduler.add_job(
             self.tick,
