@@ -10,6 +10,7 @@ import click
 from cli.accounts import token_commands, user_commands
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
+from cli.serve import serve
 from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
 from engine.config import Settings
@@ -209,6 +210,7 @@ main.add_command(worker)
 main.add_command(calendar_commands)
 main.add_command(user_commands)
 main.add_command(token_commands)
+main.add_command(serve)
 
 if __name__ == "__main__":
     main()

@@ -1,1 +1,79 @@
-"""Flask web app: task inbox, case pages and REST API (see issue 4)."""
+"""The Flask app: task inbox, case pages and the REST API over the engine (DESIGN.md "Web").
+
+`create_app` binds one Jtflow (engine, clock, calendar, forms) to the app; pages and API
+call only its service methods. The engine's errors become HTTP answers in webui.errors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+
+from engine.clock import SHANGHAI, Clock
+from engine.config import Settings, open_jtflow
+from engine.service import Jtflow
+
+from . import errors
+from .auth import auth, load_signed_in_user
+from .extensions import babel, csrf
+from .inbox import inbox
+from .secrets import secret_key
+
+LANGUAGES = ("zh", "en")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    jtflow: Jtflow | None = None,
+    config: dict[str, Any] | None = None,
+) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,  # no event or form needs more
+        BABEL_DEFAULT_LOCALE="zh",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
+    )
+    app.config.update(config or {})
+    app.extensions["jtflow"] = jtflow or open_jtflow(settings, clock)
+    babel.init_app(app, locale_selector=_locale)
+    csrf.init_app(app)
+    app.before_request(load_signed_in_user)
+    app.register_blueprint(auth)
+    app.register_blueprint(inbox)
+    errors.register(app)
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["get_locale"] = get_locale
+    return app
+
+
+def local_time(instant: datetime) -> str:
+    """Instants are stored in UTC and shown in Xiamen's time."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _locale() -> str:
+    """Chinese unless the user chose English (the switch in the page header)."""
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return str(chosen)
+    return "zh"
+
+
+def current_jtflow() -> Jtflow:
+    from flask import current_app
+
+    return current_app.extensions["jtflow"]  # type: ignore[no-any-return]
+
+
+__all__ = ["create_app", "current_jtflow", "g"]

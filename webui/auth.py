@@ -1,0 +1,94 @@
+"""Signing in and out of the pages (S1): a session cookie after a password check.
+
+The engine decides (engine.accounts): lockout after five failures, every refusal logged.
+Here: the login form (with CSRF, like every form), the session, and `signed_in` for pages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from engine.accounts import SignInRefused, authenticate
+from engine.models import User
+
+auth = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    username = StringField("用户名", validators=[DataRequired()])
+    password = PasswordField("密码", validators=[DataRequired()])
+
+
+def load_signed_in_user() -> None:
+    """Before every request: the signed-in user, if the session names an active one."""
+    g.user = None
+    username = session.get("username")
+    if username:
+        with jtflow().sessions() as db:
+            user = db.scalar(select(User).where(User.username == username))
+        if user is not None and user.active:
+            g.user = user
+        else:
+            session.pop("username", None)
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages for signed-in users only; others are sent to sign in and brought back."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        engine = jtflow()
+        with engine.sessions() as db:
+            try:
+                user = authenticate(db, form.username.data, form.password.data, engine.clock.now())
+            except SignInRefused as e:
+                error = str(e)
+            db.commit()
+        if error is None:
+            session.clear()
+            session["username"] = user.username
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("login.html", form=form, error=error), 200 if error is None else 401
+
+
+@auth.route("/logout", methods=["POST"])
+def logout() -> Any:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("auth.login", message=_("已退出登录")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only back to a page of this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("inbox.index")
+
+
+def jtflow() -> Any:
+    from webui import current_jtflow
+
+    return current_jtflow()

@@ -1,0 +1,80 @@
+"""The engine's errors as HTTP answers: a page for the browser, `{error, detail}` for /api.
+
+A refusal (403) is also written to the access log (S1). Nothing the engine raises on
+purpose becomes a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.accounts import log_access
+from engine.errors import (
+    Conflict,
+    InvalidInput,
+    JtflowError,
+    NotFound,
+    PermissionDenied,
+    StalledInstance,
+)
+
+STATUS: list[tuple[type[JtflowError], int, str]] = [
+    (NotFound, 404, "not_found"),
+    (PermissionDenied, 403, "forbidden"),
+    (Conflict, 409, "conflict"),
+    (InvalidInput, 422, "invalid"),
+    (StalledInstance, 500, "stalled"),
+    (JtflowError, 400, "bad_request"),
+]
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(JtflowError, _engine_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def answer(status: int, code: str, detail: str, **extra: Any) -> Any:
+    if request.path.startswith("/api/"):
+        return jsonify({"error": code, "detail": detail, **extra}), status
+    return render_template("error.html", status=status, detail=detail), status
+
+
+def _engine_error(e: JtflowError) -> Any:
+    status, code = next((s, c) for kind, s, c in STATUS if isinstance(e, kind))
+    if status == 403:
+        log_refusal(str(e))
+    extra = {}
+    if isinstance(e, InvalidInput) and e.errors:
+        extra["fields"] = [{"field": f.field, "message": f.message} for f in e.errors]
+    return answer(status, code, str(e), **extra)
+
+
+def _csrf_error(e: CSRFError) -> Any:
+    return answer(400, "csrf", "页面已过期或来源不明（CSRF 校验失败）：请刷新页面后重新提交")
+
+
+def _http_error(e: HTTPException) -> Any:
+    return answer(e.code or 500, (e.name or "error").lower().replace(" ", "_"), e.description or "")
+
+
+def log_refusal(detail: str) -> None:
+    from webui import current_jtflow
+
+    engine = current_jtflow()
+    user = getattr(g, "user", None)
+    with engine.sessions() as db:
+        log_access(
+            db,
+            engine.clock.now(),
+            user.username if user else None,
+            "denied",
+            allowed=False,
+            target=("path", request.path[:80]),
+            detail=detail,
+        )
+        db.commit()
