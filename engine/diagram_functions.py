@@ -1,14 +1,17 @@
 """The functions a diagram's scripts, conditions and timers may call — and nothing else.
 
-Instants travel through workflow data as ISO 8601 strings in UTC. Every working-day
-deadline computed while the calendar lacks the year is remembered as provisional,
-so the engine can flag the timer that got it (SPEC §2: never a silent guess).
+Instants travel through workflow data as ISO 8601 strings in UTC. A deadline computed
+while the calendar lacks a year it touches is provisional: `watching_provisional` tells
+the evaluation that produced it, so the engine can flag the timer that got it (SPEC §2:
+never a silent guess). The flag is per thread, as web requests step cases concurrently.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +28,22 @@ class DiagramFunctions:
     def __init__(self, clock: Clock, calendar: WorkingCalendar):
         self.clock = clock
         self.calendar = calendar
-        self.provisional: set[str] = set()
+        self._local = threading.local()
+
+    @contextmanager
+    def watching_provisional(self) -> Iterator[list[bool]]:
+        """Within the block, `seen[0]` turns True when a helper answers provisionally."""
+        seen, previous = [False], getattr(self._local, "seen", None)
+        self._local.seen = seen
+        try:
+            yield seen
+        finally:
+            self._local.seen = previous
+
+    def _note(self, provisional: bool) -> None:
+        seen = getattr(self._local, "seen", None)
+        if provisional and seen is not None:
+            seen[0] = True
 
     def now(self) -> str:
         """The current instant (the injected clock)."""
@@ -34,10 +52,8 @@ class DiagramFunctions:
     def add_working_days(self, start: str, days: int) -> str:
         """SPEC §2: N working days from `start`, on the PRC calendar with 调休."""
         due = self.calendar.add_working_days(parse_instant(start), int(days))
-        value = utc_iso(due.at)
-        if due.provisional:
-            self.provisional.add(value)
-        return value
+        self._note(due.provisional)
+        return utc_iso(due.at)
 
     def add_hours(self, start: str, hours: float) -> str:
         """Wall-clock hours (E7: 1 h phone report, 24 h written report)."""
@@ -65,13 +81,8 @@ class DiagramFunctions:
         """E12: when the light turns yellow — `fraction` (default 0.8) of the working time
         from `start` to `due` has passed."""
         warn = self.calendar.warn_instant(parse_instant(start), parse_instant(due), fraction)
-        value = utc_iso(warn.at)
-        if warn.provisional:
-            self.provisional.add(value)
-        return value
-
-    def is_provisional(self, value: str) -> bool:
-        return value in self.provisional
+        self._note(warn.provisional)
+        return utc_iso(warn.at)
 
     def published(self) -> dict[str, Callable[..., Any]]:
         """Name → function, as scripts see them; also the deploy-time allow-list."""

@@ -26,12 +26,11 @@ from .clock import Clock, parse_instant
 from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
 from .models import CalendarYear, Instance, Task, Timer
-from .rows import PROVISIONAL
 from .runner import waiting_timers
 from .runtime import ENDED
 from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .service import Jtflow
-from .spiff import ClockedScriptEngine, utc_iso
+from .spiff import PROVISIONAL, ClockedScriptEngine, utc_iso
 from .users import get_user
 
 ADMINISTRATOR = "管理员"
@@ -127,13 +126,8 @@ class LoadedYears:
 
 
 def use_calendar(functions: DiagramFunctions, calendar: WorkingCalendar) -> None:
-    """Switch the diagram helpers (and so every live workflow's script engine) to `calendar`.
-
-    The remembered provisional values were judged on the old calendar; none is pending
-    between steps, so they are forgotten rather than left to mark a now-known deadline.
-    """
+    """Switch the diagram helpers (and so every live workflow's script engine) to `calendar`."""
     functions.calendar = calendar
-    functions.provisional.clear()
 
 
 def _cases_with_provisional_timers(jtflow: Jtflow) -> list[int]:
@@ -238,13 +232,14 @@ def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
             continue
         if not isinstance(definition, TimeDateEventDefinition):
             continue  # durations are wall-clock: never provisional
-        functions = DiagramFunctions(clock, calendar)  # fresh: it remembers only this value
+        functions = DiagramFunctions(clock, calendar)  # the helpers on the new calendar
         engine = ClockedScriptEngine(
             clock, SafeTaskDataEnvironment(restricted_globals(functions.published()))
         )
-        value = str(engine.evaluate(task, definition.expression))
+        with functions.watching_provisional() as seen:
+            value = str(engine.evaluate(task, definition.expression))
         old_due, new_due = parse_instant(timer.due), parse_instant(value)
-        provisional = functions.is_provisional(value)
+        provisional = seen[0]
         if new_due == old_due and provisional:
             continue
         changes.append(_Change(task, _watched_task(task), old_due, new_due, provisional))

@@ -19,9 +19,8 @@ from .clock import parse_instant
 from .history import HistoryWriter
 from .models import Instance, Task, Timer
 from .runner import TreeView, property_of, watched_element
+from .spiff import PROVISIONAL
 from .tasks import OpenTask
-
-PROVISIONAL = "jtflow_provisional"  # kept in the timer task's internal data
 
 
 @dataclass
@@ -77,7 +76,6 @@ def sync_timers(
     before: Snapshot,
     history: HistoryWriter,
     now: datetime,
-    is_provisional: Callable[[str], bool],
 ) -> dict[str, Watch]:
     """Keep timer rows equal to the workflow's timers; record fired timers and light changes.
 
@@ -95,7 +93,6 @@ def sync_timers(
         due = parse_instant(task._get_internal_data("event_value"))
         provisional = bool(task._get_internal_data(PROVISIONAL, False))
         if spiff_id not in before.timers:  # came due in the very step that reached it
-            provisional = is_provisional(task._get_internal_data("event_value"))
             new_rows.append(_timer_row(instance, task, due, provisional, "fired", now))
         element_id, watched = task.task_spec.bpmn_id, watched_element(task)
         history.append(
@@ -111,8 +108,6 @@ def sync_timers(
         due = parse_instant(timer.due)
         provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
         if spiff_id not in before.timers:
-            provisional = is_provisional(timer.due)
-            timer.task._set_internal_data(**{PROVISIONAL: provisional})
             new_rows.append(_timer_row(instance, timer.task, due, provisional, "waiting"))
         if timer.watches:
             watches.setdefault(timer.watches, Watch()).saw(

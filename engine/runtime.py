@@ -62,7 +62,7 @@ class Runtime:
 
     def script_engine(self) -> ClockedScriptEngine:
         environment = SafeTaskDataEnvironment(restricted_globals(self.functions.published()))
-        return ClockedScriptEngine(self.clock, environment)
+        return ClockedScriptEngine(self.clock, environment, self.functions.watching_provisional)
 
     def spec_of(self, session: Session, definition_id: int) -> SpecPair:
         """Spec objects are built once per definition version and shared by its instances."""
@@ -115,9 +115,7 @@ class Runtime:
         view = advance(wf)
         loaded.after = Snapshot.of(view)
         with session.no_autoflush:
-            watches = sync_timers(
-                session, instance, view, loaded.before, history, now, self.functions.is_provisional
-            )
+            watches = sync_timers(session, instance, view, loaded.before, history, now)
             opened = sync_tasks(
                 session,
                 instance,

@@ -7,6 +7,8 @@ clock instead, so a test can move a ten-working-day deadline in microseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +27,8 @@ from SpiffWorkflow.spiff.parser.event_parsers import (
 
 from .clock import Clock
 
+PROVISIONAL = "jtflow_provisional"  # a timer task's internal data: its deadline is provisional
+
 
 def _now(my_task: Any) -> datetime:
     return my_task.workflow.script_engine.clock.now()
@@ -40,8 +44,10 @@ class ClockedTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task: Any) -> bool:
         value = my_task._get_internal_data("event_value")
         if value is None:
-            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            my_task._set_internal_data(event_value=value)
+            engine = my_task.workflow.script_engine
+            with engine.watching_provisional() as provisional:
+                value = engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=value, **{PROVISIONAL: provisional[0]})
         if _due(value) <= _now(my_task):
             my_task._set_internal_data(event_fired=True)
         return bool(my_task._get_internal_data("event_fired", False))
@@ -115,11 +121,23 @@ class DiagramParser(SpiffBpmnParser):
 
 
 class ClockedScriptEngine(PythonScriptEngine):
-    """The script engine carries the clock, so timers and helpers share one notion of now."""
+    """The script engine carries the clock, so timers and helpers share one notion of now,
+    and tells timers whether the deadline they evaluated is provisional."""
 
-    def __init__(self, clock: Clock, environment: Any) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        environment: Any,
+        watching_provisional: Callable[[], AbstractContextManager[list[bool]]] | None = None,
+    ) -> None:
         super().__init__(environment=environment)
         self.clock = clock
+        self.watching_provisional = watching_provisional or _never_provisional
+
+
+@contextmanager
+def _never_provisional() -> Iterator[list[bool]]:
+    yield [False]
 
 
 def utc_iso(instant: datetime) -> str:

@@ -111,3 +111,35 @@ def test_a_good_year_file_loads(tmp_path):
     schedule = load_year_file(path)
     assert schedule.year == 2027 and schedule.holidays == frozenset({date(2027, 1, 1)})
     assert date(2027, 2, 7) in schedule.workdays
+
+
+def test_provisional_is_told_per_evaluation_not_per_value():
+    """SPEC §2: of two deadlines at the same instant, only the one counted through an unknown
+    year is provisional; and a thread's evaluation never marks another's."""
+    import threading
+
+    from engine.clock import FakeClock
+    from engine.diagram_functions import DiagramFunctions
+
+    monday = local("2027-03-01T09:00")  # 2027: not in the calendar
+    functions = DiagramFunctions(FakeClock(monday), WorkingCalendar())
+    start = monday.isoformat()
+    with functions.watching_provisional() as counted:
+        by_working_days = functions.add_working_days(start, 1)
+    with functions.watching_provisional() as wall_clock:
+        by_hours = functions.add_hours(start, 24)
+    assert by_working_days == by_hours and counted == [True] and wall_clock == [False]
+
+    elsewhere: list[bool] = []
+
+    def other_thread() -> None:
+        with functions.watching_provisional() as seen:
+            functions.add_hours(start, 1)
+        elsewhere.extend(seen)
+
+    with functions.watching_provisional() as mine:
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+        functions.add_working_days(start, 1)
+    assert mine == [True] and elsewhere == [False]
