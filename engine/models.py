@@ -140,6 +140,8 @@ class Task(Base):
     __table_args__ = (
         Index("ix_task_open_unit", "state", "unit_code", "role"),
         Index("ix_task_instance", "instance_id", "state"),
+        # the inbox (engine/inbox.py): filter, count and sort by deadline on the index alone
+        Index("ix_task_inbox", "state", "unit_code", "role", "assignee", "due_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))

@@ -1,0 +1,157 @@
+"""The open-task query behind the inbox page and `GET /api/tasks`: one user's visible work,
+filtered, sorted by deadline and paged in SQL (SPEC §1, S1, E12).
+
+Visibility (S1): a handler or a center post sees the open tasks addressed to its own unit
+and one of its roles — those it claimed and those nobody claimed; an auditor (审计员)
+sees every open task, read-only. Paging and counting happen in the database, so an inbox
+of 10,000 open tasks costs one indexed page query and one count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from .errors import FieldError, InvalidInput
+from .models import Instance, Task, User
+
+SCOPES = ("all", "mine", "unclaimed")  # mine: claimed by me; unclaimed: nobody's yet
+SORTS = ("due", "-due")  # by deadline, earliest first or latest first; no deadline last
+LIGHTS = ("green", "yellow", "red")
+MAX_PER_PAGE = 100
+AUDITOR = "审计员"
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[tuple[Task, Instance]]  # one page of (task, its case)
+    total: int  # how many tasks match, over every page
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def reads_everything(user: User) -> bool:
+    """S1: an auditor reads every unit's work and changes nothing."""
+    return AUDITOR in (user.roles or [])
+
+
+def open_tasks_page(
+    session: Session,
+    user: User,
+    *,
+    scope: str = "all",
+    urgency: str | None = None,
+    channel: str | None = None,
+    light: str | None = None,
+    step: str | None = None,
+    text: str | None = None,
+    sort: str = "due",
+    page: int = 1,
+    per_page: int = 25,
+) -> InboxPage:
+    """One page of the user's open tasks and the total that match.
+
+    ``scope`` is "mine" (claimed by the user), "unclaimed" (nobody claimed) or "all" (both);
+    ``urgency``, ``channel``, ``light`` and ``step`` (the BPMN element id) match exactly;
+    ``text`` is found in the case number, title or location. ``page`` counts from 1 and
+    ``per_page`` is at most 100. Bad values raise InvalidInput naming the parameter."""
+    _check(scope, light, sort, page, per_page)
+    where = _visible(user, scope)
+    on_case = []  # conditions on the case: the case is joined only when they are asked for
+    if urgency:
+        on_case.append(Instance.urgency == urgency)
+    if channel:
+        on_case.append(Instance.channel == channel)
+    if light:
+        where.append(Task.light == light)
+    if step:
+        where.append(Task.element_id == step)
+    if text and text.strip():
+        pattern = "%" + _escape_like(text.strip()) + "%"
+        on_case.append(
+            or_(
+                Instance.case_no.like(pattern, escape="\\"),
+                Instance.title.like(pattern, escape="\\"),
+                Instance.facts["location"].as_string().like(pattern, escape="\\"),
+            )
+        )
+    # The page's ids first: filtered and sorted on ix_task_inbox alone, then the page's rows.
+    due = Task.due_at.desc() if sort == "-due" else Task.due_at
+    ids = list(
+        session.scalars(
+            _matching(select(Task.id), where, on_case)
+            .order_by(Task.due_at.is_(None), due, Task.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    found = {
+        task.id: (task, case)
+        for task, case in session.execute(
+            select(Task, Instance)
+            .join(Instance, Instance.id == Task.instance_id)
+            .where(Task.id.in_(ids))
+        )
+    }
+    total = session.scalar(_matching(select(func.count()), where, on_case)) or 0
+    return InboxPage([found[i] for i in ids if i in found], total, page, per_page)
+
+
+def open_steps(session: Session, user: User) -> list[tuple[str, str]]:
+    """The steps (element id, name) the user has open tasks at: the choices of a step filter."""
+    rows = session.execute(
+        select(Task.element_id, func.min(Task.name))
+        .where(*_visible(user, "all"))
+        .group_by(Task.element_id)
+        .order_by(Task.element_id)
+    )
+    return [(element_id, name) for element_id, name in rows]
+
+
+def _visible(user: User, scope: str) -> list[Any]:
+    where: list[Any] = [Task.state == "open"]
+    if not reads_everything(user):
+        where += [Task.unit_code == user.unit_code, Task.role.in_(list(user.roles or []))]
+    if scope == "mine":
+        where.append(Task.assignee == user.username)
+    elif scope == "unclaimed":
+        where.append(Task.assignee.is_(None))
+    elif not reads_everything(user):
+        where.append(or_(Task.assignee.is_(None), Task.assignee == user.username))
+    else:
+        where.append(true())
+    return where
+
+
+def _matching(query: Select[Any], where: list[Any], on_case: list[Any]) -> Select[Any]:
+    query = query.select_from(Task).where(*where)
+    if on_case:
+        query = query.join(Instance, Instance.id == Task.instance_id).where(*on_case)
+    return query
+
+
+def _check(scope: str, light: str | None, sort: str, page: int, per_page: int) -> None:
+    errors = []
+    if scope not in SCOPES:
+        errors.append(FieldError("scope", f"scope 应为 {'、'.join(SCOPES)} 之一"))
+    if light and light not in LIGHTS:
+        errors.append(FieldError("light", f"light 应为 {'、'.join(LIGHTS)} 之一"))
+    if sort not in SORTS:
+        errors.append(FieldError("sort", f"sort 应为 {'、'.join(SORTS)} 之一"))
+    if page < 1:
+        errors.append(FieldError("page", "page 从 1 开始"))
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        errors.append(FieldError("per_page", f"per_page 应在 1 到 {MAX_PER_PAGE} 之间"))
+    if errors:
+        raise InvalidInput("待办查询参数有误：" + "；".join(e.message for e in errors), errors)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
