@@ -1,0 +1,83 @@
+"""Pages in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+The app runs in a server thread of the test process, on the engine's real SQLite test
+database and fake clock. Without Chromium these tests skip — except in CI
+(JTFLOW_CI=1), where a missing browser is a failure. Screenshots go to
+artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.config import PROJECT_ROOT, Settings
+from webui import create_app
+
+CHROMIUM = os.environ.get("JTFLOW_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+
+
+def _require_browser() -> None:
+    if shutil.which(CHROMIUM) is None:
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("JTFLOW_CI"):
+            pytest.fail(message + ": browser tests are mandatory in CI")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_app(db_url, jtflow) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served on a free port in a thread; yields its base URL."""
+    app = create_app(Settings(database_url=db_url), jtflow=jtflow)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser, live_app, request):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_app, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    shots = Screenshots(SCREENSHOTS / request.node.name)
+    page.screenshot_step = shots.take  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+class Screenshots:
+    """One numbered PNG per step of a browser test."""
+
+    def __init__(self, folder: Path):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder, self.count = folder, 0
+
+    def take(self, page, name: str) -> Path:  # type: ignore[no-untyped-def]
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
