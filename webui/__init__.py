@@ -17,6 +17,7 @@ from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
 
 from . import errors
+from .api import api
 from .auth import auth, load_signed_in_user
 from .extensions import babel, csrf
 from .inbox import inbox
@@ -50,6 +51,7 @@ def create_app(
     app.before_request(load_signed_in_user)
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
+    app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["get_locale"] = get_locale
@@ -73,7 +75,7 @@ def _locale() -> str:
 def current_jtflow() -> Jtflow:
     from flask import current_app
 
-    return current_app.extensions["jtflow"]  # type: ignore[no-any-return]
+    return current_app.extensions["jtflow"]
 
 
 __all__ = ["create_app", "current_jtflow", "g"]

@@ -1,0 +1,110 @@
+"""Who may read which case and task, and who may change anything (S1).
+
+- A task is read by the people it is addressed to: its unit and one of their roles (the
+  inbox's rule, engine/inbox.py), whether it is open or done.
+- A case is read by every unit that has or had a task in it, and by the unit that reported
+  it (a patrol, E11). The center is not one reader but its posts (SPEC §1): a center post
+  reads the cases that have or had a task for that post, and those reported on a channel
+  it takes in (or by the person themself).
+- An auditor (审计员) reads every case and task and changes nothing: reporting, claiming,
+  releasing and completing are refused.
+
+A refusal is PermissionDenied (403, logged by the caller); an unknown id is NotFound.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import NotFound, PermissionDenied
+from .models import Instance, Task, User
+from .reference import INTAKE_POST
+
+AUDITOR = "审计员"
+CENTER = "CENTER"
+
+
+def reads_everything(user: User) -> bool:
+    """S1: an auditor reads every unit's work and changes nothing."""
+    return AUDITOR in (user.roles or [])
+
+
+def check_may_change(user: User) -> None:
+    """Auditors only read (S1): every change by one is refused before it is tried."""
+    if reads_everything(user):
+        raise PermissionDenied(f"{user.username} 是审计员，只能查阅，不能报送、认领或办理（S1）")
+
+
+def sees_task(user: User, task: Task) -> bool:
+    return reads_everything(user) or (
+        task.unit_code == user.unit_code and task.role in (user.roles or [])
+    )
+
+
+def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Instance]:
+    """The task and its case, if the user may read the task."""
+    row = session.execute(
+        select(Task, Instance)
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(Task.id == task_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    task, instance = row
+    if not sees_task(user, task):
+        raise PermissionDenied(
+            f"任务 {task_id} 由 {task.unit_code} 的{task.role}办理，{user.username} 无权查看（S1）"
+        )
+    return task, instance
+
+
+def find_case(session: Session, ref: str | int) -> Instance:
+    """A case by its id (digits) or its case number (JT20261124-000042)."""
+    if isinstance(ref, int) or ref.isdigit():
+        instance = session.get(Instance, int(ref))
+    else:
+        instance = session.scalar(select(Instance).where(Instance.case_no == ref))
+    if instance is None:
+        raise NotFound(f"案件 {ref} 不存在：请检查案件编号")
+    return instance
+
+
+def sees_case(session: Session, user: User, instance: Instance) -> bool:
+    if reads_everything(user):
+        return True
+    facts = instance.facts or {}
+    roles = list(user.roles or [])
+    if facts.get("reporter") == user.username:
+        return True
+    if user.unit_code == CENTER:
+        if INTAKE_POST.get(instance.channel) in roles:
+            return True
+        mine = (Task.unit_code == CENTER) & Task.role.in_(roles)
+    else:
+        if facts.get("reporter_unit") == user.unit_code:
+            return True
+        mine = Task.unit_code == user.unit_code
+    found = session.scalar(select(Task.id).where(Task.instance_id == instance.id, mine).limit(1))
+    return found is not None
+
+
+def visible_case(session: Session, user: User, ref: str | int) -> Instance:
+    """The case, if the user's unit (or center post) has or had work in it, or is an auditor."""
+    instance = find_case(session, ref)
+    if not sees_case(session, user, instance):
+        raise PermissionDenied(
+            f"案件 {instance.case_no} 不涉及 {user.username} 所在单位或岗位的工作，无权查看（S1）"
+        )
+    return instance
+
+
+def open_steps(session: Session, instance: Instance) -> list[Task]:
+    """The case's open tasks: where it stands now, who holds it and how late it is."""
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.instance_id == instance.id, Task.state == "open")
+            .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+        )
+    )

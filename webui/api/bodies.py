@@ -1,0 +1,113 @@
+"""Reading what a client sent: a JSON object body and typed query parameters.
+
+Each problem is a 4xx naming what to fix: 415 not JSON, 413 too large, 400 malformed or
+not an object or too deeply nested, 400 a query parameter of the wrong kind.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from engine.errors import FieldError
+
+from .problems import ApiError, ChoiceError, fields_json
+
+MAX_DEPTH = 32  # no form nests deeper; deeper bodies are refused before anything reads them
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object."""
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "请求体须为 JSON：请设置请求头 Content-Type: application/json",
+        )
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large() from None
+    try:
+        body = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise ApiError(400, "malformed_json", f"请求体嵌套过深：最多 {MAX_DEPTH} 层") from None
+    except ValueError as e:
+        raise ApiError(400, "malformed_json", f"请求体不是有效的 JSON：{e}") from None
+    if not isinstance(body, dict):
+        kind = type(body).__name__.replace("NoneType", "null")
+        raise ApiError(400, "not_an_object", f"请求体须为 JSON 对象（{{...}}），收到的是 {kind}")
+    if _depth(body) > MAX_DEPTH:
+        raise ApiError(400, "malformed_json", f"请求体嵌套过深：最多 {MAX_DEPTH} 层")
+    return body
+
+
+def too_large() -> ApiError:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return ApiError(413, "too_large", f"请求体过大：上限为 {limit // 1024} KB")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"JSON 不允许 {name}")
+
+
+def _depth(value: Any) -> int:
+    """How deep containers nest, iteratively (a recursive walk is what a deep body attacks)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                return level
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+class Query:
+    """Query parameters, read one by one; every problem is collected, then raised at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def text(self, name: str) -> str | None:
+        value = request.args.get(name)
+        return value if value else None
+
+    def choice(self, name: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+        value = self.text(name)
+        if value is not None and value not in allowed:
+            listed = "、".join(allowed)
+            self.errors.append(
+                ChoiceError(
+                    name,
+                    f"参数 {name} 的值 {value} 不在可选范围内（可选值：{listed}）",
+                    list(allowed),
+                )
+            )
+            return None
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int | None = None) -> int:
+        value = request.args.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            self.errors.append(FieldError(name, f"参数 {name} 应为整数，收到 {value[:40]}"))
+            return default
+        if number < low or (high is not None and number > high):
+            bounds = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
+            self.errors.append(FieldError(name, f"参数 {name} 应{bounds}"))
+            return default
+        return number
+
+    def check(self) -> None:
+        if self.errors:
+            detail = "查询参数有误：" + "；".join(e.message for e in self.errors)
+            raise ApiError(400, "invalid_parameter", detail, fields=fields_json(self.errors))

@@ -1,0 +1,403 @@
+"""GET /api/openapi.json: the OpenAPI 3.1 description of every route of the API.
+
+The event body is forms/report_event.json itself (JSON Schema 2020-12, which OpenAPI 3.1
+speaks), so the document and the server's check cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.forms import FormRegistry
+from engine.inbox import LIGHTS, MAX_PER_PAGE, SCOPES, SORTS
+
+from .blueprint import api
+from .task_list import DEFAULT_PER_PAGE
+
+
+@api.get("/openapi.json")
+def openapi() -> Any:
+    from webui import current_jtflow
+
+    return document(current_jtflow().forms)
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(kind: str, **more: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **more}
+
+
+def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): {"$ref": f"#/components/responses/{ERROR_RESPONSES[s][0]}"} for s in statuses}
+
+
+ERROR_RESPONSES = {
+    400: (
+        "BadRequest",
+        "请求体不是有效的 JSON、不是 JSON 对象、嵌套过深，或查询参数有误（fields 指明参数）",
+    ),
+    401: ("Unauthorized", "缺少、无效或已撤销的 API 令牌"),
+    403: ("Forbidden", "不是本单位（岗位）的工作，或审计员试图更改（S1）；已记入访问日志"),
+    404: ("NotFound", "任务或案件不存在"),
+    409: ("Conflict", "重复办理、任务已由他人认领、已取消、案件已结束（E13）或与他人同时更改"),
+    413: ("TooLarge", "请求体超过上限"),
+    415: ("UnsupportedMediaType", "请求体不是 application/json"),
+    422: (
+        "Invalid",
+        "JSON 内容不符合表单：类型错误、取值不在可选范围（allowed 列出可选值）、缺少字段",
+    ),
+}
+
+ID = {"type": "integer", "minimum": 1}
+INSTANT = {"type": "string", "format": "date-time", "description": "ISO 8601，UTC"}
+LIGHT = {"type": "string", "enum": list(LIGHTS), "description": "电子监察灯（E12）"}
+
+
+def schemas(forms: FormRegistry) -> dict[str, Any]:
+    report = {k: v for k, v in forms.schema("report_event").items() if k not in ("$schema", "$id")}
+    urgency = report["properties"]["urgency"]
+    channel = report["properties"]["channel"]
+    case_summary = {
+        "id": ID,
+        "case_no": {"type": "string", "examples": ["JT20261124-000042"]},
+        "title": {"type": "string"},
+        "channel": {"type": "string"},
+        "urgency": {"type": "string"},
+        "status": {"type": "string", "description": "running、archived、returned、recorded …"},
+    }
+    step = {
+        "task_id": ID,
+        "element_id": {"type": "string"},
+        "name": {"type": "string"},
+        "unit_code": {"type": "string"},
+        "role": {"type": "string"},
+        "assignee": nullable("string", description="认领人；未认领为 null"),
+        "due_at": {**INSTANT, "type": ["string", "null"]},
+        "warn_at": {**INSTANT, "type": ["string", "null"], "description": "黄灯时刻（E12）"},
+        "light": LIGHT,
+        "provisional": {"type": "boolean", "description": "时限按暂定日历计算（SPEC §2）"},
+    }
+    task = {
+        "id": ID,
+        "element_id": {"type": "string", "description": "流程图中的步骤 id，如 sign_for"},
+        "name": {"type": "string"},
+        "unit_code": {"type": "string"},
+        "role": {"type": "string"},
+        "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+        "assignee": nullable("string"),
+        "created_at": INSTANT,
+        "due_at": {**INSTANT, "type": ["string", "null"]},
+        "warn_at": {**INSTANT, "type": ["string", "null"]},
+        "light": LIGHT,
+        "provisional": {"type": "boolean"},
+        "late_seconds": nullable("integer", description="超期完成的秒数（E12）"),
+        "completed_at": {**INSTANT, "type": ["string", "null"]},
+        "completed_by": nullable("string"),
+        "case": ref("CaseSummary"),
+    }
+    opened = {
+        "id": ID,
+        "element_id": {"type": "string"},
+        "name": {"type": "string"},
+        "unit_code": {"type": "string"},
+        "role": {"type": "string"},
+    }
+    return {
+        "Error": _object(
+            {
+                "error": {"type": "string", "description": "机器可读的错误代码，如 forbidden"},
+                "detail": {"type": "string", "description": "说明问题及处理办法（中文）"},
+                "fields": {"type": "array", "items": ref("FieldError")},
+            },
+            ["error", "detail"],
+        ),
+        "FieldError": _object(
+            {
+                "field": {"type": "string", "description": "出错的字段或参数，如 data.decision"},
+                "message": {"type": "string"},
+                "allowed": {"type": "array", "description": "取值不在可选范围时：可选值"},
+            },
+            ["field", "message"],
+        ),
+        "ReportEvent": report,
+        "Urgency": urgency,
+        "Channel": channel,
+        "OpenedTask": _object(opened, list(opened)),
+        "Reported": _object(
+            {
+                "case_no": {"type": "string"},
+                "case_id": ID,
+                "tasks": {"type": "array", "items": ref("OpenedTask")},
+            },
+            ["case_no", "case_id", "tasks"],
+        ),
+        "CaseSummary": _object(case_summary, list(case_summary)),
+        "Task": _object(task, list(task)),
+        "TaskDetail": {
+            "allOf": [
+                ref("Task"),
+                _object(
+                    {
+                        "form": {"type": "string", "description": "表单名（forms/ 中的文件）"},
+                        "form_schema": {
+                            "type": "object",
+                            "description": "该步骤表单的 JSON Schema（draft 2020-12）",
+                        },
+                        "defaults": {"type": "object", "description": "表单默认值"},
+                        "data": nullable("object", description="已完成任务提交的表单数据"),
+                    },
+                    ["form", "form_schema", "defaults", "data"],
+                ),
+            ]
+        },
+        "TaskPage": _object(
+            {
+                "items": {"type": "array", "items": ref("Task")},
+                "total": {"type": "integer", "minimum": 0},
+                "page": ID,
+                "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                "pages": ID,
+            },
+            ["items", "total", "page", "per_page", "pages"],
+        ),
+        "Complete": {
+            **_object(
+                {
+                    "data": {
+                        "type": "object",
+                        "description": "该步骤表单的数据，见任务的 form_schema",
+                    }
+                },
+                ["data"],
+            ),
+            "additionalProperties": False,
+        },
+        "Completed": _object(
+            {
+                "task_id": ID,
+                "state": {"const": "completed"},
+                "tasks": {"type": "array", "items": ref("OpenedTask")},
+            },
+            ["task_id", "state", "tasks"],
+        ),
+        "Step": _object(step, list(step)),
+        "Case": {
+            "allOf": [
+                ref("CaseSummary"),
+                _object(
+                    {
+                        "facts": {"type": "object", "description": "报送的事件情况及流程数据"},
+                        "created_at": INSTANT,
+                        "updated_at": INSTANT,
+                        "ended_at": {**INSTANT, "type": ["string", "null"]},
+                        "open_steps": {"type": "array", "items": ref("Step")},
+                        "light": {**LIGHT, "type": ["string", "null"], "enum": [*LIGHTS, None]},
+                        "lights": _object(
+                            {light: {"type": "integer", "minimum": 0} for light in LIGHTS},
+                            list(LIGHTS),
+                        ),
+                    },
+                    ["facts", "created_at", "updated_at", "ended_at", "open_steps", "light"],
+                ),
+            ]
+        },
+        "HistoryEvent": _object(
+            {
+                "seq": ID,
+                "at": INSTANT,
+                "actor": {"type": "string"},
+                "kind": {"type": "string", "examples": ["case_reported", "task_completed"]},
+                "element_id": nullable("string"),
+                "data": {"type": "object"},
+                "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+            ["seq", "at", "actor", "kind", "element_id", "data", "prev_hash", "hash"],
+        ),
+        "History": _object(
+            {
+                "case_no": {"type": "string"},
+                "events": {"type": "array", "items": ref("HistoryEvent")},
+            },
+            ["case_no", "events"],
+        ),
+    }
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": ID}
+CASE_REF = {
+    "name": "ref",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "案件 id 或案件编号（如 JT20261124-000042）",
+}
+
+
+def paths() -> dict[str, Any]:
+    task_action = {
+        "parameters": [TASK_ID],
+        "responses": {
+            "200": json_body(ref("Task"), "操作后的任务"),
+            **errors(401, 403, 404, 409),
+        },
+    }
+    return {
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "本文档（无需令牌）",
+                "security": [],
+                "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1 文档")},
+            }
+        },
+        "/api/events": {
+            "post": {
+                "operationId": "reportEvent",
+                "summary": "报送事件（E1、E11）：监测中心岗位报送统一监测事件，业务单位办理人报送巡检事件",
+                "requestBody": {"required": True, **json_body(ref("ReportEvent"), "事件情况")},
+                "responses": {
+                    "201": {
+                        **json_body(ref("Reported"), "已立案：案件编号及其开启的任务"),
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "案件地址"}
+                        },
+                    },
+                    **errors(400, 401, 403, 413, 415, 422),
+                },
+            }
+        },
+        "/api/tasks": {
+            "get": {
+                "operationId": "listTasks",
+                "summary": "待办：本单位本岗位的未完成任务（审计员：全部），按时限排序、分页",
+                "parameters": [
+                    _query(
+                        "scope",
+                        {"type": "string", "enum": list(SCOPES), "default": "all"},
+                        "mine：我认领的；unclaimed：未认领的；all：两者",
+                    ),
+                    _query("urgency", ref("Urgency"), "紧急程度"),
+                    _query("channel", ref("Channel"), "来源渠道"),
+                    _query("light", LIGHT, "电子监察灯"),
+                    _query("step", {"type": "string"}, "步骤 id，如 sign_for"),
+                    _query("q", {"type": "string"}, "在案件编号、标题、地点中查找"),
+                    _query(
+                        "sort",
+                        {"type": "string", "enum": list(SORTS), "default": "due"},
+                        "due：时限早的在前；-due：晚的在前",
+                    ),
+                    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "页码"),
+                    _query(
+                        "per_page",
+                        {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_PER_PAGE,
+                            "default": DEFAULT_PER_PAGE,
+                        },
+                        "每页条数",
+                    ),
+                ],
+                "responses": {"200": json_body(ref("TaskPage"), "一页任务"), **errors(400, 401)},
+            }
+        },
+        "/api/tasks/{task_id}": {
+            "get": {
+                "operationId": "getTask",
+                "summary": "任务详情，含表单 JSON Schema、时限、灯、所属案件",
+                "parameters": [TASK_ID],
+                "responses": {
+                    "200": json_body(ref("TaskDetail"), "任务"),
+                    **errors(401, 403, 404),
+                },
+            }
+        },
+        "/api/tasks/{task_id}/claim": {
+            "post": {"operationId": "claimTask", "summary": "认领任务", **task_action}
+        },
+        "/api/tasks/{task_id}/release": {
+            "post": {"operationId": "releaseTask", "summary": "释放自己认领的任务", **task_action}
+        },
+        "/api/tasks/{task_id}/complete": {
+            "post": {
+                "operationId": "completeTask",
+                "summary": "提交表单完成任务；返回此步开启的任务",
+                "parameters": [TASK_ID],
+                "requestBody": {"required": True, **json_body(ref("Complete"), "表单数据")},
+                "responses": {
+                    "200": json_body(ref("Completed"), "已完成"),
+                    **errors(400, 401, 403, 404, 409, 413, 415, 422),
+                },
+            }
+        },
+        "/api/cases/{ref}": {
+            "get": {
+                "operationId": "getCase",
+                "summary": "案件：事件情况、状态、当前步骤及办理人、灯",
+                "parameters": [CASE_REF],
+                "responses": {"200": json_body(ref("Case"), "案件"), **errors(401, 403, 404)},
+            }
+        },
+        "/api/cases/{ref}/history": {
+            "get": {
+                "operationId": "getCaseHistory",
+                "summary": "案件历史（哈希链，S2）",
+                "parameters": [CASE_REF],
+                "responses": {"200": json_body(ref("History"), "历史"), **errors(401, 403, 404)},
+            }
+        },
+    }
+
+
+def document(forms: FormRegistry) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "jtflow API",
+            "version": "1",
+            "description": (
+                "厦门市交通运输事件监测处置工作流的 REST API。令牌用 `jtflow token create 用户名` "
+                "生成，放在 Authorization: Bearer 请求头中。用户只能看到本单位（监测中心：本岗位）"
+                "有过任务的案件和本单位本岗位的任务；审计员可查看全部但不能更改（S1）。"
+                "错误均为 {error, detail} JSON。"
+            ),
+        },
+        "security": [{"bearerAuth": []}],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "`jtflow token create 用户名` 生成的令牌",
+                }
+            },
+            "schemas": schemas(forms),
+            "responses": {
+                name: json_body(ref("Error"), description)
+                for name, description in ERROR_RESPONSES.values()
+            },
+        },
+    }
