@@ -46,7 +46,7 @@ REPORT = {
 STEPS = 6  # user tasks in one lifecycle on this path
 
 
-def run(lifecycles: int, database: str | None, rounds: int = 3) -> Iterator[str]:
+def run(lifecycles: int, database: str | None, rounds: int = 5) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-"))
     url = f"sqlite:///{database or folder / 'bench.sqlite'}"
     jtflow = _prepared(url)

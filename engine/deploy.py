@@ -233,7 +233,7 @@ def deploy(
         version=(latest or 0) + 1,
         content_hash=digest,
         files={f.name: f.content.decode("utf-8") for f in files},
-        spec=codec.dump_spec(spec, subprocess_specs),  # type: ignore[arg-type]
+        spec=codec.dump_spec(spec, subprocess_specs),
         deployed_at=now,
         deployed_by=actor,
     )

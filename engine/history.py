@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from .models import HistoryEvent, Instance
+from .models import HistoryEvent, Instance, table_of
 
 GENESIS = "0" * 64
 
@@ -29,8 +29,8 @@ _HASHED = ("seq", "actor", "kind", "element_id", "data", "definition_id")
 
 def _fields(event: HistoryEvent | dict[str, Any]) -> dict[str, Any]:
     """What an event's hash covers: everything but its own hash and the chain link."""
-    get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
-    return {"at": get("at").isoformat(), **{name: get(name) for name in _HASHED}}
+    values = event if isinstance(event, dict) else {n: getattr(event, n) for n in ("at", *_HASHED)}
+    return {"at": values["at"].isoformat(), **{name: values[name] for name in _HASHED}}
 
 
 class HistoryWriter:
@@ -55,7 +55,7 @@ class HistoryWriter:
         data: dict[str, Any] | None = None,
     ) -> None:
         instance = self.instance
-        event = {
+        event: dict[str, Any] = {
             "instance_id": instance.id,
             "seq": instance.history_seq + 1,
             "at": at,
@@ -72,7 +72,7 @@ class HistoryWriter:
 
     def write(self) -> None:
         if self.pending:
-            self.session.connection().execute(insert(HistoryEvent.__table__), self.pending)
+            self.session.connection().execute(insert(table_of(HistoryEvent)), self.pending)
             self.pending = []
 
 

@@ -4,7 +4,7 @@ and the normalized rows that inboxes, timers and auditors query (DESIGN.md "Stor
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -44,6 +45,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements on the hot path (typed as the Table it is)."""
+    return cast(Table, model.__table__)
 
 
 class Organisation(Base):

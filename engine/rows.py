@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .clock import parse_instant
 from .history import HistoryWriter
-from .models import Instance, Task, Timer
+from .models import Instance, Task, Timer, table_of
 from .runner import TreeView, property_of, watched_element
 from .spiff import PROVISIONAL
 from .tasks import OpenTask
@@ -162,7 +162,7 @@ def _record_lights(
         )
     for element_id, watch in watches.items():
         if watch.light != "green":
-            table = Task.__table__
+            table = table_of(Task)
             session.connection().execute(
                 update(table)
                 .where(
@@ -236,7 +236,7 @@ def sync_tasks(
         )
     if not new_rows:
         return []
-    table = Task.__table__
+    table = table_of(Task)
     ids = session.connection().scalars(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), new_rows
     )
@@ -248,14 +248,14 @@ def sync_tasks(
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(table.__table__), rows)
+        session.connection().execute(insert(table_of(table)), rows)
 
 
 def _close(
     session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
 ) -> None:
     if spiff_ids:
-        columns = table.__table__.c
+        rows = table_of(table)
         session.connection().execute(
-            update(table.__table__).where(columns.spiff_task_id.in_(spiff_ids)).values(**values)
+            update(rows).where(rows.c.spiff_task_id.in_(spiff_ids)).values(**values)
         )

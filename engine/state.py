@@ -56,7 +56,7 @@ class FinishedTaskConverter(TaskConverter):
                 assert cached[1] == {**super().to_dict(task), "typename": "Task"}, task
             return cached[1]
         dct = super().to_dict(task)
-        task._jtflow_dict = (key, dct)  # type: ignore[attr-defined]
+        task._jtflow_dict = (key, dct)
         return dct
 
 
@@ -67,7 +67,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(  # type: ignore[override]
+    def from_dict(
         self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None
     ) -> BpmnWorkflow:
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)

@@ -23,7 +23,7 @@ from engine.models import User
 auth = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired()])
     password = PasswordField("密码", validators=[DataRequired()])
 

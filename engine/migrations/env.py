@@ -9,7 +9,10 @@ engine = config.attributes.get("engine")
 if engine is None:  # plain `alembic` command line: use the configured URL
     from engine.db import make_engine
 
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("alembic: set sqlalchemy.url, or run `jtflow init` instead")
+    engine = make_engine(url)
 
 with engine.begin() as connection:
     context.configure(
