@@ -283,8 +283,9 @@ def wait_started(proc: subprocess.Popen[str], timeout: float) -> None:
 
     def drain() -> None:
         assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.put(line)
+        with proc.stderr:  # closed at the worker's exit, by the only thread reading it
+            for line in proc.stderr:
+                lines.put(line)
         lines.put("")
 
     threading.Thread(target=drain, daemon=True).start()
