@@ -19,9 +19,12 @@ from engine.service import Jtflow
 from . import errors
 from .api import api
 from .auth import auth, load_signed_in_user
+from .case_page import case_page
 from .extensions import babel, csrf
 from .inbox import inbox
+from .report import report
 from .secrets import secret_key
+from .task_page import task_page
 
 LANGUAGES = ("zh", "en")
 
@@ -51,6 +54,9 @@ def create_app(
     app.before_request(load_signed_in_user)
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
+    app.register_blueprint(task_page)
+    app.register_blueprint(case_page)
+    app.register_blueprint(report)
     app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time

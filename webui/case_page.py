@@ -1,0 +1,42 @@
+"""The case page: a case's facts, its steps and its history, for the units it involves and
+for auditors (S1); anyone else gets a 403 page, logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, render_template
+
+from engine.access import case_tasks
+from engine.history import case_history
+from engine.visibility import sees_task, visible_case
+
+from .auth import signed_in
+from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
+
+case_page = Blueprint("case", __name__)
+
+
+@case_page.get("/cases/<case_no>")
+@signed_in
+def show(case_no: str) -> Any:
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        case = visible_case(db, g.user, case_no)
+        history = case_history(db, case.id)
+        tasks = case_tasks(db, case)
+    return render_template(
+        "case.html",
+        case=case,
+        history=history,
+        tasks=tasks,
+        readable={t.id for t in tasks if sees_task(g.user, t)},
+        step_names={t.element_id: t.name for t in tasks},
+        label=label,
+        urgencies=URGENCY,
+        channels=CHANNEL,
+        lights=LIGHT,
+        statuses=STATUS,
+        kinds=HISTORY,
+    )

@@ -1,0 +1,41 @@
+"""Chinese names (translated by Flask-Babel) for the codes the engine stores."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+URGENCY = {
+    "critical": _l("特别紧急"),
+    "urgent": _l("紧急"),
+    "pressing": _l("较急"),
+    "normal": _l("一般"),
+}
+CHANNEL = {
+    "monitoring": _l("运行监测"),
+    "opinion": _l("舆情监测"),
+    "hotline_12328": _l("12328热线"),
+    "platform_12345": _l("12345平台"),
+    "public_safety": _l("城市公共安全平台"),
+    "duty_phone": _l("值班电话"),
+    "patrol": _l("业务单位日常巡检"),
+}
+LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
+STATUS = {"running": _l("办理中"), "completed": _l("已办结")}
+HISTORY = {
+    "case_reported": _l("报送事件"),
+    "task_created": _l("开始步骤"),
+    "task_claimed": _l("认领"),
+    "task_released": _l("释放"),
+    "task_completed": _l("完成步骤"),
+    "task_cancelled": _l("步骤取消"),
+    "timer_fired": _l("时限到达"),
+    "light_changed": _l("监察灯变化"),
+    "deadline_recomputed": _l("时限重算"),
+    "step_failed": _l("步骤失败"),
+    "case_ended": _l("案件结束"),
+}
+
+
+def label(table: dict[str, object], code: str | None) -> str:
+    """The name of a code, or the code itself when it has none (never an error on a page)."""
+    return str(table.get(code or "", code or "—"))

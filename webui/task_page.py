@@ -1,0 +1,121 @@
+"""The task page: the case so far and the step's form, drawn from its JSON Schema and
+checked again by the engine (E8, S1). Completing claims the task by itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.access import case_tasks, may_act
+from engine.errors import Conflict, FormInvalid
+from engine.history import case_history
+from engine.visibility import check_may_change, visible_task
+
+from .auth import signed_in
+from .due import due_phrase
+from .form_fields import data_from, errors_by_field, fields_for
+from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
+
+task_page = Blueprint("task", __name__)
+
+
+@task_page.get("/tasks/<int:task_id>")
+@signed_in
+def show(task_id: int) -> Any:
+    return _page(task_id)
+
+
+@task_page.post("/tasks/<int:task_id>")
+@signed_in
+def complete(task_id: int) -> Any:
+    """Success goes back to the inbox; a wrong field or a raced completion shows the page
+    again with everything typed kept, the reason next to the field or at the top."""
+    from webui import current_jtflow
+
+    engine = current_jtflow()
+    check_may_change(g.user)
+    schema = engine.forms.schema(_form_of(task_id))
+    data = data_from(schema, request.form)
+    try:
+        engine.complete(task_id, data, g.user.username)
+    except FormInvalid as e:
+        placed, loose = errors_by_field(schema, e.errors)
+        return _page(task_id, values=data, errors=placed, problems=[str(e), *loose], status=422)
+    except Conflict as e:
+        return _page(task_id, values=data, problems=[str(e)], status=409)
+    flash(_("「%(name)s」已提交", name=_name_of(task_id)), "notice")
+    return redirect(url_for("inbox.index"))
+
+
+def _page(
+    task_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> Any:
+    from webui import current_jtflow
+
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        task, case = visible_task(db, g.user, task_id)
+        history = case_history(db, case.id)
+        tasks = case_tasks(db, case)
+        actionable = may_act(g.user, task)
+    schema = engine.forms.schema(task.form)
+    if values is None:
+        values = {**(task.data or {})} if task.state == "completed" else {**(task.defaults or {})}
+    now = engine.clock.now()
+    return (
+        render_template(
+            "task.html",
+            task=task,
+            case=case,
+            history=history,
+            step_names={t.element_id: t.name for t in tasks},
+            form_title=schema.get("title", task.name),
+            form_description=schema.get("description"),
+            fields=fields_for(schema, values, errors),
+            actionable=actionable,
+            problems=problems or [],
+            due=due_phrase(task.due_at, now) if task.state == "open" else None,
+            label=label,
+            urgencies=URGENCY,
+            channels=CHANNEL,
+            lights=LIGHT,
+            statuses=STATUS,
+            kinds=HISTORY,
+        ),
+        status,
+    )
+
+
+def _form_of(task_id: int) -> str:
+    """The task's form, once the user may see the task (a 403 or 404 otherwise)."""
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        task, _case = visible_task(db, g.user, task_id)
+        return task.form
+
+
+def _name_of(task_id: int) -> str:
+    from webui import current_jtflow
+
+    return current_jtflow().task(task_id).name
+
+
+@task_page.app_template_filter("local_time_text")
+def local_time_text(text: str) -> str:
+    """An ISO 8601 instant kept as text in the case facts, in Xiamen's time."""
+    from datetime import datetime
+
+    from webui import local_time
+
+    try:
+        return local_time(datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        return str(text)
