@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.accounts import token_commands, user_commands
+from cli.audit import audit_commands
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
 from cli.serve import serve
@@ -211,6 +212,7 @@ main.add_command(calendar_commands)
 main.add_command(user_commands)
 main.add_command(token_commands)
 main.add_command(serve)
+main.add_command(audit_commands)
 
 if __name__ == "__main__":
     main()

@@ -7,7 +7,8 @@ reordering any row breaks the chain from that row on.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -27,10 +28,14 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 _HASHED = ("seq", "actor", "kind", "element_id", "data", "definition_id")
 
 
-def _fields(event: HistoryEvent | dict[str, Any]) -> dict[str, Any]:
+def hashed_fields(event: HistoryEvent | Mapping[str, Any]) -> dict[str, Any]:
     """What an event's hash covers: everything but its own hash and the chain link."""
-    values = event if isinstance(event, dict) else {n: getattr(event, n) for n in ("at", *_HASHED)}
-    return {"at": values["at"].isoformat(), **{name: values[name] for name in _HASHED}}
+    if isinstance(event, HistoryEvent):
+        values: Mapping[str, Any] = {n: getattr(event, n) for n in ("at", *_HASHED)}
+    else:
+        values = event
+    at = values["at"].astimezone(UTC).isoformat()  # stored in UTC, so hashed in UTC
+    return {"at": at, **{name: values[name] for name in _HASHED}}
 
 
 class HistoryWriter:
@@ -66,7 +71,7 @@ class HistoryWriter:
             "definition_id": instance.definition_id,
             "prev_hash": instance.history_hash,
         }
-        event["hash"] = event_hash(instance.history_hash, _fields(event))
+        event["hash"] = event_hash(instance.history_hash, hashed_fields(event))
         self.pending.append(event)
         instance.history_seq, instance.history_hash = event["seq"], event["hash"]
 
@@ -76,16 +81,30 @@ class HistoryWriter:
             self.pending = []
 
 
-def verify_chain(events: list[HistoryEvent]) -> int | None:
-    """The seq of the first event whose chain is broken, or None if the whole chain holds."""
+def first_break(events: Sequence[Any]) -> tuple[int, str] | None:
+    """The seq of the first event of one case whose chain is broken, and why; None if it holds.
+
+    `events` are the case's rows in seq order (ORM objects or Core rows)."""
     prev = GENESIS
-    for expected_seq, event in enumerate(events, start=1):
-        if event.seq != expected_seq or event.prev_hash != prev:
-            return event.seq
-        if event_hash(prev, _fields(event)) != event.hash:
-            return event.seq
+    for expected, event in enumerate(events, start=1):
+        if event.seq != expected:
+            missing = "缺失" if event.seq > expected else "重复"
+            return expected, f"第 {expected} 条事件{missing}（序号不连续）"
+        if event.prev_hash != prev:
+            return event.seq, f"第 {event.seq} 条事件与前一条不相连（顺序被调换或前一条被改动）"
+        if event_hash(prev, hashed_fields(_mapping_of(event))) != event.hash:
+            return event.seq, f"第 {event.seq} 条事件的内容与其哈希不符（被改动）"
         prev = event.hash
     return None
+
+
+def verify_chain(events: Sequence[Any]) -> int | None:
+    broken = first_break(events)
+    return None if broken is None else broken[0]
+
+
+def _mapping_of(event: Any) -> Any:
+    return event if isinstance(event, HistoryEvent) else event._mapping
 
 
 def case_history(session: Session, instance_id: int) -> list[HistoryEvent]:

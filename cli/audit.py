@@ -1,0 +1,39 @@
+"""`jtflow audit …`: what auditors ask of the stored history (S2)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from cli.support import jtflow_of, reports_errors
+
+
+@click.group("audit")
+def audit_commands() -> None:
+    """Auditing: prove the case histories were never altered."""
+
+
+@audit_commands.command("verify")
+@click.argument("case", required=False)
+@click.pass_context
+@reports_errors
+def verify(ctx: click.Context, case: str | None) -> None:
+    """Recompute the hash chain of CASE (a case number or id), or of every case."""
+    from engine.audit import iter_broken_lines
+    from engine.audit import verify as verify_chains
+
+    jtflow = jtflow_of(ctx)
+    case_id = jtflow.case(case).id if case else None
+    started = time.perf_counter()
+    with jtflow.sessions() as session:
+        result = verify_chains(session, case_id)
+    seconds = time.perf_counter() - started
+    for line in iter_broken_lines(result):
+        click.echo(line)
+    summary = f"已校验 {result.cases} 个案件、{result.events} 条历史事件（{seconds:.2f} 秒）"
+    if result.broken:
+        click.echo(f"{summary}：{len(result.broken)} 个案件的历史被改动", err=True)
+        sys.exit(1)
+    click.echo(f"{summary}：全部完好")
