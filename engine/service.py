@@ -31,7 +31,7 @@ from .clock import Clock
 from .errors import CaseArchived, Conflict, JtflowError, NotFound, StalledInstance
 from .forms import FormRegistry
 from .history import GENESIS, HistoryWriter, case_history
-from .models import Definition, HistoryEvent, Instance, Task, Timer, User
+from .models import Definition, HistoryEvent, Instance, Task, User
 from .runtime import Loaded, Runtime
 from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_action
 from .users import get_user
@@ -238,20 +238,15 @@ class Jtflow:
         owner = self.worker_id
         try:
             with self._transaction() as session:
-                if not timers.still_mine(session, claims, owner):
+                waiting = timers.waiting_of(session, instance_id)
+                if not timers.still_mine(waiting, claims, owner):
                     return 0  # fired or taken over by another worker meanwhile
-                waiting = list(
-                    session.scalars(
-                        select(Timer.id).where(
-                            Timer.instance_id == instance_id, Timer.state == "waiting"
-                        )
-                    )
-                )
                 instance = session.get(Instance, instance_id)
                 assert instance is not None
                 self._step(
                     session, instance, "system", lambda loaded: loaded.workflow.refresh_timers()
                 )
+                return timers.fired_count(session, list(waiting))
         except CaseArchived:
             with self.sessions() as session:
                 timers.cancel(session, claims)
@@ -268,8 +263,6 @@ class Jtflow:
         except JtflowError as e:  # recorded in the case history; retried when the lease expires
             log.warning("timers of case %s did not fire: %s", instance_id, e)
             return 0
-        with self.sessions() as session:
-            return timers.fired_count(session, waiting)
 
     def next_timer_due(self) -> datetime | None:
         """When this worker may next have a timer to fire: the earliest due waiting timer, or

@@ -81,21 +81,20 @@ def by_instance(claims: list[Claim]) -> list[tuple[int, list[Claim]]]:
     return list(groups.items())
 
 
-def still_mine(session: Session, claims: list[Claim], owner: str) -> bool:
-    """Whether any of these timers still waits under our lease (it may have expired and been
-    taken, or the case may have been stepped by someone else meanwhile)."""
-    return (
-        session.scalar(
-            select(Timer.id)
-            .where(
-                Timer.id.in_([c.timer_id for c in claims]),
-                Timer.state == "waiting",
-                Timer.lease_owner == owner,
-            )
-            .limit(1)
+def waiting_of(session: Session, instance_id: int) -> dict[int, str | None]:
+    """A case's waiting timers and who holds each one's lease."""
+    rows = session.execute(
+        select(Timer.id, Timer.lease_owner).where(
+            Timer.instance_id == instance_id, Timer.state == "waiting"
         )
-        is not None
     )
+    return {id: owner for id, owner in rows}
+
+
+def still_mine(waiting: dict[int, str | None], claims: list[Claim], owner: str) -> bool:
+    """Whether any claimed timer still waits under our lease (it may have expired and been
+    taken, or the case may have been stepped by someone else meanwhile)."""
+    return any(waiting.get(c.timer_id, "") == owner for c in claims)
 
 
 def release(session: Session, claims: list[Claim], owner: str) -> None:
