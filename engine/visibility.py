@@ -23,6 +23,7 @@ from .reference import INTAKE_POST
 
 AUDITOR = "审计员"
 CENTER = "CENTER"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def reads_everything(user: User) -> bool:
@@ -61,8 +62,9 @@ def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Inst
 
 def find_case(session: Session, ref: str | int) -> Instance:
     """A case by its id (digits) or its case number (JT20261124-000042)."""
-    if isinstance(ref, int) or ref.isdigit():
-        instance = session.get(Instance, int(ref))
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
+        number = int(ref)
+        instance = session.get(Instance, number) if number <= MAX_ID else None
     else:
         instance = session.scalar(select(Instance).where(Instance.case_no == ref))
     if instance is None:

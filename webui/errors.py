@@ -58,8 +58,19 @@ def _csrf_error(e: CSRFError) -> Any:
     return answer(400, "csrf", "页面已过期或来源不明（CSRF 校验失败）：请刷新页面后重新提交")
 
 
+# The API's answer when werkzeug has only its English default to say (an unknown path, a
+# method the path does not take); the API's own views give their own details.
+API_DETAILS = {
+    404: "地址不存在：可用的接口见 /api/openapi.json",
+    405: "该地址不支持此请求方法：可用的方法见 /api/openapi.json",
+}
+
+
 def _http_error(e: HTTPException) -> Any:
-    return answer(e.code or 500, (e.name or "error").lower().replace(" ", "_"), e.description or "")
+    detail = e.description or ""
+    if request.path.startswith("/api/") and detail == type(e).description:
+        detail = API_DETAILS.get(e.code or 500, detail)
+    return answer(e.code or 500, (e.name or "error").lower().replace(" ", "_"), detail)
 
 
 def log_refusal(detail: str) -> None:

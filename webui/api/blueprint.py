@@ -20,6 +20,7 @@ from .problems import ApiError, answer_error, invalid_input
 api = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one is a 404, not an overflow
 PUBLIC = {"api.openapi"}  # the description of the API is not a secret
 
 

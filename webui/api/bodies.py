@@ -40,8 +40,7 @@ def json_object() -> dict[str, Any]:
     if not isinstance(body, dict):
         kind = type(body).__name__.replace("NoneType", "null")
         raise ApiError(400, "not_an_object", f"请求体须为 JSON 对象（{{...}}），收到的是 {kind}")
-    if _depth(body) > MAX_DEPTH:
-        raise ApiError(400, "malformed_json", f"请求体嵌套过深：最多 {MAX_DEPTH} 层")
+    _check_shape(body)
     return body
 
 
@@ -54,18 +53,20 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"JSON 不允许 {name}")
 
 
-def _depth(value: Any) -> int:
-    """How deep containers nest, iteratively (a recursive walk is what a deep body attacks)."""
-    deepest, stack = 0, [(value, 1)]
+def _check_shape(body: Any) -> None:
+    """Nesting within MAX_DEPTH and no NUL character (which PostgreSQL cannot store), walked
+    iteratively: a recursive walk is what a deeply nested body attacks."""
+    stack = [(body, 1)]
     while stack:
         node, level = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, level)
+        if isinstance(node, str):
+            if "\x00" in node:
+                raise ApiError(400, "malformed_json", "请求体中的文本不能含 NUL 字符（\\u0000）")
+        elif isinstance(node, dict | list):
             if level > MAX_DEPTH:
-                return level
-            children = node.values() if isinstance(node, dict) else node
+                raise ApiError(400, "malformed_json", f"请求体嵌套过深：最多 {MAX_DEPTH} 层")
+            children = [*node, *node.values()] if isinstance(node, dict) else node
             stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 class Query:
@@ -76,6 +77,9 @@ class Query:
 
     def text(self, name: str) -> str | None:
         value = request.args.get(name)
+        if value and "\x00" in value:
+            self.errors.append(FieldError(name, f"参数 {name} 不能含 NUL 字符"))
+            return None
         return value if value else None
 
     def choice(self, name: str, allowed: list[str] | tuple[str, ...]) -> str | None:

@@ -11,8 +11,8 @@ from typing import Any
 from engine.forms import FormRegistry
 from engine.inbox import LIGHTS, MAX_PER_PAGE, SCOPES, SORTS
 
-from .blueprint import api
-from .task_list import DEFAULT_PER_PAGE
+from .blueprint import MAX_ID, api
+from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
 
 @api.get("/openapi.json")
@@ -245,7 +245,12 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
-TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": ID}
+TASK_ID = {
+    "name": "task_id",
+    "in": "path",
+    "required": True,
+    "schema": {**ID, "maximum": MAX_ID},
+}
 CASE_REF = {
     "name": "ref",
     "in": "path",
@@ -308,7 +313,11 @@ def paths() -> dict[str, Any]:
                         {"type": "string", "enum": list(SORTS), "default": "due"},
                         "due：时限早的在前；-due：晚的在前",
                     ),
-                    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "页码"),
+                    _query(
+                        "page",
+                        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                        "页码",
+                    ),
                     _query(
                         "per_page",
                         {

@@ -16,6 +16,7 @@ from .problems import ApiError, allowed_values, fields_json
 from .shapes import task_json
 
 DEFAULT_PER_PAGE = 25
+MAX_PAGE = 100_000  # keeps the SQL offset far from any integer limit
 
 
 @api.get("/tasks")
@@ -33,7 +34,7 @@ def tasks() -> Any:
         "step": query.text("step"),
         "text": query.text("q"),
         "sort": query.choice("sort", SORTS) or "due",
-        "page": query.integer("page", 1, 1),
+        "page": query.integer("page", 1, 1, MAX_PAGE),
         "per_page": query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
     }
     query.check()

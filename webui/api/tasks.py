@@ -13,13 +13,13 @@ from flask import g
 from engine.errors import FieldError, FormInvalid
 from engine.visibility import check_may_change, visible_task
 
-from .blueprint import api
+from .blueprint import MAX_ID, api
 from .bodies import json_object
 from .problems import with_choices
 from .shapes import opened, task_detail, task_json
 
 
-@api.get("/tasks/<int:task_id>")
+@api.get(f"/tasks/<int(max={MAX_ID}):task_id>")
 def task(task_id: int) -> Any:
     from webui import current_jtflow
 
@@ -29,7 +29,7 @@ def task(task_id: int) -> Any:
     return task_detail(found, instance, engine.forms.schema(found.form))
 
 
-@api.post("/tasks/<int:task_id>/claim")
+@api.post(f"/tasks/<int(max={MAX_ID}):task_id>/claim")
 def claim(task_id: int) -> Any:
     from webui import current_jtflow
 
@@ -38,7 +38,7 @@ def claim(task_id: int) -> Any:
     return _current(task_id)
 
 
-@api.post("/tasks/<int:task_id>/release")
+@api.post(f"/tasks/<int(max={MAX_ID}):task_id>/release")
 def release(task_id: int) -> Any:
     from webui import current_jtflow
 
@@ -47,7 +47,7 @@ def release(task_id: int) -> Any:
     return _current(task_id)
 
 
-@api.post("/tasks/<int:task_id>/complete")
+@api.post(f"/tasks/<int(max={MAX_ID}):task_id>/complete")
 def complete(task_id: int) -> Any:
     """Body `{"data": {...}}`, the step's form data; answers with the tasks the step opened."""
     from webui import current_jtflow

@@ -16,7 +16,7 @@ from .test_events import event
 
 
 def rule_path(rule: str) -> str:
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+    return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule)
 
 
 def test_the_document_is_valid_openapi(api_as):

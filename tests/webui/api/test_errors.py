@@ -1,0 +1,85 @@
+"""Every API error is `{error, detail}` JSON with a 4xx and a Chinese detail — never a 500, not
+for odd ids, odd bodies or odd parameters either."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.factories import report, task_at
+
+from .test_events import event
+
+JSON = {"Content-Type": "application/json"}
+
+
+def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    assert response.status_code == status, response.get_data(as_text=True)[:200]
+    body = response.get_json()
+    assert set(body) >= {"error", "detail"} and body["detail"], body
+    return body  # type: ignore[no-any-return]
+
+
+def test_unknown_paths_and_methods_answer_in_json(api_as):
+    api = api_as("c_12328")
+    assert "/api/openapi.json" in assert_error(api.get("/api/nothing"), 404)["detail"]
+    assert "请求方法" in assert_error(api.get("/api/events"), 405)["detail"]
+    assert_error(api.post("/api/tasks"), 405)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/tasks/99999999999999999999999",
+        "/api/tasks/-1",
+        "/api/cases/99999999999999999999999",
+        "/api/cases/99999999999999999999999/history",
+        "/api/cases/%D9%A1%D9%A2",  # Arabic-Indic digits: not an id
+        "/api/cases/%C2%B2",  # a superscript two
+        "/api/cases/%00",
+    ],
+)
+def test_odd_ids_are_404(api_as, path):
+    assert_error(api_as("auditor").get(path), 404)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=100001", "page=-3", "per_page=0", "q=%00", "step=a%00b", "sort=up", "scope=%00"],
+)
+def test_odd_parameters_are_400(api_as, query):
+    body = assert_error(api_as("c_12328").get(f"/api/tasks?{query}"), 400)
+    assert body["error"] == "invalid_parameter" and body["fields"]
+
+
+def test_text_with_nul_characters_is_refused(api_as):
+    body = assert_error(api_as("c_monitor").post("/api/events", event(title="漏\u0000水")), 400)
+    assert "NUL" in body["detail"]
+
+
+BAD_BODIES = [
+    b"",
+    b"{",
+    b"[]",
+    b"42",
+    b'{"data": null}',
+    b'{"data": "x"}',
+    b'{"data": {"decision": null}}',
+    b'{"data": {"decision": ["transfer"]}}',
+    b'{"data": {"decision": {"$ne": 1}}}',
+    b'{"data": {"decision": "transfer", "lead_unit": 7}}',
+    b'{"data": {"\\u0000": 1}}',
+    json.dumps({"data": {"decision": "x" * 100_000}}).encode(),
+]
+
+
+def test_no_body_breaks_a_completion_or_a_report(api_as, jtflow):
+    task = task_at(jtflow, report(jtflow), "classify")
+    api = api_as("c_12328")
+    for raw in BAD_BODIES:
+        for path in (f"/api/tasks/{task.id}/complete", "/api/events"):
+            response = api.post(path, data=raw, headers=JSON)
+            assert 400 <= response.status_code < 500, (path, raw[:40], response.status_code)
+            assert {"error", "detail"} <= set(response.get_json())
+    assert task_at(jtflow, report(jtflow), "classify").state == "open"
