@@ -23,6 +23,7 @@ SCOPES = ("all", "mine", "unclaimed")  # mine: claimed by me; unclaimed: nobody'
 SORTS = ("due", "-due")  # by deadline, earliest first or latest first; no deadline last
 LIGHTS = ("green", "yellow", "red")
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # keeps the SQL offset far from any integer limit
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,8 @@ def _check(scope: str, light: str | None, sort: str, page: int, per_page: int) -
         errors.append(FieldError("light", f"light 应为 {'、'.join(LIGHTS)} 之一"))
     if sort not in SORTS:
         errors.append(FieldError("sort", f"sort 应为 {'、'.join(SORTS)} 之一"))
-    if page < 1:
-        errors.append(FieldError("page", "page 从 1 开始"))
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(FieldError("page", f"page 应在 1 到 {MAX_PAGE} 之间"))
     if not 1 <= per_page <= MAX_PER_PAGE:
         errors.append(FieldError("per_page", f"per_page 应在 1 到 {MAX_PER_PAGE} 之间"))
     if errors:

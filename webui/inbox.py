@@ -16,6 +16,7 @@ from engine.visibility import check_may_change
 from .auth import signed_in
 from .due import due_phrase
 from .labels import CHANNEL, LIGHT, URGENCY
+from .task_page import known_id
 
 inbox = Blueprint("inbox", __name__)
 
@@ -82,6 +83,7 @@ def _change(task_id: int, *, claim: bool) -> Any:
     from .auth import _safe_next
 
     engine = current_jtflow()
+    known_id(task_id)
     check_may_change(g.user)
     try:
         if claim:

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.access import case_tasks, may_act
-from engine.errors import Conflict, FormInvalid
+from engine.errors import Conflict, FormInvalid, NotFound
 from engine.history import case_history
 from engine.visibility import check_may_change, visible_task
 
@@ -20,11 +20,20 @@ from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
 
 task_page = Blueprint("task", __name__)
 
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one is no task, not a 500
+
+
+def known_id(task_id: int) -> int:
+    """The id as given, or NotFound when no row can have it (SQLite would overflow)."""
+    if task_id > MAX_ID:
+        raise NotFound(f"任务 {task_id} 不存在：请从待办列表进入")
+    return task_id
+
 
 @task_page.get("/tasks/<int:task_id>")
 @signed_in
 def show(task_id: int) -> Any:
-    return _page(task_id)
+    return _page(known_id(task_id))
 
 
 @task_page.post("/tasks/<int:task_id>")
@@ -35,6 +44,7 @@ def complete(task_id: int) -> Any:
     from webui import current_jtflow
 
     engine = current_jtflow()
+    known_id(task_id)
     check_may_change(g.user)
     schema = engine.forms.schema(_form_of(task_id))
     data = data_from(schema, request.form)

@@ -91,7 +91,7 @@ def test_filters_by_urgency_channel_step_and_text(client, jtflow):
     assert shown("q=" + normal.case_no) == [normal.case_no]
     assert shown("step=classify") == [urgent.case_no, normal.case_no]
     assert shown("step=sign_for") == []
-    assert 'selected>紧急</option>' in text(client.get("/?urgency=urgent"))  # filter kept
+    assert "selected>紧急</option>" in text(client.get("/?urgency=urgent"))  # filter kept
 
 
 def test_sorted_by_deadline_and_paged(client, jtflow, clock):
