@@ -14,7 +14,7 @@ A refusal is PermissionDenied (403, logged by the caller); an unknown id is NotF
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound, PermissionDenied
@@ -77,6 +77,7 @@ def sees_case(session: Session, user: User, instance: Instance) -> bool:
         return True
     facts = instance.facts or {}
     roles = list(user.roles or [])
+    mine: ColumnElement[bool]
     if facts.get("reporter") == user.username:
         return True
     if user.unit_code == CENTER:

@@ -26,21 +26,30 @@ def tasks() -> Any:
     engine = current_jtflow()
     report = engine.forms.schema("report_event")
     query = Query()
-    filters = {
-        "scope": query.choice("scope", SCOPES) or "all",
-        "urgency": query.choice("urgency", allowed_values(report, ["urgency"]) or []),
-        "channel": query.choice("channel", allowed_values(report, ["channel"]) or []),
-        "light": query.choice("light", LIGHTS),
-        "step": query.text("step"),
-        "text": query.text("q"),
-        "sort": query.choice("sort", SORTS) or "due",
-        "page": query.integer("page", 1, 1, MAX_PAGE),
-        "per_page": query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-    }
+    scope = query.choice("scope", SCOPES) or "all"
+    urgency = query.choice("urgency", allowed_values(report, ["urgency"]) or [])
+    channel = query.choice("channel", allowed_values(report, ["channel"]) or [])
+    light = query.choice("light", LIGHTS)
+    step, text = query.text("step"), query.text("q")
+    sort = query.choice("sort", SORTS) or "due"
+    page_no = query.integer("page", 1, 1, MAX_PAGE)
+    per_page = query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     query.check()
     with engine.sessions() as db:
         try:
-            page = open_tasks_page(db, g.user, **filters)
+            page = open_tasks_page(
+                db,
+                g.user,
+                scope=scope,
+                urgency=urgency,
+                channel=channel,
+                light=light,
+                step=step,
+                text=text,
+                sort=sort,
+                page=page_no,
+                per_page=per_page,
+            )
         except InvalidInput as e:  # the query's own checks: still a bad parameter
             raise ApiError(400, "invalid_parameter", str(e), fields=fields_json(e.errors)) from e
     return {
