@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 
 def due_phrase(due_at: datetime | None, now: datetime) -> str:
@@ -18,11 +17,12 @@ def due_phrase(due_at: datetime | None, now: datetime) -> str:
 
 
 def _span(seconds: int) -> str:
+    # one message per number form, not ngettext: the catalogue stays plain msgid/msgstr pairs
     if seconds >= 86400:
         days = seconds // 86400
-        return ngettext("%(num)d 天", "%(num)d 天", days)
+        return _("1 天") if days == 1 else _("%(num)d 天", num=days)
     if seconds >= 3600:
         hours = seconds // 3600
-        return ngettext("%(num)d 小时", "%(num)d 小时", hours)
+        return _("1 小时") if hours == 1 else _("%(num)d 小时", num=hours)
     minutes = max(1, seconds // 60)
-    return ngettext("%(num)d 分钟", "%(num)d 分钟", minutes)
+    return _("1 分钟") if minutes == 1 else _("%(num)d 分钟", num=minutes)

@@ -114,3 +114,12 @@ def test_bad_paging_is_a_422_page_not_a_500(client):
     signed_in_as(client, "c_12328")
     response = client.get("/?per_page=1000")
     assert response.status_code == 422 and "per_page" in text(response)
+
+
+def test_the_inbox_in_english(client, jtflow):
+    case = report(jtflow, urgency="urgent")
+    signed_in_as(client, "c_12328")
+    page = text(client.get("/?lang=en"))
+    for shown in (case.case_no, "Urgent", "Monitoring", "1 day left", "Claim", "Unclaimed"):
+        assert shown in page
+    assert "紧急" not in page and "还剩" not in page
