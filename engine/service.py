@@ -35,6 +35,7 @@ from .models import Definition, HistoryEvent, Instance, Task, User
 from .runtime import Loaded, Runtime
 from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_action
 from .users import get_user
+from .visibility import find_case
 
 LIFECYCLE = "event_lifecycle"
 log = logging.getLogger(__name__)
@@ -121,21 +122,11 @@ class Jtflow:
 
     def case(self, case: str | int) -> Instance:
         with self.sessions() as session:
-            return self._find_case(session, case)
+            return find_case(session, case)
 
     def history(self, case: str | int) -> list[HistoryEvent]:
         with self.sessions() as session:
-            return case_history(session, self._find_case(session, case).id)
-
-    @staticmethod
-    def _find_case(session: Session, case: str | int) -> Instance:
-        if isinstance(case, int) or str(case).isdigit():
-            instance = session.get(Instance, int(case))
-        else:
-            instance = session.scalar(select(Instance).where(Instance.case_no == case))
-        if instance is None:
-            raise NotFound(f"案件 {case} 不存在：请检查案件编号")
-        return instance
+            return case_history(session, find_case(session, case).id)
 
     # -- tasks -------------------------------------------------------------------------
 
