@@ -70,7 +70,9 @@ def _http_error(e: HTTPException) -> Any:
     detail = e.description or ""
     if request.path.startswith("/api/") and detail == type(e).description:
         detail = API_DETAILS.get(e.code or 500, detail)
-    return answer(e.code or 500, (e.name or "error").lower().replace(" ", "_"), detail)
+    status, code = e.code or 500, (e.name or "error").lower().replace(" ", "_")
+    allow = getattr(e, "valid_methods", None)  # 405: say which methods the path takes
+    return (*answer(status, code, detail), {"Allow": ", ".join(allow)} if allow else {})
 
 
 def log_refusal(detail: str) -> None:

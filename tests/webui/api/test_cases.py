@@ -91,3 +91,16 @@ def test_unknown_cases_are_404(api_as):
     for path in ("/api/cases/JT20260928-999999", "/api/cases/999", "/api/cases/999/history"):
         response = api.get(path)
         assert response.status_code == 404 and "不存在" in response.get_json()["detail"]
+
+
+def test_an_ended_case_shows_no_open_steps_and_refuses_changes(api_as, jtflow):
+    """E4, E13: a returned (退件) event ends; acting on it again is 409."""
+    case = report(jtflow, channel="platform_12345")
+    returned = {"decision": "return", "return_reason": "非本部门职责", "return_basis": "职责分工"}
+    done = step(jtflow, case, "classify", returned)
+    api = api_as("c_12328")
+    body = api.get(f"/api/cases/{case.case_no}").get_json()
+    assert body["ended_at"] and body["open_steps"] == [] and body["light"] is None
+    response = api.post(f"/api/tasks/{done.id}/complete", {"data": {"decision": "transfer"}})
+    assert response.status_code == 409 and "E13" in response.get_json()["detail"]
+    assert api.post(f"/api/tasks/{done.id}/claim").status_code == 409
