@@ -19,6 +19,9 @@ from .form_fields import data_from, errors_by_field, fields_for
 report = Blueprint("report", __name__)
 
 FORM = "report_event"
+# the order a seat takes an event down in: where it came from and how urgent, when and
+# where, which facility, then what happened
+ORDER = ("channel", "urgency", "discovered_at", "location", "facility", "title", "description")
 
 
 @report.route("/report", methods=["GET", "POST"])
@@ -50,6 +53,7 @@ def new() -> Any:
         now = engine.clock.now().astimezone(SHANGHAI).replace(second=0, microsecond=0)
         values = {"channel": channels[0], "discovered_at": now.isoformat()}
     fields = fields_for(schema, values, errors, choices={"channel": channels})
+    fields.sort(key=lambda f: ORDER.index(f.name) if f.name in ORDER else len(ORDER))
     return render_template(
         "report.html", fields=fields, problems=problems, title=schema.get("title")
     ), (422 if problems else 200)

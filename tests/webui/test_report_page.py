@@ -79,3 +79,14 @@ def test_who_reports_nothing_gets_a_403_page(client, username):
     signed_in_as(client, username)
     response = client.get("/report")
     assert response.status_code == 403 and "无权访问" in text(response)
+
+
+def test_fields_come_in_the_order_an_event_is_taken_down(client):
+    signed_in_as(client, "c_duty")
+    page = text(client.get("/report"))
+    ids = ["f-channel", "f-urgency", "f-discovered_at", "f-location", "f-facility-type"]
+    ids += ["f-facility-name", "f-title", "f-description"]
+    positions = [page.index(f'id="{i}"') for i in ids]
+    assert positions == sorted(positions)
+    assert 'type="datetime-local" id="f-discovered_at"' in page
+    assert 'value="2026-09-28T09:00"' in page  # now, on the injected clock, in Xiamen's time
