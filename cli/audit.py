@@ -37,3 +37,28 @@ def verify(ctx: click.Context, case: str | None) -> None:
         click.echo(f"{summary}：{len(result.broken)} 个案件的历史被改动", err=True)
         sys.exit(1)
     click.echo(f"{summary}：全部完好")
+
+
+@audit_commands.command("replay")
+@click.argument("case")
+@click.pass_context
+@reports_errors
+def replay(ctx: click.Context, case: str) -> None:
+    """Re-execute CASE's recorded inputs and check every stored event is reproduced."""
+    import json
+
+    from engine.replay import replay_case
+
+    started = time.perf_counter()
+    result = replay_case(jtflow_of(ctx), case)
+    seconds = time.perf_counter() - started
+    if result.divergence is None:
+        click.echo(
+            f"案件 {result.case_no}：重放 {result.events} 条事件，全部一致（{seconds:.2f} 秒）"
+        )
+        return
+    divergence = result.divergence
+    click.echo(f"案件 {result.case_no}：第 {divergence.seq} 条事件重放不一致", err=True)
+    for label, value in (("记录", divergence.expected), ("重放", divergence.replayed)):
+        click.echo(f"  {label}：{json.dumps(value, ensure_ascii=False, sort_keys=True)}", err=True)
+    sys.exit(1)

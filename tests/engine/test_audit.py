@@ -113,3 +113,16 @@ def max_seq_of(db_url: str, instance_id: int) -> int:
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         sql = "SELECT max(seq) FROM history_event WHERE instance_id = ?"
         return int(connection.execute(sql, (instance_id,)).fetchone()[0])
+
+
+def test_audit_replay_on_the_command_line(db_url, cases):
+    runner = CliRunner(env={"JTFLOW_DATABASE_URL": db_url})
+    result = runner.invoke(main, ["audit", "replay", cases[0].case_no])
+    assert result.exit_code == 0 and "全部一致" in result.output
+    tamper(
+        db_url,
+        "UPDATE history_event SET actor = 'c_opinion' WHERE instance_id = ? AND seq = 1",
+        cases[0].case_id,
+    )
+    result = runner.invoke(main, ["audit", "replay", cases[0].case_no])
+    assert result.exit_code == 1 and "第 1 条事件重放不一致" in result.stderr

@@ -1,0 +1,227 @@
+"""Replaying a case (S2): its recorded inputs re-executed, checked against its recorded history.
+
+The inputs of a case are what people and clocks did to it: the report, each claim,
+release and completion with its data, each firing of due timers — all at their recorded
+instants. Everything else in the history (tasks opened and cancelled, lights changed,
+the end) is what the engine made of them. A replay runs the inputs on the recorded
+definition version, on a fake clock, in a scratch SQLite database, and compares every
+event it produces with the stored one: the first difference is reported with its step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from .clock import FakeClock
+from .db import make_engine, make_session_factory
+from .errors import JtflowError
+from .models import Base, Definition, HistoryEvent, Instance, Organisation, Task, User
+from .service import Jtflow
+from .visibility import find_case
+
+INPUTS = ("case_reported", "task_claimed", "task_released", "task_completed", "timer_fired")
+UNREPLAYABLE = {
+    "deadline_recomputed": "日历重算（需按当时加载的日历重放）",
+    "step_failed": "失败的步骤（失败前的输入未被记录）",
+}
+_RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
+
+
+@dataclass(frozen=True)
+class Divergence:
+    seq: int
+    expected: dict[str, Any]
+    replayed: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Replay:
+    case_no: str
+    events: int
+    divergence: Divergence | None
+
+
+class ReplayUnsupported(JtflowError):
+    """The history holds an event this replay cannot re-execute."""
+
+
+def replay_case(source: Jtflow, case: str | int) -> Replay:
+    """Re-execute the case's inputs and compare each produced event with the stored one."""
+    with source.sessions() as session:
+        instance = find_case(session, case)
+        recorded = list(
+            session.scalars(
+                select(HistoryEvent)
+                .where(HistoryEvent.instance_id == instance.id)
+                .order_by(HistoryEvent.seq)
+            )
+        )
+        source_tasks = list(
+            session.scalars(
+                select(Task.id).where(Task.instance_id == instance.id).order_by(Task.id)
+            )
+        )
+        for kind, why in UNREPLAYABLE.items():
+            if any(e.kind == kind for e in recorded):
+                raise ReplayUnsupported(f"案件 {instance.case_no} 含有{why}，暂不能重放")
+        with _scratch_copy(source, session, instance) as target:
+            return _run(target, instance.case_no or str(instance.id), recorded, source_tasks)
+
+
+def _run(
+    target: Jtflow, case_no: str, recorded: list[HistoryEvent], source_tasks: list[int]
+) -> Replay:
+    clock = target.clock
+    assert isinstance(clock, FakeClock)
+    case_id: int | None = None
+    produced: list[HistoryEvent] = []
+    task_ids: dict[int, int] = {}
+    for position, stored in enumerate(recorded):
+        if stored.kind in INPUTS and len(produced) <= position:
+            clock.set(stored.at)
+            try:
+                case_id = _apply(target, stored, case_id, source_tasks)
+            except JtflowError as e:  # the recorded input no longer goes through
+                refused = {"error": f"{type(e).__name__}: {e}"}
+                expected = _comparable(stored, {})
+                return Replay(case_no, position, Divergence(stored.seq, expected, refused))
+            produced += _events_after(target, case_id, len(produced))
+            task_ids = _task_map(target, case_id, source_tasks)
+        replayed = produced[position] if position < len(produced) else None
+        expected = _comparable(stored, {})
+        got = None if replayed is None else _comparable(replayed, task_ids)
+        if got != expected:
+            return Replay(case_no, position, Divergence(stored.seq, expected, got))
+    if len(produced) > len(recorded):
+        extra = _comparable(produced[len(recorded)], task_ids)
+        return Replay(case_no, len(recorded), Divergence(len(recorded) + 1, {}, extra))
+    return Replay(case_no, len(recorded), None)
+
+
+def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: list[int]) -> int:
+    data = stored.data or {}
+    if stored.kind == "case_reported":
+        report = {k: data[k] for k in _REPORT_FIELDS if k in data}
+        return target.report_event(report, reporter=stored.actor).case_id
+    assert case_id is not None, "a case's history starts with its report"
+    if stored.kind == "timer_fired":
+        target.fire_due_timers()
+        return case_id
+    task_id = _task_map(target, case_id, source, reverse=True)[data["task_id"]]
+    if stored.kind == "task_claimed":
+        target.claim(task_id, stored.actor)
+    elif stored.kind == "task_released":
+        target.release(task_id, stored.actor)
+    else:
+        target.complete(task_id, data["data"], stored.actor)
+    return case_id
+
+
+_REPORT_FIELDS = (
+    "channel",
+    "urgency",
+    "title",
+    "description",
+    "location",
+    "facility",
+    "discovered_at",
+)
+
+
+def _events_after(target: Jtflow, case_id: int, seq: int) -> list[HistoryEvent]:
+    with target.sessions() as session:
+        return list(
+            session.scalars(
+                select(HistoryEvent)
+                .where(HistoryEvent.instance_id == case_id, HistoryEvent.seq > seq)
+                .order_by(HistoryEvent.seq)
+            )
+        )
+
+
+def _task_map(
+    target: Jtflow, case_id: int | None, source: list[int], reverse: bool = False
+) -> dict[int, int]:
+    """Task rows are created in the same order in both runs: replayed id ↔ recorded id."""
+    if case_id is None:
+        return {}
+    with target.sessions() as session:
+        replayed = list(
+            session.scalars(select(Task.id).where(Task.instance_id == case_id).order_by(Task.id))
+        )
+    pairs = zip(replayed, source, strict=False)
+    return {s: r for r, s in pairs} if reverse else dict(pairs)
+
+
+def _comparable(event: HistoryEvent, task_ids: dict[int, int]) -> dict[str, Any]:
+    """An event as it must replay: its instant, actor, kind, element and data, with the
+    replay's task ids translated to the recorded ones and random UUIDs left out."""
+    return {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "kind": event.kind,
+        "element_id": event.element_id,
+        "definition": event.definition_id,
+        "data": _translated(event.data or {}, task_ids),
+    }
+
+
+def _translated(data: dict[str, Any], task_ids: dict[int, int]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k not in _RANDOM_KEYS}
+    if "task_id" in out and task_ids:
+        out["task_id"] = task_ids.get(out["task_id"], out["task_id"])
+    return out
+
+
+@contextmanager
+def _scratch_copy(source: Jtflow, session: Session, instance: Instance) -> Iterator[Jtflow]:
+    """An in-memory SQLite database holding what the case needs: the organisations, the
+    users, and its definition version under the same id."""
+    engine = make_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    Base.metadata.create_all(engine)  # the migrations' schema (tests/engine/test_migrations.py)
+    sessions = make_session_factory(engine)
+    definition = session.get(Definition, instance.definition_id)
+    assert definition is not None
+    with sessions() as scratch:
+        for org in session.scalars(select(Organisation)):
+            scratch.add(Organisation(code=org.code, name=org.name, part=org.part))
+        for user in session.scalars(select(User)):
+            scratch.add(
+                User(
+                    username=user.username,
+                    display_name=user.display_name,
+                    unit_code=user.unit_code,
+                    roles=list(user.roles),
+                    active=True,  # as they were when they acted
+                )
+            )
+        scratch.add(_copy_definition(definition))
+        scratch.commit()
+    clock = FakeClock(instance.created_at)
+    target = Jtflow(
+        sessions,
+        clock=clock,
+        calendar=source.runtime.functions.calendar,
+        forms=source.forms,
+    )
+    try:
+        yield target
+    finally:
+        engine.dispose()
+
+
+def _copy_definition(definition: Definition) -> Definition:
+    columns = ("id", "process_id", "version", "content_hash", "files", "spec")
+    copy = Definition(**{c: getattr(definition, c) for c in columns})
+    copy.deployed_at, copy.deployed_by = definition.deployed_at, definition.deployed_by
+    return copy

@@ -1,0 +1,108 @@
+"""S2: replaying a case re-executes its recorded inputs on its recorded definition version at
+the recorded instants and reproduces every stored event — on every path, with returns,
+lights and escalations; a history altered after the fact is caught at the step it shows."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from engine.replay import replay_case
+from tests.factories import report, step
+
+
+def replays_exactly(jtflow, case):  # type: ignore[no-untyped-def]
+    result = replay_case(jtflow, case.case_id)
+    assert result.divergence is None, result.divergence
+    assert result.events == len(jtflow.history(case.case_id))
+    return result
+
+
+def test_a_case_returned_twice_then_archived_replays(jtflow, clock):
+    """E6, E8–E10, E13 with claims, releases, and the center's two returns."""
+    case = report(jtflow, channel="hotline_12328")
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    step(jtflow, case, "sign_for")
+    returned = {"accepted": False, "reason": "缺少处置照片", "basis": "答复要素要求"}
+    for _ in range(2):
+        clock.advance(hours=3)
+        step(jtflow, case, "handle_reply")
+        step(jtflow, case, "leader_approve")
+        step(jtflow, case, "center_audit", returned)
+    for element in ("handle_reply", "leader_approve", "center_audit", "revisit", "archive"):
+        clock.advance(hours=1)
+        step(jtflow, case, element)
+    replays_exactly(jtflow, case)
+
+
+def test_lights_escalation_and_timers_replay(jtflow, clock):
+    """E7, E12: an urgent case left to go yellow and red, pressed and overseen."""
+    case = report(jtflow, urgency="urgent")
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    for hours in (1, 1, 24):
+        clock.advance(hours=hours)
+        jtflow.fire_due_timers()
+    step(jtflow, case, "press")
+    step(jtflow, case, "oversee")
+    clock.advance(timedelta(days=3))
+    jtflow.fire_due_timers()
+    replays_exactly(jtflow, case)
+
+
+def test_an_altered_history_is_caught_at_the_step_it_changes(jtflow, db_url):
+    """A completion's recorded data changed after the fact: the replay takes the altered
+    input and then no longer produces the recorded next event."""
+    case = report(jtflow)
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    step(jtflow, case, "sign_for")
+    completed = next(
+        e
+        for e in jtflow.history(case.case_id)
+        if e.kind == "task_completed" and e.element_id == "classify"
+    )
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'return', "
+            "'$.data.return_reason', '不属于职责', '$.data.return_basis', '职责分工') "
+            "WHERE id = ?",
+            (completed.id,),
+        )
+    result = replay_case(jtflow, case.case_no)
+    assert result.divergence is not None
+    assert result.divergence.seq == completed.seq + 1
+    assert result.divergence.expected["kind"] != (result.divergence.replayed or {}).get("kind")
+
+
+def test_an_altered_input_that_no_longer_validates_is_caught_at_its_own_step(jtflow, db_url):
+    case = report(jtflow)
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    completed = next(e for e in jtflow.history(case.case_id) if e.kind == "task_completed")
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'lost') "
+            "WHERE id = ?",
+            (completed.id,),
+        )
+    divergence = replay_case(jtflow, case.case_id).divergence
+    assert divergence is not None and divergence.seq == completed.seq
+    assert "FormInvalid" in divergence.replayed["error"]
+
+
+@pytest.mark.parametrize("channel", ["platform_12345", "patrol"])
+def test_other_paths_replay(jtflow, channel):
+    """E11 patrol handled by the unit; 12345 answered to the platform."""
+    case = report(jtflow, channel=channel)
+    for _ in range(12):
+        opened = [t for t in _open(jtflow, case)]
+        if not opened:
+            break
+        step(jtflow, case, opened[0])
+    replays_exactly(jtflow, case)
+
+
+def _open(jtflow, case):  # type: ignore[no-untyped-def]
+    from tests.factories import open_steps
+
+    return open_steps(jtflow, case)
