@@ -61,6 +61,14 @@ def index() -> Any:
         channels=CHANNEL,
         lights=LIGHT,
         page_url=lambda n: url_for("inbox.index", **{**args.to_dict(), "page": n}),
+        sort_url=url_for(
+            "inbox.index",
+            **{
+                **args.to_dict(),
+                "page": 1,
+                "sort": "due" if args.get("sort") == "-due" else "-due",
+            },
+        ),
     )
 
 
