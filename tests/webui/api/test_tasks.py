@@ -3,6 +3,7 @@ complete (S1 unit and role; E12 deadlines and lights; conflicts are 409, never a
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from engine.service import CaseRef
@@ -221,3 +222,28 @@ def test_unknown_tasks_are_404(api_as):
     for action in ("claim", "release"):
         assert api.post(f"/api/tasks/999/{action}").status_code == 404
     assert api.post("/api/tasks/999/complete", {"data": {}}).status_code == 404
+
+
+def test_simultaneous_completions_one_wins_the_rest_are_409(app, token_for, jtflow):
+    """Six clients complete one task at the same instant: one 200, five 409, never a 500."""
+    task = task_at(jtflow, report(jtflow), "classify")
+    token = token_for("c_12328")
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def complete() -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(
+            f"/api/tasks/{task.id}/complete",
+            json={"data": {"decision": "transfer"}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=complete) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] + [409] * 5
