@@ -65,8 +65,9 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
     if case_id is not None:
         cases_query = cases_query.where(Instance.id == case_id)
         events_query = events_query.where(HistoryEvent.instance_id == case_id)
-    cases = session.execute(cases_query).all()
-    streamed = session.execute(events_query, execution_options={"yield_per": batch})
+    connection = session.connection()  # Core rows: no ORM loading for millions of events
+    cases = connection.execute(cases_query).all()
+    streamed = connection.execution_options(yield_per=batch).execute(events_query)
     by_case = groupby(streamed, key=lambda row: row.instance_id)
     broken: list[Broken] = []
     counted = 0

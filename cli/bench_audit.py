@@ -1,0 +1,145 @@
+"""`jtflow bench audit`: `audit verify` over many cases, and the replay of one long case.
+
+How the load is made (it decides what the figures mean):
+
+- **Seed**: real cases played through the engine on SQLite — full lifecycles, cases returned
+  by the center's audit, urgent cases left to go yellow and red and be pressed.
+- **Copies** up to `--cases`: each seed case's instance row and history rows copied under a
+  new case id. A chain's hashes cover each event's content, not its case id, so every copy
+  is a valid chain that `audit verify` must recompute in full like any other. The copies
+  leave out the workflow state (verify never reads it; 100,000 copies of it would be GBs).
+- **Replay**: one real case whose reply the center returns until its history holds at least
+  `--replay-events` events, replayed by `audit replay`'s code.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select, text
+
+from cli.bench import _prepared
+from engine.audit import verify
+from engine.demo import actor_for, answer_for
+from engine.models import HistoryEvent, Instance, Task
+from engine.replay import replay_case
+from engine.service import Jtflow
+
+SEED_CASES = 60
+REPORT = {
+    "channel": "hotline_12328",
+    "title": "BRT站台闸机故障（审计压测）",
+    "description": "乘客来电反映闸机无法刷卡。",
+    "location": "BRT第一码头站",
+    "facility": {"type": "brt_station", "name": "第一码头站"},
+}
+RETURNED = {"accepted": False, "reason": "缺少处置照片", "basis": "答复要素要求"}
+
+
+@click.command("audit")
+@click.option("--cases", default=100_000, show_default=True, help="Cases to verify.")
+@click.option("--replay-events", default=200, show_default=True)
+@click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
+def audit(cases: int, replay_events: int, database: str | None) -> None:
+    """Verify the hash chains of N cases; replay one case of about 200 events."""
+    folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-audit-"))
+    url = f"sqlite:///{database or folder / 'audit.sqlite'}"
+    jtflow = _prepared(url)
+    click.echo(f"database: {url}")
+    _seed(jtflow, min(SEED_CASES, cases))
+    _copy_up_to(jtflow, cases)
+    with jtflow.sessions() as session:
+        started = time.perf_counter()
+        result = verify(session)
+        seconds = time.perf_counter() - started
+    assert not result.broken, result.broken[:3]
+    click.echo(
+        f"verify: cases={result.cases} events={result.events} time={seconds:.1f}s "
+        f"rate={result.events / seconds:,.0f} events/s"
+    )
+    long_case = _long_case(jtflow, replay_events)
+    started = time.perf_counter()
+    replayed = replay_case(jtflow, long_case)
+    seconds = time.perf_counter() - started
+    assert replayed.divergence is None, replayed.divergence
+    click.echo(f"replay: events={replayed.events} time={seconds:.2f}s")
+
+
+def _seed(jtflow: Jtflow, count: int) -> None:
+    clock = jtflow.clock
+    for number in range(count):
+        urgency = ("normal", "pressing", "urgent", "critical")[number % 4]
+        discovered = clock.now().isoformat()  # type: ignore[attr-defined]
+        report = {**REPORT, "urgency": urgency, "discovered_at": discovered}
+        case = jtflow.report_event(report, reporter="c_12328")
+        for turn in range(6 + number % 9):
+            clock.advance(hours=2 + number % 5)  # type: ignore[attr-defined]
+            jtflow.fire_due_timers()
+            if not _step(jtflow, case.case_id, returned=turn % 4 == 3):
+                break
+
+
+def _step(jtflow: Jtflow, case_id: int, returned: bool = False) -> bool:
+    with jtflow.sessions() as session:
+        task = session.scalar(
+            select(Task).where(Task.instance_id == case_id, Task.state == "open").order_by(Task.id)
+        )
+    if task is None:
+        return False
+    data = answer_for(task.element_id, task.unit_code)
+    if returned and task.element_id == "center_audit":
+        data = RETURNED
+    jtflow.complete(task.id, data, actor_for(task))
+    return True
+
+
+def _copy_up_to(jtflow: Jtflow, cases: int) -> None:
+    """Double the cases (instance rows and their history) until there are enough."""
+    engine = jtflow.sessions.kw["bind"]
+    with engine.begin() as connection:
+        have = connection.scalar(select(func.count()).select_from(Instance))
+        while have < cases:
+            batch = min(have, cases - have)
+            offset = connection.scalar(select(func.max(Instance.id)))
+            connection.execute(
+                text(
+                    "INSERT INTO instance (id, case_no, definition_id, status, state, version,"
+                    " channel, urgency, title, facts, created_at, updated_at, ended_at,"
+                    " history_seq, history_hash)"
+                    " SELECT id + :offset, 'COPY-' || (id + :offset), definition_id, status,"
+                    " x'', version, channel, urgency, title, facts, created_at, updated_at,"
+                    " ended_at, history_seq, history_hash FROM instance WHERE id <= :batch"
+                ),
+                {"offset": offset, "batch": batch},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO history_event (instance_id, seq, at, actor, kind, element_id,"
+                    " data, definition_id, prev_hash, hash)"
+                    " SELECT instance_id + :offset, seq, at, actor, kind, element_id, data,"
+                    " definition_id, prev_hash, hash FROM history_event"
+                    " WHERE instance_id <= :batch ORDER BY instance_id, seq"
+                ),
+                {"offset": offset, "batch": batch},
+            )
+            have += batch
+
+
+def _long_case(jtflow: Jtflow, events: int) -> int:
+    report = {**REPORT, "urgency": "normal", "discovered_at": jtflow.clock.now().isoformat()}
+    case = jtflow.report_event(report, reporter="c_12328").case_id
+    for _ in range(2):
+        _step(jtflow, case)  # 分类转办, 签收
+    while _count(jtflow, case) < events:
+        for returned in (False, False, True):  # 办理答复, 领导审核, 中心退件
+            _step(jtflow, case, returned=returned)
+    return case
+
+
+def _count(jtflow: Jtflow, case_id: int) -> int:
+    with jtflow.sessions() as session:
+        query = select(func.count()).where(HistoryEvent.instance_id == case_id)
+        return int(session.scalar(query) or 0)
