@@ -72,7 +72,7 @@ def _seed(jtflow: Jtflow, count: int) -> None:
     clock = jtflow.clock
     for number in range(count):
         urgency = ("normal", "pressing", "urgent", "critical")[number % 4]
-        discovered = clock.now().isoformat()  # type: ignore[attr-defined]
+        discovered = clock.now().isoformat()
         report = {**REPORT, "urgency": urgency, "discovered_at": discovered}
         case = jtflow.report_event(report, reporter="c_12328")
         for turn in range(6 + number % 9):

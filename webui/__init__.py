@@ -48,6 +48,7 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
     )
     app.config.update(config or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # API answers stay readable Chinese
     app.extensions["jtflow"] = jtflow or open_jtflow(settings, clock)
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)

@@ -60,16 +60,16 @@ def index() -> Any:
         urgencies=URGENCY,
         channels=CHANNEL,
         lights=LIGHT,
-        page_url=lambda n: url_for("inbox.index", **{**args.to_dict(), "page": n}),
-        sort_url=url_for(
-            "inbox.index",
-            **{
-                **args.to_dict(),
-                "page": 1,
-                "sort": "due" if args.get("sort") == "-due" else "-due",
-            },
+        page_url=lambda n: _inbox_url({**args.to_dict(), "page": n}),
+        sort_url=_inbox_url(
+            {**args.to_dict(), "page": 1, "sort": "due" if args.get("sort") == "-due" else "-due"}
         ),
     )
+
+
+def _inbox_url(query: dict[str, Any]) -> str:
+    """The inbox with these filters, tab, sort and page."""
+    return url_for("inbox.index", **query)
 
 
 @inbox.post("/tasks/<int:task_id>/claim")
