@@ -71,7 +71,7 @@ STARTED = "计时器进程已启动"
 @click.option("--due", default=500, show_default=True, help="Timers that come due during the run.")
 @click.option(
     "--window",
-    default=10.0,
+    default=20.0,
     show_default=True,
     help="Seconds over which they come due (0: all at once).",
 )
