@@ -1,0 +1,358 @@
+"""`jtflow bench inbox`: server time of the inbox page (`GET /`) and `GET /api/tasks` for one
+unit with 10,000 open tasks, in a SQLite database with 1,000,000 history rows.
+
+How the load is made (it decides what the figures mean):
+
+- **The measured unit's open tasks**: real cases reported through the engine (six channels,
+  four urgencies, a few dozen titles and places, facility type `other`, so the routing table
+  sends them to TRANSPORT_DEV) and transferred by the center's 分类转办, one a minute of fake
+  clock from Monday 2026-09-28 09:00 into the October holidays. Every fifth case is signed for
+  (its 办理答复 opens), urgent ones also open 电话报告, every tenth task is claimed by
+  `transport_handler`, and due timers are fired every 200 cases, so the tasks sit at three
+  steps with green, yellow and red lights. Reporting stops at exactly `--tasks` open tasks.
+- **Other units' work and older history**: real cases played through the engine (BRT station
+  events, returned by the center now and then, timers fired), then their instance, task and
+  history rows copied under new case ids until the history table holds `--history` rows. A
+  chain's hashes do not cover the case id, so the copies are valid chains; their open tasks
+  (other units') stay open, fresh spiff ids. The copies leave out the workflow state.
+- **Server time**: a WSGI middleware around the Flask app times each request from the call
+  into the app until its body is produced — routing, sign-in lookup, the queries, templates
+  and JSON, not the test client. Requests come from Flask's test client: the page with a
+  session signed in through the login form, the API with a bearer token (`create_token`).
+- **Requests**: the same mix for both endpoints, in turn: first page, latest deadline first,
+  page 2, the middle and the last page, the 我的 and 待认领 tabs, a text search hitting many
+  cases and one hitting a case number, light, urgency, channel and step filters, and one
+  combination. One untimed pass first warms caches.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import click
+from sqlalchemy import func, select, text
+
+from cli.bench import _prepared
+from cli.bench_audit import _seed
+from engine.accounts import create_token
+from engine.clock import SHANGHAI, FakeClock
+from engine.config import Settings
+from engine.demo import CHANNELS, REPORTER, actor_for, answer_for
+from engine.models import HistoryEvent, Instance, Task
+from engine.service import Jtflow
+
+UNIT = "TRANSPORT_DEV"
+USER = "transport_handler"  # the unit's 办理人: the inbox measured
+START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
+SEED_CASES = 60
+FIRE_EVERY = 200  # cases between timer firings while loading
+PLACES = (
+    "环岛路人行天桥",
+    "会展中心停车场",
+    "五缘湾游艇码头",
+    "高崎渡口",
+    "东渡货运站",
+    "同安汽车站",
+)
+PROBLEMS = ("栏杆松动", "照明故障", "地面塌陷", "标志缺失", "积水", "护栏破损", "排水不畅")
+URGENCIES = ("normal", "pressing", "urgent", "critical")
+
+
+@click.command("inbox")
+@click.option("--tasks", default=10_000, show_default=True, help="Open tasks of the unit.")
+@click.option("--history", default=1_000_000, show_default=True, help="History rows in all.")
+@click.option("--requests", default=300, show_default=True, help="Requests per endpoint.")
+@click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
+def inbox(tasks: int, history: int, requests: int, database: str | None) -> None:
+    """Server time (p50/p95/max) of GET / and GET /api/tasks for one unit's big inbox."""
+    folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-inbox-"))
+    url = f"sqlite:///{database or folder / 'inbox.sqlite'}"
+    jtflow = _prepared(url)
+    click.echo(f"database: {url}")
+    started = time.perf_counter()
+    clock = jtflow.clock
+    assert isinstance(clock, FakeClock)
+    clock.set(START - timedelta(days=150))  # the older cases end before the unit's begin
+    _seed(jtflow, SEED_CASES)
+    clock.set(START)
+    _load_unit(jtflow, tasks)
+    _copy_up_to(jtflow, history)
+    click.echo(f"load: {_describe(jtflow)}; made in {time.perf_counter() - started:.0f} s")
+    click.echo(
+        f"server time: WSGI middleware around the app; {requests} requests per endpoint "
+        f"as {USER}, cycling {len(MIX)} kinds of query"
+    )
+    for line in measure(jtflow, url, requests):
+        click.echo(line)
+
+
+def _load_unit(jtflow: Jtflow, tasks: int) -> None:
+    """Real cases for the unit until it has exactly `tasks` open tasks."""
+    clock = jtflow.clock
+    have, number = _open_of_unit(jtflow), 0
+    while have < tasks:
+        urgent = URGENCIES[number % 4] in ("urgent", "critical") and tasks - have >= 2
+        channel = CHANNELS[number % len(CHANNELS)]
+        place, problem = PLACES[number % len(PLACES)], PROBLEMS[number % len(PROBLEMS)]
+        report = {
+            "channel": channel,
+            "urgency": URGENCIES[number % 4] if urgent else URGENCIES[number % 2],
+            "title": f"{place}{problem}",
+            "description": f"{place}发现{problem}，需核实处置。",
+            "location": f"厦门市 {place} {number % 97} 号",
+            "facility": {"type": "other", "name": place},
+            "discovered_at": clock.now().isoformat(),
+        }
+        classify = jtflow.report_event(report, reporter=REPORTER[channel]).tasks[0]
+        opened = jtflow.complete(classify.id, answer_for("classify", ""), actor_for(classify))
+        sign_for = next(t for t in opened if t.element_id == "sign_for")
+        if number % 5 == 0:
+            jtflow.complete(sign_for.id, answer_for("sign_for", UNIT), USER)
+        elif number % 10 == 3:
+            jtflow.claim(sign_for.id, USER)
+        number += 1
+        clock.advance(minutes=1)  # type: ignore[attr-defined]
+        if number % FIRE_EVERY == 0:
+            jtflow.fire_due_timers()
+        have = _open_of_unit(jtflow)
+    jtflow.fire_due_timers()
+    assert _open_of_unit(jtflow) == tasks, "a timer opened or closed the unit's tasks"
+
+
+def _open_of_unit(jtflow: Jtflow) -> int:
+    with jtflow.sessions() as session:
+        query = select(func.count()).where(Task.state == "open", Task.unit_code == UNIT)
+        return int(session.scalar(query) or 0)
+
+
+def _copy_up_to(jtflow: Jtflow, history: int) -> None:
+    """Copy the other units' cases (instance, task and history rows) until the history table
+    holds at least `history` rows: each round copies the copyable cases once more."""
+    engine = jtflow.sessions.kw["bind"]
+    with engine.begin() as connection:
+        copyable = [  # the seed cases: no task of the measured unit is open in them
+            row.id
+            for row in connection.execute(
+                select(Instance.id).where(
+                    ~Instance.id.in_(select(Task.instance_id).where(Task.unit_code == UNIT))
+                )
+            )
+        ]
+        have = int(connection.scalar(select(func.count()).select_from(HistoryEvent)) or 0)
+        sizes = dict(
+            connection.execute(
+                select(HistoryEvent.instance_id, func.count()).group_by(HistoryEvent.instance_id)
+            ).all()
+        )
+        while have < history and copyable:
+            batch, events = [], 0
+            for case_id in copyable:
+                if have + events >= history:
+                    break
+                batch.append(case_id)
+                events += sizes.get(case_id, 0)
+            offset = int(connection.scalar(select(func.max(Instance.id))) or 0)
+            for statement in _COPY:
+                connection.execute(text(statement), {"offset": offset, "ids": json.dumps(batch)})
+            copyable += [case_id + offset for case_id in batch]
+            sizes.update({case_id + offset: sizes.get(case_id, 0) for case_id in batch})
+            have += events
+
+
+_COPY = tuple(
+    statement.replace("IN :ids", "IN (SELECT value FROM json_each(:ids))")
+    for statement in (
+        "INSERT INTO instance (id, case_no, definition_id, status, state, version, channel,"
+        " urgency, title, facts, created_at, updated_at, ended_at, history_seq, history_hash)"
+        " SELECT id + :offset, 'COPY-' || (id + :offset), definition_id, status, x'', version,"
+        " channel, urgency, title, facts, created_at, updated_at, ended_at, history_seq,"
+        " history_hash FROM instance WHERE id IN :ids",
+        "INSERT INTO task (instance_id, spiff_task_id, element_id, name, lane, unit_code, role,"
+        " form, state, assignee, created_at, due_at, warn_at, light, late_seconds, provisional,"
+        " completed_at, completed_by, defaults, data)"
+        " SELECT instance_id + :offset, lower(hex(randomblob(16))), element_id, name, lane,"
+        " unit_code, role, form, state, assignee, created_at, due_at, warn_at, light,"
+        " late_seconds, provisional, completed_at, completed_by, defaults, data"
+        " FROM task WHERE instance_id IN :ids ORDER BY id",
+        "INSERT INTO history_event (instance_id, seq, at, actor, kind, element_id, data,"
+        " definition_id, prev_hash, hash)"
+        " SELECT instance_id + :offset, seq, at, actor, kind, element_id, data, definition_id,"
+        " prev_hash, hash FROM history_event WHERE instance_id IN :ids ORDER BY instance_id, seq",
+    )
+)
+
+
+def _describe(jtflow: Jtflow) -> str:
+    with jtflow.sessions() as session:
+        unit = (Task.state == "open", Task.unit_code == UNIT)
+
+        def count(*where: Any, model: Any = Task) -> int:
+            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+        lights = dict(
+            session.execute(
+                select(Task.light, func.count()).where(*unit).group_by(Task.light)
+            ).all()
+        )
+        steps = dict(
+            session.execute(
+                select(Task.element_id, func.count()).where(*unit).group_by(Task.element_id)
+            ).all()
+        )
+        real = count(~Instance.case_no.like("COPY-%"), model=Instance)
+        return (
+            f"{UNIT} open tasks={count(*unit)} ("
+            + " ".join(f"{k}={v}" for k, v in sorted(steps.items()))
+            + "; "
+            + " ".join(f"{k}={v}" for k, v in sorted(lights.items()))
+            + f"; claimed by {USER}={count(*unit, Task.assignee == USER)}); "
+            f"other open tasks={count(Task.state == 'open', Task.unit_code != UNIT)}; "
+            f"all tasks={count()}; cases={count(model=Instance)} ({real} real, the rest copies); "
+            f"history={count(model=HistoryEvent)}"
+        )
+
+
+# (name, query) in the page's words; the API says `scope` where the page says `tab`.
+MIX: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("first", {}),
+    ("latest", {"sort": "-due"}),
+    ("page2", {"page": 2}),
+    ("middle", {"page": "middle"}),
+    ("last", {"page": "last"}),
+    ("mine", {"tab": "mine"}),
+    ("unclaimed", {"tab": "unclaimed", "page": 3}),
+    ("text", {"q": "天桥"}),
+    ("case_no", {"q": "case_no"}),
+    ("red", {"light": "red"}),
+    ("urgent", {"urgency": "urgent"}),
+    ("channel", {"channel": "hotline_12328", "page": 2}),
+    ("step", {"step": "handle_reply"}),
+    ("combined", {"tab": "unclaimed", "light": "red", "sort": "-due", "page": 4}),
+)
+
+
+def measure(jtflow: Jtflow, url: str, requests: int) -> Iterable[str]:
+    from webui import create_app
+
+    app = create_app(Settings(database_url=url), jtflow=jtflow)
+    timer = ServerTimer(app.wsgi_app)
+    app.wsgi_app = timer  # type: ignore[method-assign]
+    page_client = app.test_client()
+    _sign_in(page_client)
+    with jtflow.sessions() as session:
+        token = create_token(session, USER, jtflow.clock.now())
+        session.commit()
+        total = int(
+            session.scalar(select(func.count()).where(Task.state == "open", Task.unit_code == UNIT))
+            or 0
+        )
+        case_no = session.scalar(
+            select(Instance.case_no)
+            .join(Task, Task.instance_id == Instance.id)
+            .where(Task.state == "open", Task.unit_code == UNIT)
+            .limit(1)
+        )
+    pages = max(1, -(-total // 25))
+    api_client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    endpoints: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "GET /": lambda query: page_client.get("/?" + urlencode(query)),
+        "GET /api/tasks": lambda query: api_client.get(
+            "/api/tasks?" + urlencode(_api_words(query)), headers=headers
+        ),
+    }
+    queries = [(name, _filled(query, pages, case_no)) for name, query in MIX]
+    history = int(_count(jtflow, HistoryEvent))
+    for endpoint, get in endpoints.items():
+        for _name, query in queries:  # warm-up, untimed
+            _checked(get(query), endpoint, query)
+        timer.seconds.clear()
+        by_kind: dict[str, list[float]] = {name: [] for name, _ in queries}
+        for number in range(requests):
+            name, query = queries[number % len(queries)]
+            _checked(get(query), endpoint, query)
+            by_kind[name].append(timer.seconds[-1])
+        ms = sorted(1000 * s for s in timer.seconds)
+        yield (
+            f"endpoint={endpoint} tasks={total} history={history} requests={len(ms)} "
+            f"p50={_quantile(ms, 0.5):.1f}ms p95={_quantile(ms, 0.95):.1f}ms max={ms[-1]:.1f}ms"
+        )
+        yield "  median by query: " + " ".join(
+            f"{name}={1000 * statistics.median(seconds):.1f}"
+            for name, seconds in by_kind.items()
+            if seconds
+        )
+
+
+class ServerTimer:
+    """WSGI middleware: the seconds from the call into the app until its body is produced."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.seconds: list[float] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        started = time.perf_counter()
+        body = self.app(environ, start_response)
+        try:
+            chunks = list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        self.seconds.append(time.perf_counter() - started)
+        return chunks
+
+
+def _sign_in(client: Any) -> None:
+    """Through the login form, with its CSRF token and the demo password."""
+    import re
+
+    from engine.demo import DEMO_PASSWORD
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None, "no CSRF token on the login page"
+    response = client.post(
+        "/login", data={"username": USER, "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302, f"{USER} could not sign in"
+
+
+def _filled(query: dict[str, Any], pages: int, case_no: str | None) -> dict[str, Any]:
+    page = {"middle": pages // 2 or 1, "last": pages}
+    filled = dict(query)
+    if "page" in filled:
+        filled["page"] = page.get(filled["page"], filled["page"])
+    if filled.get("q") == "case_no":
+        filled["q"] = case_no or ""
+    return filled
+
+
+def _api_words(query: dict[str, Any]) -> dict[str, Any]:
+    words = dict(query)
+    if "tab" in words:
+        words["scope"] = words.pop("tab")
+    return words
+
+
+def _checked(response: Any, endpoint: str, query: dict[str, Any]) -> None:
+    assert response.status_code == 200, f"{endpoint} {query}: {response.status_code}"
+
+
+def _quantile(sorted_ms: list[float], fraction: float) -> float:
+    """The nearest-rank quantile: the value at or below which `fraction` of the requests fall."""
+    rank = max(1, -(-int(fraction * 1000) * len(sorted_ms) // 1000))
+    return sorted_ms[rank - 1]
+
+
+def _count(jtflow: Jtflow, model: Any) -> int:
+    with jtflow.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
