@@ -19,8 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
 
 from .clock import Clock
+from .models import Definition
 from .service import Jtflow
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,18 @@ class TimerScheduler:
 
     def start(self) -> None:
         """Start waking; the first wake is now, so timers missed while down fire first."""
+        self.warm_up()
         self._scheduler.start()
         self.wake()
+
+    def warm_up(self) -> None:
+        """Build the deployed specs now, so the first timer to come due is not late by it."""
+        try:
+            with self.jtflow.sessions() as session:
+                for definition_id in session.scalars(select(Definition.id)):
+                    self.jtflow.runtime.spec_of(session, definition_id)
+        except Exception:  # only a head start: the first firing builds them anyway
+            log.exception("building the deployed specs ahead of time failed")
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop; with wait, the timer batch being fired is finished first.
