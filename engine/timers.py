@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import Timer
@@ -39,7 +39,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
 
 
-def _claimable(now: datetime, owner: str):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, owner: str) -> ColumnElement[bool]:
     return and_(
         Timer.state == "waiting",
         Timer.due_at <= now,
