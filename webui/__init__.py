@@ -20,6 +20,7 @@ from . import errors
 from .api import api
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
+from .diagram import diagram
 from .extensions import babel, csrf
 from .inbox import inbox
 from .report import report
@@ -57,6 +58,7 @@ def create_app(
     app.register_blueprint(inbox)
     app.register_blueprint(task_page)
     app.register_blueprint(case_page)
+    app.register_blueprint(diagram)
     app.register_blueprint(report)
     app.register_blueprint(api)
     errors.register(app)

@@ -1,5 +1,6 @@
-"""The case page: a case's facts, its steps and its history, for the units it involves and
-for auditors (S1); anyone else gets a 403 page, logged."""
+"""The case page: a case's facts, its diagram (done and open elements marked), its steps and
+its history, for the units it involves and for auditors (S1); anyone else gets a 403 page,
+logged."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 from flask import Blueprint, g, render_template
 
 from engine.access import case_tasks
+from engine.case_diagram import case_progress
 from engine.history import case_history
 from engine.visibility import sees_task, visible_case
 
 from .auth import signed_in
+from .diagram import viewer_installed
 from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
 
 case_page = Blueprint("case", __name__)
@@ -26,6 +29,7 @@ def show(case_no: str) -> Any:
         case = visible_case(db, g.user, case_no)
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
+        progress = case_progress(db, case)
     return render_template(
         "case.html",
         case=case,
@@ -39,4 +43,6 @@ def show(case_no: str) -> Any:
         lights=LIGHT,
         statuses=STATUS,
         kinds=HISTORY,
+        progress={"done": progress.done, "open": progress.open},
+        viewer=viewer_installed(),
     )

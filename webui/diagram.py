@@ -1,0 +1,60 @@
+"""The case's diagram on the case page: its BPMN text for the bpmn-js viewer (to those who
+may read the case, S1) and the viewer's own files, served from the project's node_modules.
+
+The viewer comes from npm (package.json, installed by `npm ci` in scripts/demo and
+scripts/test); only the few files the NavigatedViewer needs are served, nothing else
+under node_modules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, send_from_directory
+
+from engine.case_diagram import diagram_xml
+from engine.config import PROJECT_ROOT
+from engine.visibility import visible_case
+
+from .auth import signed_in
+
+diagram = Blueprint("diagram", __name__)
+
+# the NavigatedViewer's script and style sheets, by the name the page asks for
+VIEWER_FILES = {
+    "bpmn-navigated-viewer.js": "dist/bpmn-navigated-viewer.production.min.js",
+    "diagram-js.css": "dist/assets/diagram-js.css",
+    "bpmn-js.css": "dist/assets/bpmn-js.css",
+}
+
+
+def viewer_dir() -> Path:
+    """bpmn-js as installed by npm (JTFLOW_NODE_MODULES overrides the project's node_modules)."""
+    root = Path(current_app.config.get("JTFLOW_NODE_MODULES") or PROJECT_ROOT / "node_modules")
+    return root / "bpmn-js"
+
+
+def viewer_installed() -> bool:
+    folder = viewer_dir()
+    return all((folder / path).is_file() for path in VIEWER_FILES.values())
+
+
+@diagram.get("/assets/bpmn-js/<name>")
+def viewer_file(name: str) -> Any:
+    path = VIEWER_FILES.get(name)
+    if path is None or not viewer_installed():
+        abort(404, "流程图查看器文件不存在：请在项目目录运行 `npm ci`")
+    folder, _, file = path.rpartition("/")
+    return send_from_directory(viewer_dir() / folder, file, max_age=3600)
+
+
+@diagram.get("/cases/<case_no>/diagram.bpmn")
+@signed_in
+def case_diagram(case_no: str) -> Any:
+    """The BPMN XML of the definition version the case runs on."""
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        xml = diagram_xml(db, visible_case(db, g.user, case_no))
+    return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
