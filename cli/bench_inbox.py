@@ -10,8 +10,9 @@ How the load is made (it decides what the figures mean):
   (its 办理答复 opens), urgent ones also open 电话报告, every tenth task is claimed by
   `transport_handler`, and due timers are fired every 200 cases, so the tasks sit at three
   steps with green, yellow and red lights. Reporting stops at exactly `--tasks` open tasks.
-- **Other units' work and older history**: real cases played through the engine (BRT station
-  events, returned by the center now and then, timers fired), then their instance, task and
+- **Other units' work and older history**: 60 real cases played through the engine (BRT
+  station events, returned by the center now and then, timers fired; fewer for `--tasks`
+  under 60), then their instance, task and
   history rows copied under new case ids until the history table holds `--history` rows. A
   chain's hashes do not cover the case id, so the copies are valid chains; their open tasks
   (other units') stay open, fresh spiff ids. The copies leave out the workflow state.
@@ -81,7 +82,7 @@ def inbox(tasks: int, history: int, requests: int, database: str | None) -> None
     clock = jtflow.clock
     assert isinstance(clock, FakeClock)
     clock.set(START - timedelta(days=150))  # the older cases end before the unit's begin
-    _seed(jtflow, SEED_CASES)
+    _seed(jtflow, min(SEED_CASES, tasks))
     clock.set(START)
     _load_unit(jtflow, tasks)
     _copy_up_to(jtflow, history)
