@@ -17,6 +17,7 @@ from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
 
 from . import errors
+from .admin_users import admin_users
 from .api import api
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
@@ -60,6 +61,7 @@ def create_app(
     app.register_blueprint(case_page)
     app.register_blueprint(diagram)
     app.register_blueprint(report)
+    app.register_blueprint(admin_users)
     app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
