@@ -20,7 +20,13 @@ CHANNEL = {
     "patrol": _l("业务单位日常巡检"),
 }
 LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
-STATUS = {"running": _l("办理中"), "completed": _l("已办结")}
+STATUS = {  # the end events' case_status (engine.runtime) and "running" before one is reached
+    "running": _l("办理中"),
+    "archived": _l("已归档"),
+    "returned": _l("已退件"),
+    "recorded": _l("已办结备案"),
+    "completed": _l("已办结"),
+}
 HISTORY = {
     "case_reported": _l("报送事件"),
     "task_created": _l("开始步骤"),
