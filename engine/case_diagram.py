@@ -44,17 +44,17 @@ def diagram_xml(session: Session, instance: Instance) -> str:
 def case_progress(session: Session, instance: Instance) -> Progress:
     done: set[str] = set()
     current: set[str] = set()
-    for element_id, state in _spiff_tasks(instance.state):
-        if state == _COMPLETED:
-            done.add(element_id)
-        elif state in (_READY, _STARTED):  # a user task waiting, a call activity running
-            current.add(element_id)
-    for element_id, state in session.execute(
+    for spec_name, spiff_state in _spiff_tasks(instance.state):
+        if spiff_state == _COMPLETED:
+            done.add(spec_name)
+        elif spiff_state in (_READY, _STARTED):  # a user task waiting, a call activity running
+            current.add(spec_name)
+    for element_id, row_state in session.execute(
         select(Task.element_id, Task.state).where(Task.instance_id == instance.id)
     ):
-        if state == "open":
+        if row_state == "open":
             current.add(element_id)
-        elif state == "completed":
+        elif row_state == "completed":
             done.add(element_id)
     done.update(
         session.scalars(

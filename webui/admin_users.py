@@ -40,20 +40,31 @@ def add() -> Any:
     check_administrator(g.user)
     engine = current_jtflow()
     form = request.form
-    new = {
-        "username": form.get("username", "").strip(),
-        "display_name": form.get("display_name", ""),
-        "unit_code": form.get("unit_code", ""),
-        "roles": form.getlist("roles"),
+    username, display_name = form.get("username", "").strip(), form.get("display_name", "")
+    unit_code, roles = form.get("unit_code", ""), form.getlist("roles")
+    new: dict[str, Any] = {
+        "username": username,
+        "display_name": display_name,
+        "unit_code": unit_code,
+        "roles": roles,
     }
     with engine.sessions() as db:
         try:
-            create_user(db, g.user, engine.clock.now(), password=form.get("password", ""), **new)
+            create_user(
+                db,
+                g.user,
+                engine.clock.now(),
+                username=username,
+                display_name=display_name,
+                unit_code=unit_code,
+                roles=roles,
+                password=form.get("password", ""),
+            )
         except InvalidInput as e:
             db.rollback()
             return _page(new=new, errors={f.field: f.message for f in e.errors}), 422
         db.commit()
-    flash(_("已添加用户 %(username)s", username=new["username"]), "notice")
+    flash(_("已添加用户 %(username)s", username=username), "notice")
     return redirect(url_for(".index"))
 
 
