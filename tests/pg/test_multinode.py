@@ -105,9 +105,8 @@ def test_three_workers_fire_two_thousand_timers_once_though_one_is_killed(pg_url
                 Timer.state == "waiting", Timer.lease_owner.like(f"%/{victim.pid}/%")
             )
         )
-    until(
-        lambda: waiting_due(jtflow) == 0, 240, "every due timer fired"
-    )  # ~20 s on an idle machine
+    # ~20 s on an idle machine; the bound only stops a hang on a loaded one
+    until(lambda: waiting_due(jtflow) == 0, 240, "every due timer fired")
     assert [proc.poll() is None for proc in others] == [True, True]  # the others still serve
     codes = group.stop()
     assert codes[1:] == [0, 0] and codes[0] == -signal.SIGKILL  # SIGTERM stops cleanly
