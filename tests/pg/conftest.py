@@ -39,7 +39,11 @@ def pg_url(pg_base_url: str) -> Iterator[str]:
     """A migrated, seeded schema of its own, with the lifecycle deployed and the demo users."""
     with scratch_schema(pg_base_url) as url:
         _prepared(url).sessions.kw["bind"].dispose()
-        yield url
+        try:
+            yield url
+        finally:  # a failed test must not leave connections for a later test's GC to find
+            while _OPENED:
+                _OPENED.pop().sessions.kw["bind"].dispose()
 
 
 def report_many(url: str, count: int, first: datetime, step: timedelta, procs: int = 4) -> None:
@@ -66,8 +70,14 @@ def _report_share(
     jtflow.sessions.kw["bind"].dispose()
 
 
+_OPENED: list[Jtflow] = []
+
+
 def engine_on(url: str) -> Jtflow:
-    return open_jtflow(Settings(database_url=url))
+    """An engine on the test's schema, disposed when the test ends."""
+    jtflow = open_jtflow(Settings(database_url=url))
+    _OPENED.append(jtflow)
+    return jtflow
 
 
 class Workers:

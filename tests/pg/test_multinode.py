@@ -34,12 +34,7 @@ def waiting_due(jtflow: Jtflow) -> int:
         )
 
 
-# Bounds, not timings: a run takes seconds, but a shared CI machine may be slow for a while.
-PATIENCE = 5
-
-
 def until(condition, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    seconds *= PATIENCE
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
