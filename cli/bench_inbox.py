@@ -172,9 +172,10 @@ _COPY = tuple(
     statement.replace("IN :ids", "IN (SELECT value FROM json_each(:ids))")
     for statement in (
         "INSERT INTO instance (id, case_no, definition_id, status, state, version, channel,"
-        " urgency, title, facts, created_at, updated_at, ended_at, history_seq, history_hash)"
+        " urgency, title, location, facts, created_at, updated_at, ended_at, history_seq,"
+        " history_hash)"
         " SELECT id + :offset, 'COPY-' || (id + :offset), definition_id, status, x'', version,"
-        " channel, urgency, title, facts, created_at, updated_at, ended_at, history_seq,"
+        " channel, urgency, title, location, facts, created_at, updated_at, ended_at, history_seq,"
         " history_hash FROM instance WHERE id IN :ids",
         "INSERT INTO task (instance_id, spiff_task_id, element_id, name, lane, unit_code, role,"
         " form, state, assignee, created_at, due_at, warn_at, light, late_seconds, provisional,"

@@ -12,8 +12,9 @@ from typing import Any
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import ConfigurationError
@@ -50,6 +51,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+@compiles(Table, "sqlite")
+def _sqlite_table_hint(table: Table, compiler: Any, **kw: Any) -> str:
+    """SQLAlchemy's SQLite compiler drops `with_hint(table, ..., "sqlite")`; this writes it
+    after the table, for `INDEXED BY` where SQLite's planner picks the wrong index."""
+    text = str(compiler.visit_table(table, **kw))
+    hint = (kw.get("fromhints") or {}).get(table)
+    return f"{text} {hint}" if hint and kw.get("asfrom") else text
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

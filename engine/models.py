@@ -131,6 +131,11 @@ class Instance(Base):
     """One case (事件) and its running workflow; `state` is the serialized workflow minus its spec."""
 
     __tablename__ = "instance"
+    __table_args__ = (
+        # the inbox's case filters and search (engine/inbox.py) read this index, never the row:
+        # on SQLite a column stored after `state` is reached through the blob's overflow pages
+        Index("ix_instance_inbox", "id", "urgency", "channel", "case_no", "title", "location"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(40), unique=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition.id"), index=True)
@@ -140,6 +145,7 @@ class Instance(Base):
     channel: Mapped[str] = mapped_column(String(40))
     urgency: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200), default=None)  # facts' location
     facts: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
@@ -157,8 +163,19 @@ class Task(Base):
     __table_args__ = (
         Index("ix_task_open_unit", "state", "unit_code", "role"),
         Index("ix_task_instance", "instance_id", "state"),
-        # the inbox (engine/inbox.py): filter, count and sort by deadline on the index alone
-        Index("ix_task_inbox", "state", "unit_code", "role", "assignee", "due_at"),
+        # the inbox (engine/inbox.py): filter, count, sort by deadline and join the case on
+        # the index alone
+        Index(
+            "ix_task_inbox",
+            "state",
+            "unit_code",
+            "role",
+            "assignee",
+            "due_at",
+            "light",
+            "element_id",
+            "instance_id",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))

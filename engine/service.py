@@ -103,6 +103,7 @@ class Jtflow:
                 channel=facts["channel"],
                 urgency=facts["urgency"],
                 title=facts["title"],
+                location=facts["location"],
                 facts=facts,
                 created_at=now,
                 updated_at=now,

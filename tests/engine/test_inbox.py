@@ -126,3 +126,26 @@ def test_ten_thousand_open_tasks_of_one_unit_page_fast_on_the_index(jtflow, cloc
         plan = " ".join(str(r[3]) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
         assert "COVERING INDEX ix_task_inbox" in plan
         assert isinstance(last.rows[0][1], Instance)
+
+
+def test_past_the_last_page_the_total_is_still_told(jtflow):
+    for _ in range(3):
+        report(jtflow)
+    with jtflow.sessions() as session:
+        past = open_tasks_page(session, user(session, "c_12328"), page=3, per_page=2)
+    assert past.rows == [] and past.total == 3 and past.pages == 2
+
+
+def test_case_filters_and_search_read_indexes_not_the_case_rows(jtflow):
+    """A case's row holds its workflow state (tens of KB): on SQLite, reading its urgency or
+    title from the row walks that blob. The inbox reads both sides from covering indexes."""
+    report(jtflow, location="海沧大桥")
+    with jtflow.sessions() as session:
+        me = user(session, "c_12328")
+        assert open_tasks_page(session, me, text="海沧", urgency="normal").total == 1
+        on_case = [Instance.urgency == "urgent", Instance.location.like("%海沧%")]
+        ids = _matching(select(Task.id), _visible(me, "all"), on_case)
+        sql = str(ids.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r[3]) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "COVERING INDEX ix_task_inbox" in plan
+    assert "COVERING INDEX ix_instance_inbox" in plan

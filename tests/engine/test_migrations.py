@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
-from engine.db import make_engine, migrate
+from engine.db import alembic_config, make_engine, migrate
 from engine.models import Base
 
 
@@ -15,3 +17,27 @@ def test_migrations_match_the_models(tmp_path):
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_0006_copies_each_cases_location_out_of_its_facts(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    command.upgrade(alembic_config(engine), "0005")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO definition (id, process_id, version, content_hash, files, spec,"
+                " deployed_at, deployed_by) VALUES (1, 'p', 1, 'h', '{}', x'', '2026-09-28', 's')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO instance (id, definition_id, status, state, version, channel,"
+                " urgency, title, facts, created_at, updated_at, history_seq, history_hash)"
+                " VALUES (1, 1, 'running', x'', 1, 'monitoring', 'normal', '漏水',"
+                " :facts, '2026-09-28', '2026-09-28', 0, '0')"
+            ),
+            {"facts": '{"location": "火车站公交场站", "title": "漏水"}'},
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT location FROM instance")) == "火车站公交场站"
