@@ -66,19 +66,25 @@ def login() -> Any:
                 error = str(e)
             db.commit()
         if error is None:
-            session.clear()
-            session["username"] = user.username
+            _fresh_session(username=user.username)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form, error=error), 200 if error is None else 401
 
 
 @auth.route("/logout", methods=["POST"])
 def logout() -> Any:
+    _fresh_session()
+    return redirect(url_for("auth.login", message=_("已退出登录")))
+
+
+def _fresh_session(**values: Any) -> None:
+    """A new session at sign-in and sign-out (nothing of the last user's carried over),
+    keeping only the language chosen in the header."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    return redirect(url_for("auth.login", message=_("已退出登录")))
+    session.update(values)
 
 
 def _safe_next(target: str | None) -> str:

@@ -92,3 +92,13 @@ def test_the_compiled_english_catalogue_matches_its_source():
     ):
         source, compiled = read_po(po), read_mo(mo)
     assert {m.id: m.string for m in source if m.id} == {m.id: m.string for m in compiled if m.id}
+
+
+def test_signing_in_starts_a_new_session_that_keeps_only_the_language(client):
+    client.get("/login?lang=en")
+    with client.session_transaction() as session:
+        session["left_over"] = "from before"
+    sign_in(client)
+    with client.session_transaction() as session:
+        assert dict(session) == {"lang": "en", "username": "c_12328"}
+    assert "Inbox" in client.get("/").get_data(as_text=True)
