@@ -143,3 +143,9 @@ def test_the_page_says_how_to_install_a_missing_viewer(db_url, jtflow, tmp_path,
     assert "npm ci" in page and "bpmn-navigated-viewer.js" not in page
     assert 'id="case-tasks"' in page  # the rest of the page is there
     assert client.get("/assets/bpmn-js/bpmn-js.css").status_code == 404
+
+
+def test_the_diagram_section_reads_in_english(client, replying):
+    signed_in_as(client, "bus_handler")
+    page = text(client.get(f"/cases/{replying.case_no}?lang=en"))
+    assert "Process diagram" in page and "Current step" in page
