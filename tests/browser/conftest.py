@@ -58,14 +58,45 @@ def live_app(db_url, jtflow) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_app, request):  # type: ignore[no-untyped-def]
+def shots(request) -> Screenshots:  # type: ignore[no-untyped-def]
+    """The test's numbered screenshots, shared by all its pages."""
+    return Screenshots(SCREENSHOTS / request.node.name)
+
+
+@pytest.fixture
+def page(browser, live_app, shots):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_app, locale="zh-CN")
+    yield _new_page(context, shots)
+    context.close()
+
+
+@pytest.fixture
+def person(browser, live_app, shots):  # type: ignore[no-untyped-def]
+    """``person(username)``: that person's own browser (own cookies) in the test's one
+    Chromium, signed in through the login page when first asked for, then kept."""
+    from tests.browser.steps import sign_in
+
+    contexts, pages = [], {}
+
+    def browser_of(username: str):  # type: ignore[no-untyped-def]
+        if username not in pages:
+            context = browser.new_context(base_url=live_app, locale="zh-CN")
+            contexts.append(context)
+            pages[username] = page = _new_page(context, shots)
+            sign_in(page, username)
+            page.wait_for_url(lambda url: "/login" not in url)
+        return pages[username]
+
+    yield browser_of
+    for context in contexts:
+        context.close()
+
+
+def _new_page(context, shots: Screenshots):  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.set_default_timeout(10_000)
-    shots = Screenshots(SCREENSHOTS / request.node.name)
     page.screenshot_step = shots.take  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    return page
 
 
 class Screenshots:

@@ -34,6 +34,13 @@ def as_user(page: Any, username: str) -> None:
     assert page.locator("#nav-inbox").is_visible(), f"{username} did not get signed in"
 
 
+def to_inbox(page: Any) -> Any:
+    """The inbox as it is now, from the link in the header."""
+    page.locator("#nav-inbox").click()
+    page.wait_for_url("**/")
+    return page
+
+
 def search_inbox(page: Any, text: str) -> None:
     """The inbox, narrowed with its own text filter (case no., title or location)."""
     page.locator("#nav-inbox").click()
@@ -45,8 +52,7 @@ def search_inbox(page: Any, text: str) -> None:
 def inbox_row(page: Any, case_no: str, step: str) -> Any:
     """The inbox row of the case's open step (on the inbox shown, else the whole inbox)."""
     if page.locator("#tabs").count() == 0:
-        page.locator("#nav-inbox").click()
-        page.wait_for_url("**/")
+        to_inbox(page)
     row = page.locator(f"#tasks tr[data-task-id]:has(td.step[data-step='{step}'])")
     assert row.count() == 1, f"no single {step} row for {case_no}: {page.inner_text('main')}"
     assert row.locator("td.case-no").inner_text() == case_no

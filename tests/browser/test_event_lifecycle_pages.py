@@ -1,5 +1,6 @@
 """A 12328 complaint from report to archive in a real browser, every step by the person whose
-post it is, each signing in through the login page (E1, E2, E5, E8, E9, E10, E13, E14).
+post it is, each in their own browser signed in through the login page (E1, E2, E5, E8,
+E9, E10, E13, E14), a screenshot per step.
 
 The center's four kinds of step are each done by another 12328 seat (added beside the demo's
 黄坐席); the unit's steps by the demo's bus_handler and bus_leader, its only 办理人 and
@@ -10,7 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.steps import add_seat, as_user, inbox_row, open_step, search_inbox, submit_task
+from tests.browser.steps import (
+    add_seat,
+    inbox_row,
+    open_step,
+    search_inbox,
+    submit_task,
+    to_inbox,
+)
 
 SEATS = {
     "c_seat_xu": "许坐席（投诉受理岗）",  # transfers (分类转办)
@@ -28,11 +36,11 @@ def seats(jtflow):  # type: ignore[no-untyped-def]
     return SEATS
 
 
-def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: ignore[no-untyped-def]
-    shot = page.screenshot_step
+def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots):  # type: ignore[no-untyped-def]
+    shot = shots.take
 
     # 报送: a 12328 seat takes the complaint down on the report page
-    as_user(page, "c_12328")
+    page = person("c_12328")
     page.locator("#nav-report").click()
     assert page.locator("#f-channel").input_value() == "hotline_12328"
     page.locator("#f-urgency").select_option("normal")
@@ -50,9 +58,9 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
     assert page.locator("#case-reporter").inner_text() == "c_12328"
     shot(page, "reported")
 
-    # 分类转办 (E2): another seat transfers it to the bus company
+    # 分类转办 (E2): another seat finds it with the inbox's search and transfers it
     clock.advance(hours=1)
-    as_user(page, "c_seat_xu")
+    page = person("c_seat_xu")
     search_inbox(page, case_no)
     open_step(page, case_no, "classify")
     page.locator("#f-decision").select_option("transfer")
@@ -62,7 +70,7 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
 
     # 签收 (E5): the bus company's handler claims it in the inbox, then signs for it
     clock.advance(hours=1)
-    as_user(page, "bus_handler")
+    page = person("bus_handler")
     task_id = int(inbox_row(page, case_no, "sign_for").get_attribute("data-task-id"))
     page.locator(f"#claim-{task_id}").click()
     assert page.locator(f"#release-{task_id}").is_visible()
@@ -74,15 +82,17 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
 
     # 办理答复 (E8): verification and disposal, both given
     clock.advance(hours=1)
-    _reply(page, case_no, "经现场核实，顶棚两块板材破损。", "已临时遮挡。", "reply-by-bus_handler")
+    _reply(
+        person, case_no, "经现场核实，顶棚两块板材破损。", "已临时遮挡。", "reply-by-bus_handler"
+    )
 
     # 单位领导审核 (E9)
     clock.advance(hours=1)
-    _approve(page, case_no, "approve-by-bus_leader")
+    _approve(person, case_no, "approve-by-bus_leader")
 
     # 中心审核答复 (E10): returned once, with reason and basis
     clock.advance(hours=1)
-    as_user(page, "c_seat_cai")
+    page = person("c_seat_cai")
     open_step(page, case_no, "center_audit")
     page.locator("#f-accepted").select_option("false")
     page.locator("#f-reason").fill("处置情况只写了临时遮挡，未说明修复结果和完成时间。")
@@ -90,29 +100,29 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
     shot(page, "return-by-c_seat_cai")
     submit_task(page)
 
-    # the unit resubmits; a fresh E6 deadline from the return; its leader approves again
+    # the unit resubmits (a fresh E6 deadline from the return) and its leader approves again
     clock.advance(hours=1)
     _reply(
-        page,
+        person,
         case_no,
         "经现场核实，顶棚两块板材破损。",
         "已更换破损板材，顶棚不再漏水，已于当日修复完毕。",
         "resubmit-by-bus_handler",
     )
     clock.advance(hours=1)
-    _approve(page, case_no, "approve-again-by-bus_leader")
+    _approve(person, case_no, "approve-again-by-bus_leader")
 
     # 中心审核答复: accepted
     clock.advance(hours=1)
-    as_user(page, "c_seat_guo")
+    page = person("c_seat_guo")
     open_step(page, case_no, "center_audit")
     page.locator("#f-accepted").select_option("true")
     shot(page, "accept-by-c_seat_guo")
     submit_task(page)
 
-    # 回访 (E14): the complainant is called back after the reply was accepted
+    # 回访 (E14): the complainant is called back once the reply was accepted
     clock.advance(hours=1)
-    as_user(page, "c_seat_zeng")
+    page = person("c_seat_zeng")
     open_step(page, case_no, "revisit")
     page.locator("#f-reached").check()
     page.locator("#f-satisfaction").select_option("satisfied")
@@ -122,13 +132,13 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
 
     # 归档 (E13)
     clock.advance(hours=1)
-    as_user(page, "c_seat_ye")
+    page = person("c_seat_ye")
     archive_id = open_step(page, case_no, "archive")
     page.locator("#f-complete").check()
     shot(page, "archive-by-c_seat_ye")
     submit_task(page)
 
-    # the case page: archived, every step done, each by whom it was addressed to
+    # the case page: archived, every step done, each by the person it was addressed to
     page.goto(f"/cases/{case_no}")
     assert page.locator("#case-status").inner_text() == "已归档"
     states = page.locator("#case-tasks tr[data-state]")
@@ -166,8 +176,8 @@ def test_a_12328_complaint_from_report_to_archive(page, seats, clock):  # type: 
     shot(page, "nothing-left-to-do")
 
 
-def _reply(page, case_no: str, verification: str, disposal: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    as_user(page, "bus_handler")
+def _reply(person, case_no: str, verification: str, disposal: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = to_inbox(person("bus_handler"))
     open_step(page, case_no, "handle_reply")
     page.locator("#f-verification").fill(verification)
     page.locator("#f-disposal").fill(disposal)
@@ -175,8 +185,8 @@ def _reply(page, case_no: str, verification: str, disposal: str, name: str) -> N
     submit_task(page)
 
 
-def _approve(page, case_no: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    as_user(page, "bus_leader")
+def _approve(person, case_no: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = to_inbox(person("bus_leader"))
     open_step(page, case_no, "leader_approve")
     page.locator("#f-approved").select_option("true")
     page.screenshot_step(page, name)
