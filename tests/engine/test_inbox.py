@@ -149,3 +149,12 @@ def test_case_filters_and_search_read_indexes_not_the_case_rows(jtflow):
         plan = " ".join(str(r[3]) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "COVERING INDEX ix_task_inbox" in plan
     assert "COVERING INDEX ix_instance_inbox" in plan
+
+
+def test_the_step_choices_are_the_steps_of_my_open_tasks_each_named_once(jtflow):
+    for _ in range(2):
+        case = report(jtflow)
+        jtflow.complete(task_at(jtflow, case, "classify").id, {"decision": "transfer"}, "c_12328")
+    with jtflow.sessions() as session:
+        assert open_steps(session, user(session, "bus_handler")) == [("sign_for", "签收")]
+        assert open_steps(session, user(session, "c_12328")) == []
