@@ -142,6 +142,7 @@ def next_claimable(session: Session, *, owner: str, now: datetime) -> datetime |
     leased = session.scalar(
         select(func.min(func.coalesce(Timer.lease_expires_at, Timer.due_at))).where(
             Timer.state == "waiting",
+            Timer.due_at <= now,  # only due timers are ever leased: the (state, due_at) index
             Timer.lease_owner.is_not(None),
             Timer.lease_owner != owner,
             Timer.lease_expires_at > now,
