@@ -45,7 +45,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def live_app(db_url, jtflow) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The app served on a free port in a thread; yields its base URL."""
+    """The app served on a free port in a thread; yields its base URL. The demo users'
+    passwords are hashed for quick sign-ins (steps.QUICK_HASH)."""
+    from tests.browser.steps import quick_passwords
+
+    quick_passwords(jtflow)
     app = create_app(Settings(database_url=db_url), jtflow=jtflow)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
