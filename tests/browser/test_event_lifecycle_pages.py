@@ -145,6 +145,9 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     assert set(states.evaluate_all("rows => rows.map(r => r.dataset.state)")) == {"completed"}
     steps = page.locator("#case-tasks td:first-child").all_inner_texts()
     assert steps.count("办理答复") == 2 and steps.count("中心审核答复") == 2
+    # E6 counts from the transfer (10:00), the resubmission afresh from the return (14:00)
+    replies = page.locator("#case-tasks tr:has(td:first-child:text-is('办理答复')) td:nth-child(4)")
+    assert replies.all_inner_texts() == ["2026-10-13 10:00", "2026-10-13 14:00"]
     completed = page.locator("#history tr[data-kind=task_completed] td:nth-child(2)")
     assert completed.all_inner_texts() == [
         "c_seat_xu",
