@@ -11,7 +11,7 @@ case is filtered or searched) that pages and counts at once, then the page's 25 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.orm import Session, defer
@@ -25,6 +25,7 @@ SORTS = ("due", "-due")  # by deadline, earliest first or latest first; no deadl
 LIGHTS = ("green", "yellow", "red")
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000  # keeps the SQL offset far from any integer limit
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])  # a select of any columns
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _visible(user: User, scope: str) -> list[Any]:
     return where
 
 
-def _matching(query: Select[Any], where: list[Any], on_case: list[Any]) -> Select[Any]:
+def _matching(query: _Query, where: list[Any], on_case: list[Any]) -> _Query:
     query = query.select_from(Task).where(*where)
     if on_case:
         # SQLite would look the case up by rowid and walk its state blob to reach the filtered
