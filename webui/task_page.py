@@ -76,9 +76,14 @@ def _page(
         tasks = case_tasks(db, case)
         actionable = may_act(g.user, task)
     schema = engine.forms.schema(task.form)
+    now = engine.clock.now()
+    done = [t for t in tasks if t.state == "completed" and t.id != task.id]
+    answers = [  # the latest first: what the person acting now needs most
+        (t, _said(engine.forms.schema(t.form), t.data or {}))
+        for t in sorted(done, key=lambda t: (t.completed_at, t.id), reverse=True)
+    ]
     if values is None:
         values = {**(task.data or {})} if task.state == "completed" else {**(task.defaults or {})}
-    now = engine.clock.now()
     return (
         render_template(
             "task.html",
@@ -90,6 +95,7 @@ def _page(
             form_description=schema.get("description"),
             fields=fields_for(schema, values, errors),
             actionable=actionable,
+            answers=answers,
             problems=problems or [],
             due=due_phrase(task.due_at, now) if task.state == "open" else None,
             label=label,
@@ -101,6 +107,28 @@ def _page(
         ),
         status,
     )
+
+
+def _said(schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A finished step's answers as (field title, what was chosen or written), blanks left
+    out: the leader and the center read the reply they check (E9, E10), the unit the reason
+    and basis it was returned with."""
+    said = []
+    for f in _flat(fields_for(schema, data)):
+        if f.kind == "checkbox":
+            text = _("是") if f.value else _("否")
+        elif f.kind in ("select", "checkboxes"):
+            chosen = f.value if isinstance(f.value, list) else [f.value]
+            text = "、".join(title for value, title in f.options if value in chosen)
+        else:
+            text = f.value or ""
+        if text:
+            said.append((f.title, text))
+    return said
+
+
+def _flat(fields: list[Any]) -> list[Any]:
+    return [leaf for f in fields for leaf in (_flat(f.children) if f.kind == "group" else [f])]
 
 
 def _form_of(task_id: int) -> str:

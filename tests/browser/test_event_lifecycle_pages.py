@@ -94,6 +94,12 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     clock.advance(hours=1)
     page = person("c_seat_cai")
     open_step(page, case_no, "center_audit")
+    assert _said(page, "handle_reply") == {
+        "事件核实情况": "经现场核实，顶棚两块板材破损。",
+        "处置情况": "已临时遮挡。",
+        "重要事项，报分管领导审核": "否",
+    }
+    assert _said(page, "leader_approve") == {"审核结果": "同意"}
     page.locator("#f-accepted").select_option("false")
     page.locator("#f-reason").fill("处置情况只写了临时遮挡，未说明修复结果和完成时间。")
     page.locator("#f-basis").fill("答复须含事件核实情况和处置情况（E8、E10）。")
@@ -179,9 +185,24 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     shot(page, "nothing-left-to-do")
 
 
+def _said(page, step: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """What the latest finished ``step`` said, as the task page shows it."""
+    answer = page.locator(f"#answers article[data-step={step}]").first
+    titles = answer.locator("dt").all_inner_texts()
+    return dict(zip(titles, answer.locator("dd").all_inner_texts(), strict=True))
+
+
 def _reply(person, case_no: str, verification: str, disposal: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page = to_inbox(person("bus_handler"))
     open_step(page, case_no, "handle_reply")
+    returned = page.locator("#answers article[data-step=center_audit]").count() == 1
+    assert returned == name.startswith("resubmit")
+    if returned:  # the unit reads why, and on what basis (E10)
+        assert _said(page, "center_audit") == {
+            "符合要求": "不符合要求，退件",
+            "退件理由": "处置情况只写了临时遮挡，未说明修复结果和完成时间。",
+            "退件依据": "答复须含事件核实情况和处置情况（E8、E10）。",
+        }
     page.locator("#f-verification").fill(verification)
     page.locator("#f-disposal").fill(disposal)
     page.screenshot_step(page, name)
@@ -191,6 +212,7 @@ def _reply(person, case_no: str, verification: str, disposal: str, name: str) ->
 def _approve(person, case_no: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page = to_inbox(person("bus_leader"))
     open_step(page, case_no, "leader_approve")
+    assert _said(page, "handle_reply")["处置情况"]  # the reply being approved (E9)
     page.locator("#f-approved").select_option("true")
     page.screenshot_step(page, name)
     submit_task(page)

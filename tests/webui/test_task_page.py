@@ -118,3 +118,19 @@ def test_booleans_are_checkboxes_and_sign_for_goes_through_e5(client, jtflow):
     )
     assert response.status_code == 302
     assert jtflow.task(reply.id).data["important"] is True
+
+
+def test_the_unit_reads_why_its_reply_was_returned_and_what_it_said_e10(client, jtflow):  # type: ignore[no-untyped-def]
+    case = report(jtflow)
+    for element in ("classify", "sign_for", "handle_reply", "leader_approve"):
+        step(jtflow, case, element)
+    returned = {"accepted": False, "reason": "未写明修复时间", "basis": "E10"}
+    step(jtflow, case, "center_audit", returned)
+    signed_in_as(client, "bus_handler")
+    page = text(client.get(f"/tasks/{task_at(jtflow, case, 'handle_reply').id}"))
+    answers = page[page.index('id="answers"') : page.index('id="case-summary"')]
+    # the latest first: the return, with its reason and basis, then the reply it returned
+    assert answers.index('data-step="center_audit"') < answers.index('data-step="handle_reply"')
+    assert '<dd class="pre">不符合要求，退件</dd>' in answers
+    assert "未写明修复时间" in answers and "已安排人员修复完毕。" in answers
+    assert '<dt>重要事项，报分管领导审核</dt><dd class="pre">否</dd>' in answers
