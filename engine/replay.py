@@ -15,14 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from .clock import FakeClock
 from .db import make_engine, make_session_factory
-from .errors import JtflowError
-from .models import Base, Definition, HistoryEvent, Instance, Organisation, Task, User
+from .errors import InvalidInput, JtflowError
+from .models import Base, Definition, HistoryEvent, Instance, Organisation, Task, Timer, User
 from .service import Jtflow
 from .visibility import find_case
 
@@ -46,14 +48,19 @@ class Replay:
     case_no: str
     events: int
     divergence: Divergence | None
+    state: dict[str, Any] | None = None  # with `until`: the case as it stood at that step
 
 
 class ReplayUnsupported(JtflowError):
     """The history holds an event this replay cannot re-execute."""
 
 
-def replay_case(source: Jtflow, case: str | int) -> Replay:
-    """Re-execute the case's inputs and compare each produced event with the stored one."""
+def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Replay:
+    """Re-execute the case's inputs and compare each produced event with the stored one.
+
+    With `until` = k, stop once event k is reproduced and return the case as it stood after
+    the engine step that recorded it: open tasks with owners and lights, waiting timers,
+    status and the step's data (the state an auditor steps through)."""
     with source.sessions() as session:
         instance = find_case(session, case)
         recorded = list(
@@ -71,13 +78,24 @@ def replay_case(source: Jtflow, case: str | int) -> Replay:
         for kind, why in UNREPLAYABLE.items():
             if any(e.kind == kind for e in recorded):
                 raise ReplayUnsupported(f"案件 {instance.case_no} 含有{why}，暂不能重放")
+        if until is not None and not 1 <= until <= len(recorded):
+            raise InvalidInput(f"案件 {instance.case_no} 只有第 1 至 {len(recorded)} 步")
         with _scratch_copy(source, session, instance) as target:
-            return _run(target, instance.case_no or str(instance.id), recorded, source_tasks)
+            name = instance.case_no or str(instance.id)
+            if until is None:
+                return _run(target, name, recorded, source_tasks, whole=True)
+            return _run(target, name, recorded[:until], source_tasks, whole=False)
 
 
 def _run(
-    target: Jtflow, case_no: str, recorded: list[HistoryEvent], source_tasks: list[int]
+    target: Jtflow,
+    case_no: str,
+    recorded: list[HistoryEvent],
+    source_tasks: list[int],
+    *,
+    whole: bool,
 ) -> Replay:
+    """`whole`: `recorded` is the entire history, so the replay must produce nothing more."""
     clock = target.clock
     assert isinstance(clock, FakeClock)
     case_id: int | None = None
@@ -99,10 +117,63 @@ def _run(
         got = None if replayed is None else _comparable(replayed, task_ids)
         if got != expected:
             return Replay(case_no, position, Divergence(stored.seq, expected, got))
-    if len(produced) > len(recorded):
+    if whole and len(produced) > len(recorded):
         extra = _comparable(produced[len(recorded)], task_ids)
         return Replay(case_no, len(recorded), Divergence(len(recorded) + 1, {}, extra))
-    return Replay(case_no, len(recorded), None)
+    state = _state(target, case_id, task_ids) if case_id is not None else None
+    return Replay(case_no, len(recorded), None, state)
+
+
+def _state(target: Jtflow, case_id: int, task_ids: dict[int, int]) -> dict[str, Any]:
+    with target.sessions() as session:
+        instance = session.get(Instance, case_id)
+        assert instance is not None
+        tasks = list(
+            session.scalars(
+                select(Task)
+                .where(Task.instance_id == case_id, Task.state == "open")
+                .order_by(Task.id)
+            )
+        )
+        timers = list(
+            session.scalars(
+                select(Timer)
+                .where(Timer.instance_id == case_id, Timer.state == "waiting")
+                .order_by(Timer.due_at)
+            )
+        )
+        workflow = target.runtime.codec.load(
+            instance.state, target.runtime.spec_of(session, instance.definition_id)
+        )
+    ready = [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+    data = (ready[0] if ready else workflow.last_task or workflow.task_tree).data
+    return {
+        "status": instance.status,
+        "open_tasks": [
+            {
+                "task_id": task_ids.get(t.id),
+                "element_id": t.element_id,
+                "name": t.name,
+                "unit": t.unit_code,
+                "role": t.role,
+                "assignee": t.assignee,
+                "light": t.light,
+                "due_at": _iso(t.due_at),
+                "warn_at": _iso(t.warn_at),
+                "provisional": t.provisional,
+            }
+            for t in tasks
+        ],
+        "waiting_timers": [
+            {"element_id": t.element_id, "watches": t.watches, "due_at": _iso(t.due_at)}
+            for t in timers
+        ],
+        "data": orjson.loads(orjson.dumps(data, default=str)),
+    }
+
+
+def _iso(instant: Any) -> str | None:
+    return None if instant is None else instant.isoformat()
 
 
 def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: list[int]) -> int:

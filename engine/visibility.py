@@ -14,11 +14,14 @@ A refusal is PermissionDenied (403, logged by the caller); an unknown id is NotF
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from .accounts import log_access
 from .errors import NotFound, PermissionDenied
-from .models import Instance, Task, User
+from .models import AccessLog, Instance, Task, User
 from .reference import INTAKE_POST
 
 AUDITOR = "审计员"
@@ -100,6 +103,29 @@ def visible_case(session: Session, user: User, ref: str | int) -> Instance:
             f"案件 {instance.case_no} 不涉及 {user.username} 所在单位或岗位的工作，无权查看（S1）"
         )
     return instance
+
+
+def read_case(
+    session: Session, user: User, ref: str | int, now: datetime, how: str = "view"
+) -> Instance:
+    """`visible_case`, and the reading written to the access log (S1): every case anyone opens
+    or exports is on record with who and when. The caller commits."""
+    instance = visible_case(session, user, ref)
+    log_access(
+        session, now, user.username, how, allowed=True, target=("case", instance.case_no or "")
+    )
+    return instance
+
+
+def readers_of(session: Session, instance: Instance) -> list[AccessLog]:
+    """Who opened or exported the case, and when, oldest first (for auditors)."""
+    return list(
+        session.scalars(
+            select(AccessLog)
+            .where(AccessLog.target_kind == "case", AccessLog.target_id == instance.case_no)
+            .order_by(AccessLog.id)
+        )
+    )
 
 
 def open_steps(session: Session, instance: Instance) -> list[Task]:

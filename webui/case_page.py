@@ -11,7 +11,7 @@ from flask import Blueprint, g, render_template
 from engine.access import case_tasks
 from engine.case_diagram import case_progress
 from engine.history import case_history
-from engine.visibility import sees_task, visible_case
+from engine.visibility import read_case, sees_task
 
 from .auth import signed_in
 from .diagram import viewer_installed
@@ -25,8 +25,10 @@ case_page = Blueprint("case", __name__)
 def show(case_no: str) -> Any:
     from webui import current_jtflow
 
-    with current_jtflow().sessions() as db:
-        case = visible_case(db, g.user, case_no)
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        case = read_case(db, g.user, case_no, engine.clock.now())
+        db.commit()
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
         progress = case_progress(db, case)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, request
 
+from engine.errors import InvalidInput, PermissionDenied
 from engine.history import case_history
-from engine.visibility import open_steps, visible_case
+from engine.replay import replay_case
+from engine.visibility import open_steps, read_case, readers_of, reads_everything
 
 from .blueprint import api
 from .shapes import case_json, history_json
@@ -18,8 +20,10 @@ from .shapes import case_json, history_json
 def case(ref: str) -> Any:
     from webui import current_jtflow
 
-    with current_jtflow().sessions() as db:
-        instance = visible_case(db, g.user, ref)
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        instance = read_case(db, g.user, ref, engine.clock.now())
+        db.commit()
         return case_json(instance, open_steps(db, instance))
 
 
@@ -28,7 +32,60 @@ def history(ref: str) -> Any:
     """Who did what, when, with which data; each event with the hash chaining it (S2)."""
     from webui import current_jtflow
 
-    with current_jtflow().sessions() as db:
-        instance = visible_case(db, g.user, ref)
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        instance = read_case(db, g.user, ref, engine.clock.now())
+        db.commit()
         events = case_history(db, instance.id)
         return {"case_no": instance.case_no, "events": [history_json(e) for e in events]}
+
+
+@api.get("/cases/<ref>/replay")
+def replay(ref: str) -> Any:
+    """The case as it stood at step k (S2): re-executed from its recorded inputs and checked
+    against its history up to that step."""
+    from webui import current_jtflow
+
+    step = request.args.get("step", "")
+    if not step.isascii() or not step.isdigit():
+        raise InvalidInput("参数 step 应为正整数：第几步（历史事件序号，从 1 起）")
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        instance = read_case(db, g.user, ref, engine.clock.now(), how="replay")
+        db.commit()
+        case_id = instance.id
+    result = replay_case(engine, case_id, until=int(step))
+    divergence = result.divergence
+    return {
+        "case_no": result.case_no,
+        "step": int(step),
+        "reproduced": divergence is None,
+        "divergence": None
+        if divergence is None
+        else {
+            "seq": divergence.seq,
+            "recorded": divergence.expected,
+            "replayed": divergence.replayed,
+        },
+        "state": result.state,
+    }
+
+
+@api.get("/cases/<ref>/access")
+def access(ref: str) -> Any:
+    """Who looked at the case, and when (S1): for auditors."""
+    from webui import current_jtflow
+
+    if not reads_everything(g.user):
+        raise PermissionDenied(f"{g.user.username} 不是审计员，不能查看案件的查阅记录（S1）")
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        instance = read_case(db, g.user, ref, engine.clock.now())
+        db.commit()
+        return {
+            "case_no": instance.case_no,
+            "readers": [
+                {"at": r.at.isoformat(), "username": r.username, "action": r.action}
+                for r in readers_of(db, instance)
+            ],
+        }

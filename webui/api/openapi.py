@@ -189,7 +189,74 @@ def paths() -> dict[str, Any]:
                 "responses": {"200": json_body(ref("History"), "历史"), **errors(401, 403, 404)},
             }
         },
+        "/api/cases/{ref}/replay": {
+            "get": {
+                "operationId": "replayCase",
+                "summary": "案件在第 k 步时的状态：由记录的输入重放并逐条核对历史（S2）",
+                "parameters": [
+                    CASE_REF,
+                    _query(
+                        "step",
+                        {"type": "integer", "minimum": 1},
+                        "第几步（历史事件序号，从 1 起）",
+                    )
+                    | {"required": True},
+                ],
+                "responses": {
+                    "200": json_body(REPLAY, "重放结果"),
+                    **errors(400, 401, 403, 404, 422),
+                },
+            }
+        },
+        "/api/cases/{ref}/access": {
+            "get": {
+                "operationId": "getCaseReaders",
+                "summary": "谁在何时查阅或导出了案件（S1，仅审计员）",
+                "parameters": [CASE_REF],
+                "responses": {"200": json_body(READERS, "查阅记录"), **errors(401, 403, 404)},
+            }
+        },
     }
+
+
+REPLAY: dict[str, Any] = {
+    "type": "object",
+    "required": ["case_no", "step", "reproduced", "divergence", "state"],
+    "properties": {
+        "case_no": {"type": "string"},
+        "step": {"type": "integer"},
+        "reproduced": {"type": "boolean"},
+        "divergence": {"type": ["object", "null"]},
+        "state": {
+            "type": ["object", "null"],
+            "properties": {
+                "status": {"type": "string"},
+                "open_tasks": {"type": "array", "items": {"type": "object"}},
+                "waiting_timers": {"type": "array", "items": {"type": "object"}},
+                "data": {"type": "object"},
+            },
+        },
+    },
+}
+READERS: dict[str, Any] = {
+    "type": "object",
+    "required": ["case_no", "readers"],
+    "properties": {
+        "case_no": {"type": "string"},
+        "readers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["at", "username", "action"],
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "username": {"type": ["string", "null"]},
+                    "action": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 
 
 def document(forms: FormRegistry) -> dict[str, Any]:

@@ -1,0 +1,55 @@
+"""S1, S2 over the API: the case as it stood at step k, re-executed from its recorded inputs;
+every case opened is on record, and auditors can list who looked at it."""
+
+from __future__ import annotations
+
+from .test_tasks import bus_case
+
+
+def test_the_case_at_step_k(api_as, jtflow):
+    case = bus_case(jtflow)  # reported, then transferred to BUS_GROUP
+    api = api_as("auditor")
+    history = api.get(f"/api/cases/{case.case_no}/history").get_json()["events"]
+    first = api.get(f"/api/cases/{case.case_no}/replay?step=1").get_json()
+    assert first["reproduced"] and first["step"] == 1
+    assert [t["element_id"] for t in first["state"]["open_tasks"]] == ["classify"]
+    last = api.get(f"/api/cases/{case.case_no}/replay?step={len(history)}").get_json()
+    assert [t["element_id"] for t in last["state"]["open_tasks"]] == ["sign_for"]
+    assert last["state"]["open_tasks"][0]["unit"] == "BUS_GROUP"
+    assert {t["element_id"] for t in last["state"]["waiting_timers"]} == {
+        "warn_sign_for",
+        "timer_sign_for",
+    }
+
+
+def test_a_bad_step_is_a_clear_4xx(api_as, jtflow):
+    case = bus_case(jtflow)
+    api = api_as("auditor")
+    for step in ("0", "x", "-1", "999"):
+        response = api.get(f"/api/cases/{case.case_no}/replay?step={step}")
+        assert response.status_code in (400, 422), step
+        assert response.get_json()["detail"]
+
+
+def test_replay_follows_the_case_reading_rule(api_as, jtflow):
+    case = bus_case(jtflow)
+    assert (
+        api_as("transport_handler").get(f"/api/cases/{case.case_no}/replay?step=1").status_code
+        == 403
+    )
+    assert api_as("bus_handler").get(f"/api/cases/{case.case_no}/replay?step=1").status_code == 200
+
+
+def test_auditors_see_who_looked_at_a_case(api_as, jtflow):
+    case = bus_case(jtflow)
+    api_as("bus_handler").get(f"/api/cases/{case.case_no}")
+    api_as("bus_leader").get(f"/api/cases/{case.case_no}/history")
+    api_as("transport_handler").get(f"/api/cases/{case.case_no}")  # refused: not on this list
+    auditor = api_as("auditor")
+    readers = auditor.get(f"/api/cases/{case.case_no}/access").get_json()["readers"]
+    assert [(r["username"], r["action"]) for r in readers] == [
+        ("bus_handler", "view"),
+        ("bus_leader", "view"),
+        ("auditor", "view"),
+    ]
+    assert api_as("bus_handler").get(f"/api/cases/{case.case_no}/access").status_code == 403
