@@ -27,11 +27,21 @@ class SignInRefused(PermissionDenied):
     """Wrong name or password, a locked or a disabled account: said the same way to the caller."""
 
 
-def set_password(session: Session, username: str, password: str) -> None:
+def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    return generate_password_hash(password)
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    set_password_hash(session, username, hash_password(password))
+
+
+def set_password_hash(session: Session, username: str, hashed: str) -> None:
+    """A password hash made by hash_password (one hash may serve many demo users); clears
+    a lockout."""
     user = _user(session, username)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hashed
     user.failed_logins, user.locked_until = 0, None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .accounts import set_password
+from .accounts import hash_password, set_password_hash
 from .clock import FakeClock, SystemClock
 from .config import Settings, open_jtflow
 from .models import User
@@ -81,13 +81,14 @@ REPORTER = {
 
 
 def add_demo_users(jtflow: Jtflow) -> int:
+    demo_hash = hash_password(DEMO_PASSWORD)  # once: scrypt is slow on purpose
     with jtflow.sessions() as session:
         existing = set(session.scalars(select(User.username)))
         added = 0
         for username, name, unit, roles in DEMO_USERS:
             if username not in existing:
                 add_user(session, username, name, unit, list(roles))
-                set_password(session, username, DEMO_PASSWORD)
+                set_password_hash(session, username, demo_hash)
                 added += 1
         session.commit()
     return added

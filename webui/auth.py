@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -74,7 +74,8 @@ def login() -> Any:
 @auth.route("/logout", methods=["POST"])
 def logout() -> Any:
     _fresh_session()
-    return redirect(url_for("auth.login", message=_("已退出登录")))
+    flash(_("已退出登录"), "notice")  # not in the URL: a link cannot make the page say anything
+    return redirect(url_for("auth.login"))
 
 
 def _fresh_session(**values: Any) -> None:

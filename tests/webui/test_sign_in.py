@@ -102,3 +102,12 @@ def test_signing_in_starts_a_new_session_that_keeps_only_the_language(client):
     with client.session_transaction() as session:
         assert dict(session) == {"lang": "en", "username": "c_12328"}
     assert "Inbox" in client.get("/").get_data(as_text=True)
+
+
+def test_signing_out_says_so_and_a_link_cannot_put_words_on_the_login_page(client):
+    sign_in(client)
+    inbox = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', inbox).group(1)
+    page = client.post("/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "已退出登录" in page.get_data(as_text=True)
+    assert "crafted" not in client.get("/login?message=crafted").get_data(as_text=True)
