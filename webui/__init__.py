@@ -19,6 +19,7 @@ from engine.service import Jtflow
 from . import errors
 from .admin_users import admin_users
 from .api import api
+from .audit import audit
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
 from .diagram import diagram
@@ -62,6 +63,7 @@ def create_app(
     app.register_blueprint(diagram)
     app.register_blueprint(report)
     app.register_blueprint(admin_users)
+    app.register_blueprint(audit)
     app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
