@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .clock import SHANGHAI
 from .errors import FieldError, InvalidInput
-from .models import Instance, Task
+from .models import Instance, Organisation, Task
 
 LIGHTS = ("green", "yellow", "red")
 MAX_PER_PAGE = 100
@@ -180,4 +180,14 @@ def _rows(
     return [
         CaseRow(case=instance, light=_LIGHT_OF_RANK.get(rank or 0), units=units[instance.id])
         for instance, rank in found
+    ]
+
+
+def unit_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of every organisation, for the unit filter."""
+    return [
+        (code, name)
+        for code, name in session.execute(
+            select(Organisation.code, Organisation.name).order_by(Organisation.code)
+        )
     ]

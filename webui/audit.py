@@ -15,8 +15,17 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from engine.access import case_tasks
 from engine.accounts import log_access
-from engine.case_search import LIGHTS, CaseFilter, CasePage, all_matching, parse_date, search_cases
+from engine.case_search import (
+    LIGHTS,
+    CaseFilter,
+    CasePage,
+    all_matching,
+    parse_date,
+    search_cases,
+    unit_choices,
+)
 from engine.dossier import case_dossier
 from engine.errors import JtflowError, NotFound, PermissionDenied
 from engine.history import case_history
@@ -72,7 +81,7 @@ def cases() -> Any:
             )
         except JtflowError as e:  # a bad date or light: said on the page, the form kept
             error, page = str(e), CasePage(rows=[], total=0, page=1, per_page=25)
-        units = sorted({u for row in page.rows for u in row.units})
+        units = unit_choices(db)
     query = {name: args.get(name, "") for name in FILTERS}
     kept: dict[str, Any] = {k: v for k, v in query.items() if v}
     return render_template(
@@ -136,6 +145,7 @@ def steps(case_no: str, k: int) -> Any:
         case = read_case(db, g.user, case_no, engine.clock.now())
         db.commit()
         history = case_history(db, case.id)
+        step_names = {t.element_id: t.name for t in case_tasks(db, case)}
     if not 1 <= k <= len(history):
         raise NotFound(f"案件 {case.case_no} 只有第 1 至 {len(history)} 步")
     event = history[k - 1]
@@ -155,6 +165,7 @@ def steps(case_no: str, k: int) -> Any:
         divergence=divergence,
         refused=refused,
         progress=_progress_at(history[:k], state),
+        step_names=step_names,
         viewer=viewer_installed(),
         label=label,
         urgencies=URGENCY,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -191,3 +192,33 @@ def test_the_dossier_page_and_json_carry_the_chain_and_are_logged(client, jtflow
     assert body["history"][-1]["hash"] == head and body["chain"]["intact"] is True
     assert body["history"][0]["prev_hash"] == "0" * 64
     assert exports(jtflow) == [("auditor", case.case_no)] * 2
+
+
+def test_a_tampered_history_shows_the_divergence_and_a_broken_chain(client, jtflow, db_url):  # type: ignore[no-untyped-def]
+    """A completion's data edited after the fact: the step after it says plainly that the
+    replay differs, and the dossier that the chain is broken at that event."""
+    case = report(jtflow)
+    step(jtflow, case, "classify", {"decision": "transfer"})
+    step(jtflow, case, "sign_for")
+    completed = next(
+        e
+        for e in jtflow.history(case.case_id)
+        if e.kind == "task_completed" and e.element_id == "classify"
+    )
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'return', "
+            "'$.data.return_reason', '不属于职责', '$.data.return_basis', '职责分工') "
+            "WHERE id = ?",
+            (completed.id,),
+        )
+    signed_in_as(client, "auditor")
+    before = text(client.get(f"/audit/cases/{case.case_no}/steps/{completed.seq - 1}"))
+    assert 'id="divergence"' not in before
+    after = client.get(f"/audit/cases/{case.case_no}/steps/{completed.seq + 1}")
+    assert after.status_code == 200
+    page = text(after)
+    assert 'id="divergence"' in page and f"第 {completed.seq + 1} 条事件" in page
+    body = client.get(f"/audit/cases/{case.case_no}/dossier.json").get_json()
+    assert body["chain"]["intact"] is False
+    assert body["chain"]["first_break"]["seq"] == completed.seq
