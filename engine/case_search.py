@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .clock import SHANGHAI
@@ -127,8 +127,7 @@ def _conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
             or_(
                 Instance.title.like(pattern, escape="\\"),
                 Instance.location.like(pattern, escape="\\"),
-                # the description lives in the facts (JSON stored as readable UTF-8 text)
-                cast(Instance.facts, String).like(pattern, escape="\\"),
+                Instance.facts["description"].as_string().like(pattern, escape="\\"),
             )
         )
     return where
