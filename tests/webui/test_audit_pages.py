@@ -222,3 +222,28 @@ def test_a_tampered_history_shows_the_divergence_and_a_broken_chain(client, jtfl
     body = client.get(f"/audit/cases/{case.case_no}/dossier.json").get_json()
     assert body["chain"]["intact"] is False
     assert body["chain"]["first_break"]["seq"] == completed.seq
+
+
+def test_a_case_the_replay_cannot_run_still_shows_its_events(client, jtflow, db_url):  # type: ignore[no-untyped-def]
+    case = report(jtflow)
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE history_event SET kind = 'deadline_recomputed' WHERE instance_id = ? AND seq = 2",
+            (case.case_id,),
+        )
+    signed_in_as(client, "auditor")
+    response = client.get(f"/audit/cases/{case.case_no}/steps/1")
+    assert response.status_code == 200
+    page = text(response)
+    assert 'id="replay-refused"' in page and "暂不能重放" in page
+    assert 'data-kind="case_reported"' in page and 'id="state-tasks"' not in page
+
+
+def test_the_pages_in_english(client, cases):  # type: ignore[no-untyped-def]
+    signed_in_as(client, "auditor")
+    search = text(client.get("/audit/cases?lang=en"))
+    assert "Case search" in search and "Export CSV" in search and "案件查询" not in search
+    steps = text(client.get(f"/audit/cases/{cases['bus'].case_no}/steps/2"))
+    assert "Step 2 of" in steps and "Previous step" in steps
+    dossier = text(client.get(f"/audit/cases/{cases['bus'].case_no}/dossier"))
+    assert "Hash chain intact" in dossier
