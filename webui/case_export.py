@@ -46,11 +46,19 @@ def _cells(row: CaseRow) -> list[str]:
     ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """A title typed by the public must not run as a spreadsheet formula (CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def as_csv(rows: Iterable[CaseRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_header())
-    writer.writerows(_cells(r) for r in rows)
+    writer.writerows([_inert(c) for c in _cells(r)] for r in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -62,6 +70,8 @@ def as_xlsx(rows: Iterable[CaseRow]) -> bytes:
     sheet.append(_header())
     for row in rows:
         sheet.append(_cells(row))
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"  # text, never a formula, whatever the title starts with
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

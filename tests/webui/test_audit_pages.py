@@ -247,3 +247,12 @@ def test_the_pages_in_english(client, cases):  # type: ignore[no-untyped-def]
     assert "Step 2 of" in steps and "Previous step" in steps
     dossier = text(client.get(f"/audit/cases/{cases['bus'].case_no}/dossier"))
     assert "Hash chain intact" in dossier
+
+
+def test_exported_titles_never_run_as_formulas(client, jtflow):  # type: ignore[no-untyped-def]
+    report(jtflow, title='=HYPERLINK("http://example.com","点我")')
+    signed_in_as(client, "auditor")
+    rows = list(csv.reader(io.StringIO(client.get("/audit/cases.csv").get_data(as_text=True))))
+    assert rows[1][1].startswith("'=")
+    sheet = load_workbook(io.BytesIO(client.get("/audit/cases.xlsx").get_data())).active
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("=HYPERLINK")
