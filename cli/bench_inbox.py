@@ -75,8 +75,8 @@ URGENCIES = ("normal", "pressing", "urgent", "critical")
 @click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
 def inbox(tasks: int, history: int, requests: int, database: str | None) -> None:
     """Server time (p50/p95/max) of GET / and GET /api/tasks for one unit's big inbox."""
-    folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-inbox-"))
-    url = f"sqlite:///{database or folder / 'inbox.sqlite'}"
+    path = database or Path(tempfile.mkdtemp(prefix="jtflow-bench-inbox-")) / "inbox.sqlite"
+    url = f"sqlite:///{path}"
     jtflow = _prepared(url)
     click.echo(f"database: {url}")
     started = time.perf_counter()
