@@ -29,6 +29,7 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     jtflow.next_timer_due()  # a missing or uninitialised database fails here, in one line
     scheduler = None if no_scheduler else TimerScheduler(jtflow)
     if scheduler is not None:
+        jtflow.runtime.on_new_timers(scheduler.wake)
         scheduler.start()
     click.echo(f"jtflow 已启动：http://{host}:{port}/ （Ctrl+C 停止）", err=True)
     try:

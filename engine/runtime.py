@@ -8,6 +8,7 @@ makes a stale writer fail with a Conflict instead of overwriting a newer state.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ class Runtime:
         self.codec = WorkflowCodec()
         self._specs: dict[int, SpecPair] = {}
         self._live: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
+        self._timer_listeners: list[Callable[[], None]] = []
         self._live_max = live_workflows
 
     def script_engine(self) -> ClockedScriptEngine:
@@ -95,8 +97,16 @@ class Runtime:
             snapshot = Snapshot.of(TreeView.of(wf))
         return Loaded(instance, wf, HistoryWriter(session, instance), snapshot)
 
+    def on_new_timers(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after any step in this process commits a new waiting timer
+        (the in-process scheduler wakes, so a timer due soon is not left to its next look)."""
+        self._timer_listeners.append(listener)
+
     def committed(self, loaded: Loaded) -> None:
         """Call after the step's commit: the live workflow now matches the stored version."""
+        if loaded.after.timers.keys() - loaded.before.timers.keys():
+            for listener in self._timer_listeners:
+                listener()
         instance = loaded.instance
         if instance.ended_at is not None:
             return

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from .clock import Clock
 from .models import Definition
+from .retiming import LoadedYears
 from .service import Jtflow
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class TimerScheduler:
         self._stopping = False
         self._woken = False  # a wake() came while a tick ran: run again right after it
         self.fired = 0  # timers fired since start, for logs and tests
+        self.calendar_years = LoadedYears(jtflow)  # years an administrator loaded elsewhere
         self.next_run_at: datetime | None = None
 
     def start(self) -> None:
@@ -115,6 +117,7 @@ class TimerScheduler:
             self._ticking, self._woken = True, False
         fired = 0
         try:
+            self.calendar_years.refresh()  # SPEC §2: deadlines on the calendar now in force
             fired = self.jtflow.fire_due_timers()
             self.fired += fired
         except Exception:  # the database may be away for a moment: log, and look again later

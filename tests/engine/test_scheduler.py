@@ -136,3 +136,17 @@ def test_with_apscheduler_a_start_catches_up_without_waiting(fresh, clock):
     finally:
         scheduler.shutdown()
     assert {instance for instance, _, _ in fired(fresh())} == {case.case_id}
+
+
+def test_each_wake_takes_up_a_year_loaded_by_another_process(jtflow, clock, fresh):
+    """SPEC §2: a long-running scheduler (web or worker) uses a year an administrator loaded
+    elsewhere from its next wake on."""
+    from datetime import date
+
+    from tests.engine.test_retiming import load_2027
+
+    scheduler, _ = scheduler_for(jtflow)
+    assert jtflow.runtime.functions.calendar.is_working_day(date(2027, 1, 1))  # unknown: Mon–Fri
+    load_2027(fresh())
+    scheduler.tick()
+    assert not jtflow.runtime.functions.calendar.is_working_day(date(2027, 1, 1))

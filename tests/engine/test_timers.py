@@ -127,3 +127,19 @@ def test_an_ended_case_never_holds_timers_back(fresh, clock):
         states = set(session.scalars(select(Timer.state).where(Timer.instance_id == case.case_id)))
     assert states == {"cancelled"}
     assert fresh().next_timer_due() is None
+
+
+def test_a_step_that_makes_a_timer_wakes_the_listeners(jtflow):
+    """DESIGN.md "Time": the in-process scheduler hears of a new timer at once, not at its
+    next look; a step that makes no timer does not wake it."""
+    from tests.factories import report, step
+
+    woken: list[int] = []
+    jtflow.runtime.on_new_timers(lambda: woken.append(1))
+    case = report(jtflow)  # 分类转办's yellow and red timers
+    assert len(woken) == 1
+    step(jtflow, case, "classify", {"decision": "transfer"})  # 签收's timers
+    assert len(woken) == 2
+    task = next(t for t in jtflow.tasks_for("bus_handler"))[0]
+    jtflow.claim(task.id, "bus_handler")  # no step of the workflow: no timer
+    assert len(woken) == 2
