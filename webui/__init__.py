@@ -16,7 +16,7 @@ from engine.clock import SHANGHAI, Clock
 from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
 
-from . import errors
+from . import errors, labels
 from .admin_users import admin_users
 from .api import api
 from .audit import audit
@@ -67,6 +67,7 @@ def create_app(
     app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
+    app.context_processor(labels.for_templates)
     app.jinja_env.globals["get_locale"] = get_locale
     return app
 

@@ -36,7 +36,7 @@ from engine.visibility import read_case, reads_everything
 from .auth import signed_in
 from .case_export import as_csv, as_xlsx
 from .diagram import viewer_installed
-from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
+from .labels import LIGHT
 
 audit = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -90,11 +90,7 @@ def cases() -> Any:
         error=error,
         filters=query,
         units=units,
-        urgencies=URGENCY,
-        channels=CHANNEL,
         lights={k: LIGHT[k] for k in LIGHTS},
-        statuses=STATUS,
-        label=label,
         page_url=lambda n: url_for("audit.cases", **{**kept, "page": n}),
         export_url=lambda fmt: url_for("audit.export", **{**kept, "fmt": fmt}),
     )
@@ -167,12 +163,6 @@ def steps(case_no: str, k: int) -> Any:
         progress=_progress_at(history[:k], state),
         step_names=step_names,
         viewer=viewer_installed(),
-        label=label,
-        urgencies=URGENCY,
-        channels=CHANNEL,
-        lights=LIGHT,
-        statuses=STATUS,
-        kinds=HISTORY,
     )
 
 
@@ -209,12 +199,6 @@ def dossier(case_no: str) -> Any:
         dossier=facts,
         history=history,
         step_names={t["element_id"]: t["name"] for t in facts["tasks"]},
-        label=label,
-        urgencies=URGENCY,
-        channels=CHANNEL,
-        lights=LIGHT,
-        statuses=STATUS,
-        kinds=HISTORY,
         printed_at=engine.clock.now(),
         title=_("案件档案"),
     )

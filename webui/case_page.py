@@ -15,7 +15,6 @@ from engine.visibility import read_case, sees_task
 
 from .auth import signed_in
 from .diagram import viewer_installed
-from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
 
 case_page = Blueprint("case", __name__)
 
@@ -39,12 +38,6 @@ def show(case_no: str) -> Any:
         tasks=tasks,
         readable={t.id for t in tasks if sees_task(g.user, t)},
         step_names={t.element_id: t.name for t in tasks},
-        label=label,
-        urgencies=URGENCY,
-        channels=CHANNEL,
-        lights=LIGHT,
-        statuses=STATUS,
-        kinds=HISTORY,
         progress={"done": progress.done, "open": progress.open},
         viewer=viewer_installed(),
     )

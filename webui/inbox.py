@@ -15,7 +15,6 @@ from engine.visibility import check_may_change
 
 from .auth import signed_in
 from .due import due_phrase
-from .labels import CHANNEL, LIGHT, URGENCY
 from .task_page import known_id
 
 inbox = Blueprint("inbox", __name__)
@@ -57,9 +56,6 @@ def index() -> Any:
         actions=actions,
         due=lambda task: due_phrase(task.due_at, now),
         filters={name: args.get(name, "") for name in FILTERS},
-        urgencies=URGENCY,
-        channels=CHANNEL,
-        lights=LIGHT,
         page_url=lambda n: _inbox_url({**args.to_dict(), "page": n}),
         sort_url=_inbox_url(
             {**args.to_dict(), "page": 1, "sort": "due" if args.get("sort") == "-due" else "-due"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 URGENCY = {
@@ -45,3 +47,15 @@ HISTORY = {
 def label(table: dict[str, object], code: str | None) -> str:
     """The name of a code, or the code itself when it has none (never an error on a page)."""
     return str(table.get(code or "", code or "—"))
+
+
+def for_templates() -> dict[str, Any]:
+    """Every page's templates read codes through these tables (a context processor)."""
+    return {
+        "label": label,
+        "urgencies": URGENCY,
+        "channels": CHANNEL,
+        "lights": LIGHT,
+        "statuses": STATUS,
+        "kinds": HISTORY,
+    }

@@ -16,7 +16,6 @@ from engine.visibility import check_may_change, visible_task
 from .auth import signed_in
 from .due import due_phrase
 from .form_fields import data_from, errors_by_field, fields_for
-from .labels import CHANNEL, HISTORY, LIGHT, STATUS, URGENCY, label
 
 task_page = Blueprint("task", __name__)
 
@@ -98,12 +97,6 @@ def _page(
             answers=answers,
             problems=problems or [],
             due=due_phrase(task.due_at, now) if task.state == "open" else None,
-            label=label,
-            urgencies=URGENCY,
-            channels=CHANNEL,
-            lights=LIGHT,
-            statuses=STATUS,
-            kinds=HISTORY,
         ),
         status,
     )
