@@ -234,6 +234,15 @@ def sync_tasks(
                 "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
             },
         )
+        opened_as = evaluate(task, "records_opened")
+        if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
+            history.append(
+                str(opened_as),
+                at=now,
+                actor="system",
+                element_id=element_id,
+                data={"overdue_step": task.data.get("overdue_step"), "unit": row["unit_code"]},
+            )
     if not new_rows:
         return []
     table = table_of(Task)

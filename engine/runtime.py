@@ -135,7 +135,7 @@ class Runtime:
                 history,
                 now,
                 watches,
-                lambda task, name: self._evaluate_property(wf, task, name),
+                lambda task, name: evaluate_property(wf, task, name),
             )
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now
@@ -147,13 +147,13 @@ class Runtime:
         history.write()
         return opened
 
-    @staticmethod
-    def _evaluate_property(wf: BpmnWorkflow, task: Any, name: str) -> Any:
-        """A property's value; one written `=expression` is evaluated against the task's data."""
-        value = property_of(task, name)
-        if value is None or not value.startswith("="):
-            return value
-        return wf.script_engine.evaluate(task, value[1:])
+
+def evaluate_property(wf: BpmnWorkflow, task: Any, name: str) -> Any:
+    """A property's value; one written `=expression` is evaluated against the task's data."""
+    value = property_of(task, name)
+    if value is None or not value.startswith("="):
+        return value
+    return wf.script_engine.evaluate(task, value[1:])
 
 
 _STATUS_ZH = {"archived": "归档", "returned": "退件", "recorded": "办结备案", "completed": "结束"}

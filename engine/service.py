@@ -32,7 +32,7 @@ from .errors import CaseArchived, Conflict, JtflowError, NotFound, StalledInstan
 from .forms import FormRegistry
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, User
-from .runtime import Loaded, Runtime
+from .runtime import Loaded, Runtime, evaluate_property
 from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_action
 from .users import get_user
 from .visibility import find_case
@@ -195,6 +195,15 @@ class Jtflow:
                     element_id=task.element_id,
                     data={"task_id": task.id, "data": submitted, "late_seconds": task.late_seconds},
                 )
+                recorded = evaluate_property(loaded.workflow, spiff_task, "records")
+                if recorded:  # what the diagram says this answer means, e.g. "returned" (E4, E10)
+                    loaded.history.append(
+                        str(recorded),
+                        at=now,
+                        actor=username,
+                        element_id=task.element_id,
+                        data={"task_id": task.id},
+                    )
 
             return self._step(session, instance, username, act)
 

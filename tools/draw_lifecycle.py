@@ -180,7 +180,10 @@ N = [
         "监测中心 1 个工作日内制作转办单并按职责转办；多单位事件指定牵头、协办、兜底单位；"
         "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认。"
         "E2、E3、E4",
-        props={"form_defaults": '={"lead_unit": suggested_lead, "co_units": suggested_co_units}'},
+        props={
+            "form_defaults": '={"lead_unit": suggested_lead, "co_units": suggested_co_units}',
+            "records": '="returned" if decision == "return" else None',
+        },
     ),
     Node(
         "gw_decision",
@@ -600,6 +603,7 @@ RN = [
         "=handling_unit",
         "单位领导",
         "反馈意见须经本单位领导把关。E9",
+        props={"records": '="returned" if not approved else None'},
     ),
     Node("gw_leader", "xor", "领导同意？", "rc_leader", 4, default="flow_leader_ok", doc="E9"),
     Node(
@@ -620,6 +624,7 @@ RN = [
         "BUREAU_LEADER",
         "分管领导",
         "重要事项报分管领导审核。E9",
+        props={"records": '="returned" if not approved else None'},
     ),
     Node("gw_deputy", "xor", "分管领导同意？", "rc_deputy", 7, default="flow_deputy_ok", doc="E9"),
     Node("merge_audit", "xor", "", "rc_center", 8, doc="E10"),
@@ -632,6 +637,7 @@ RN = [
         "CENTER",
         "投诉受理岗",
         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10",
+        props={"records": '="returned" if not accepted else None'},
     ),
     Node(
         "record_audit",
@@ -696,6 +702,7 @@ EN = [
         "CENTER",
         "投诉受理岗",
         "红灯：投诉受理岗向承办方催办超期步骤（overdue_step），记录催办方式与情况。E12",
+        props={"records_opened": "escalated"},
     ),
     Node(
         "gw_esc_urgent",

@@ -40,6 +40,8 @@ HISTORY = {
     "light_changed": _l("监察灯变化"),
     "deadline_recomputed": _l("时限重算"),
     "step_failed": _l("步骤失败"),
+    "returned": _l("退回"),
+    "escalated": _l("超期催办"),
     "case_ended": _l("案件结束"),
 }
 

@@ -134,3 +134,13 @@ def test_pressing_is_recorded_and_the_case_goes_on(fresh, clock):
     assert pressed[-1].data["data"]["press_method"] == "phone"
     step(fresh(), case, "classify", {"decision": "transfer"})
     assert task_at(fresh(), case, "sign_for").light == "green"
+
+
+def test_an_escalation_is_a_history_event_of_its_own(fresh, clock):
+    """E12, S2: the red light's 催办 shows in the history as `escalated`, naming the step."""
+    case = report(fresh())
+    clock.set(at("2026-09-29T09:00"))
+    fresh().fire_due_timers()
+    [escalated] = [e for e in fresh().history(case.case_id) if e.kind == "escalated"]
+    assert escalated.element_id == "press"
+    assert escalated.data == {"overdue_step": "分类转办", "unit": "CENTER"}

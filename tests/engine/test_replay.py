@@ -35,6 +35,8 @@ def test_a_case_returned_twice_then_archived_replays(jtflow, clock):
         clock.advance(hours=1)
         step(jtflow, case, element)
     replays_exactly(jtflow, case)
+    returns = [e for e in jtflow.history(case.case_id) if e.kind == "returned"]
+    assert [e.element_id for e in returns] == ["center_audit", "center_audit"]  # E10, as its own kind
 
 
 def test_lights_escalation_and_timers_replay(jtflow, clock):
