@@ -132,6 +132,10 @@ class WorkingCalendar:
     def with_year(self, schedule: YearSchedule) -> WorkingCalendar:
         return WorkingCalendar([*self._years.values(), schedule])
 
+    def without_year(self, year: int) -> WorkingCalendar:
+        """The calendar as if `year` had never been loaded (the package may still know it)."""
+        return WorkingCalendar([y for y in self._years.values() if y.year != year])
+
     def knows(self, year: int) -> bool:
         return year in self._years or _official(date(year, 6, 1)) is not None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -21,18 +22,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from .calendar import WorkingCalendar
+from .calendar_years import schedule_of
 from .clock import FakeClock
 from .db import make_engine, make_session_factory
 from .errors import InvalidInput, JtflowError
-from .models import Base, Definition, HistoryEvent, Instance, Organisation, Task, Timer, User
+from .models import (
+    Base,
+    CalendarYear,
+    Definition,
+    HistoryEvent,
+    Instance,
+    Organisation,
+    Task,
+    Timer,
+    User,
+)
+from .retiming import recompute_provisional, use_calendar
 from .service import Jtflow
 from .visibility import find_case
 
-INPUTS = ("case_reported", "task_claimed", "task_released", "task_completed", "timer_fired")
-UNREPLAYABLE = {
-    "deadline_recomputed": "日历重算（需按当时加载的日历重放）",
-    "step_failed": "失败的步骤（失败前的输入未被记录）",
-}
+INPUTS = (
+    "case_reported",
+    "task_claimed",
+    "task_released",
+    "task_completed",
+    "timer_fired",
+    "deadline_recomputed",  # an administrator loaded a calendar year (SPEC §2)
+)
+UNREPLAYABLE = {"step_failed": "失败的步骤（失败前的输入未被记录）"}
 _RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
 
 
@@ -185,6 +203,9 @@ def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: li
     if stored.kind == "timer_fired":
         target.fire_due_timers()
         return case_id
+    if stored.kind == "deadline_recomputed":
+        _load_calendar_year(target, stored)
+        return case_id
     task_id = _task_map(target, case_id, source, reverse=True)[data["task_id"]]
     if stored.kind == "task_claimed":
         target.claim(task_id, stored.actor)
@@ -204,6 +225,42 @@ _REPORT_FIELDS = (
     "facility",
     "discovered_at",
 )
+
+
+def calendar_as_of(
+    calendar: WorkingCalendar, loads: list[CalendarYear], instant: datetime
+) -> WorkingCalendar:
+    """The calendar in force at `instant`: a year an administrator loaded later is taken back
+    to its previous load, or to not loaded at all (the package or a calendar file may know
+    it; a file year overridden later by a load is not restored — the replay then reports
+    the difference rather than hiding it)."""
+    for year in {row.year for row in loads if row.loaded_at > instant}:
+        earlier = [row for row in loads if row.year == year and row.loaded_at <= instant]
+        calendar = calendar.without_year(year)
+        if earlier:
+            calendar = calendar.with_year(schedule_of(earlier[-1]))
+    return calendar
+
+
+def calendar_loads(session: Session) -> list[CalendarYear]:
+    return list(session.scalars(select(CalendarYear).order_by(CalendarYear.id)))
+
+
+def _load_calendar_year(target: Jtflow, stored: HistoryEvent) -> None:
+    """Replay an administrator's load: the year as it was loaded then, and its recomputation."""
+    data = stored.data or {}
+    with target.sessions() as session:  # the scratch database holds a copy of the loads
+        loads = [
+            row
+            for row in calendar_loads(session)
+            if row.year == data.get("calendar_year") and row.loaded_at <= stored.at
+        ]
+    if not loads:
+        raise ReplayUnsupported(f"找不到 {data.get('calendar_year')} 年日历的加载记录，无法重放")
+    schedule = schedule_of(loads[-1])
+    functions = target.runtime.functions
+    use_calendar(functions, functions.calendar.with_year(schedule))
+    recompute_provisional(target, schedule, actor=stored.actor)
 
 
 def _events_after(target: Jtflow, case_id: int, seq: int) -> list[HistoryEvent]:
@@ -277,12 +334,16 @@ def _scratch_copy(source: Jtflow, session: Session, instance: Instance) -> Itera
                 )
             )
         scratch.add(_copy_definition(definition))
+        for row in calendar_loads(session):
+            columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
+            scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
         scratch.commit()
     clock = FakeClock(instance.created_at)
+    loads = calendar_loads(session)
     target = Jtflow(
         sessions,
         clock=clock,
-        calendar=source.runtime.functions.calendar,
+        calendar=calendar_as_of(source.runtime.functions.calendar, loads, instance.created_at),
         forms=source.forms,
     )
     try:

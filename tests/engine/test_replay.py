@@ -36,7 +36,10 @@ def test_a_case_returned_twice_then_archived_replays(jtflow, clock):
         step(jtflow, case, element)
     replays_exactly(jtflow, case)
     returns = [e for e in jtflow.history(case.case_id) if e.kind == "returned"]
-    assert [e.element_id for e in returns] == ["center_audit", "center_audit"]  # E10, as its own kind
+    assert [e.element_id for e in returns] == [
+        "center_audit",
+        "center_audit",
+    ]  # E10, as its own kind
 
 
 def test_lights_escalation_and_timers_replay(jtflow, clock):
@@ -152,3 +155,23 @@ def test_a_step_outside_the_history_is_refused(jtflow):
     case = report(jtflow)
     with pytest.raises(InvalidInput, match="只有第 1 至"):
         replay_case(jtflow, case.case_id, until=99)
+
+
+def test_a_case_whose_deadlines_a_calendar_load_moved_replays(jtflow, clock):
+    """SPEC §2, S2: reported on 31 Dec 2026 when 2027 was unknown (provisional deadlines), then
+    2027 loaded: the replay starts on the calendar then in force and re-applies the load at
+    its instant, reproducing every `deadline_recomputed` and what fired after it."""
+    from datetime import datetime
+
+    from engine.clock import SHANGHAI
+    from tests.engine.test_retiming import load_2027
+
+    clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI))
+    case = report(jtflow)
+    clock.advance(hours=2)
+    load_2027(jtflow)
+    clock.advance(days=4)
+    jtflow.fire_due_timers()
+    kinds = [e.kind for e in jtflow.history(case.case_id)]
+    assert "deadline_recomputed" in kinds and "timer_fired" in kinds
+    replays_exactly(jtflow, case)
