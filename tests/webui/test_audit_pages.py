@@ -228,7 +228,7 @@ def test_a_case_the_replay_cannot_run_still_shows_its_events(client, jtflow, db_
     case = report(jtflow)
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
         connection.execute(
-            "UPDATE history_event SET kind = 'deadline_recomputed' WHERE instance_id = ? AND seq = 2",
+            "UPDATE history_event SET kind = 'step_failed' WHERE instance_id = ? AND seq = 2",
             (case.case_id,),
         )
     signed_in_as(client, "auditor")
