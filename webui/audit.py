@@ -31,12 +31,13 @@ from engine.errors import JtflowError, NotFound, PermissionDenied
 from engine.history import case_history
 from engine.models import HistoryEvent
 from engine.replay import replay_case
-from engine.visibility import read_case, reads_everything
+from engine.visibility import reads_everything
 
 from .auth import signed_in
 from .case_export import as_csv, as_xlsx
 from .diagram import viewer_installed
 from .labels import LIGHT
+from .reading import reading_case
 
 audit = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -136,10 +137,7 @@ def steps(case_no: str, k: int) -> Any:
     """The case at step k: the event, the diagram's tokens, the data and lights as they stood."""
     from webui import current_jtflow
 
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        case = read_case(db, g.user, case_no, engine.clock.now())
-        db.commit()
+    with reading_case(case_no) as (db, case):
         history = case_history(db, case.id)
         step_names = {t.element_id: t.name for t in case_tasks(db, case)}
     if not 1 <= k <= len(history):
@@ -147,7 +145,7 @@ def steps(case_no: str, k: int) -> Any:
     event = history[k - 1]
     state, divergence, refused = None, None, None
     try:
-        replay = replay_case(engine, case.case_no or case.id, until=k)
+        replay = replay_case(current_jtflow(), case.case_no or case.id, until=k)
         state, divergence = replay.state, replay.divergence
     except JtflowError as e:  # a history this replay cannot re-execute: said, not a 500
         refused = str(e)
@@ -187,10 +185,7 @@ def dossier(case_no: str) -> Any:
     """The case's dossier as a printable page (print styles hide the header and links)."""
     from webui import current_jtflow
 
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        case = read_case(db, g.user, case_no, engine.clock.now(), how="export")
-        db.commit()
+    with reading_case(case_no, how="export") as (db, case):
         facts = case_dossier(db, case)
         history = case_history(db, case.id)
     return render_template(
@@ -199,7 +194,7 @@ def dossier(case_no: str) -> Any:
         dossier=facts,
         history=history,
         step_names={t["element_id"]: t["name"] for t in facts["tasks"]},
-        printed_at=engine.clock.now(),
+        printed_at=current_jtflow().clock.now(),
         title=_("案件档案"),
     )
 
@@ -209,12 +204,7 @@ def dossier(case_no: str) -> Any:
 def dossier_json(case_no: str) -> Any:
     from flask import jsonify
 
-    from webui import current_jtflow
-
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        case = read_case(db, g.user, case_no, engine.clock.now(), how="export")
-        db.commit()
+    with reading_case(case_no, how="export") as (db, case):
         body = case_dossier(db, case)
     response = jsonify(body)
     response.headers["Content-Disposition"] = f'attachment; filename="{case.case_no}.json"'

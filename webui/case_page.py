@@ -11,10 +11,11 @@ from flask import Blueprint, g, render_template
 from engine.access import case_tasks
 from engine.case_diagram import case_progress
 from engine.history import case_history
-from engine.visibility import read_case, sees_task
+from engine.visibility import sees_task
 
 from .auth import signed_in
 from .diagram import viewer_installed
+from .reading import reading_case
 
 case_page = Blueprint("case", __name__)
 
@@ -22,12 +23,7 @@ case_page = Blueprint("case", __name__)
 @case_page.get("/cases/<case_no>")
 @signed_in
 def show(case_no: str) -> Any:
-    from webui import current_jtflow
-
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        case = read_case(db, g.user, case_no, engine.clock.now())
-        db.commit()
+    with reading_case(case_no) as (db, case):
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
         progress = case_progress(db, case)

@@ -10,32 +10,23 @@ from flask import g, request
 from engine.errors import InvalidInput, PermissionDenied
 from engine.history import case_history
 from engine.replay import replay_case
-from engine.visibility import open_steps, read_case, readers_of, reads_everything
+from engine.visibility import open_steps, readers_of, reads_everything
 
+from ..reading import reading_case
 from .blueprint import api
 from .shapes import case_json, history_json
 
 
 @api.get("/cases/<ref>")
 def case(ref: str) -> Any:
-    from webui import current_jtflow
-
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        instance = read_case(db, g.user, ref, engine.clock.now())
-        db.commit()
+    with reading_case(ref) as (db, instance):
         return case_json(instance, open_steps(db, instance))
 
 
 @api.get("/cases/<ref>/history")
 def history(ref: str) -> Any:
     """Who did what, when, with which data; each event with the hash chaining it (S2)."""
-    from webui import current_jtflow
-
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        instance = read_case(db, g.user, ref, engine.clock.now())
-        db.commit()
+    with reading_case(ref) as (db, instance):
         events = case_history(db, instance.id)
         return {"case_no": instance.case_no, "events": [history_json(e) for e in events]}
 
@@ -49,12 +40,9 @@ def replay(ref: str) -> Any:
     step = request.args.get("step", "")
     if not step.isascii() or not step.isdigit():
         raise InvalidInput("参数 step 应为正整数：第几步（历史事件序号，从 1 起）")
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        instance = read_case(db, g.user, ref, engine.clock.now(), how="replay")
-        db.commit()
+    with reading_case(ref, how="replay") as (db, instance):
         case_id = instance.id
-    result = replay_case(engine, case_id, until=int(step))
+    result = replay_case(current_jtflow(), case_id, until=int(step))
     divergence = result.divergence
     return {
         "case_no": result.case_no,
@@ -74,14 +62,10 @@ def replay(ref: str) -> Any:
 @api.get("/cases/<ref>/access")
 def access(ref: str) -> Any:
     """Who looked at the case, and when (S1): for auditors."""
-    from webui import current_jtflow
 
     if not reads_everything(g.user):
         raise PermissionDenied(f"{g.user.username} 不是审计员，不能查看案件的查阅记录（S1）")
-    engine = current_jtflow()
-    with engine.sessions() as db:
-        instance = read_case(db, g.user, ref, engine.clock.now())
-        db.commit()
+    with reading_case(ref) as (db, instance):
         return {
             "case_no": instance.case_no,
             "readers": [
