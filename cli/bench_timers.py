@@ -179,7 +179,7 @@ def measure(
     if url.startswith("sqlite"):  # fold the load's write-ahead log in now, not in a firing
         with jtflow.sessions() as session:
             session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    procs = _start_workers(url, workers, lease)
+    procs = start_workers(url, workers, lease)
     try:
         ready = real_now()
         late_start = ready > first_due
@@ -251,7 +251,8 @@ def _fill(jtflow: Jtflow, url: str, size: int, filler: str) -> None:
         session.commit()
 
 
-def _start_workers(url: str, count: int, lease: float) -> list[subprocess.Popen[str]]:
+def start_workers(url: str, count: int, lease: float) -> list[subprocess.Popen[str]]:
+    """`count` real `jtflow worker` processes on `url`, each waited for until it has started."""
     env = {
         **os.environ,
         "JTFLOW_DATABASE_URL": url,

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from cli.bench import _prepared
-from cli.bench_timers import scratch_schema, wait_started, worker_command
+from cli.bench_timers import scratch_schema, start_workers
 from engine.clock import FakeClock
-from engine.config import PROJECT_ROOT, Settings, open_jtflow
+from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
 from tests.factories import report
 
@@ -84,27 +84,11 @@ class Workers:
     """Real `jtflow worker` processes on one database."""
 
     def __init__(self, url: str, lease_seconds: float):
-        self.env = {
-            **os.environ,
-            "JTFLOW_DATABASE_URL": url,
-            "JTFLOW_TIMER_LEASE_SECONDS": str(lease_seconds),
-        }
+        self.url, self.lease_seconds = url, lease_seconds
         self.procs: list[subprocess.Popen[str]] = []
 
     def start(self, count: int) -> list[subprocess.Popen[str]]:
-        started = [
-            subprocess.Popen(
-                worker_command(),
-                env=self.env,
-                cwd=PROJECT_ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(count)
-        ]
-        for proc in started:
-            wait_started(proc, timeout=30)
+        started = start_workers(self.url, count, self.lease_seconds)
         self.procs += started
         return started
 
