@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from .calendar import WorkingCalendar
@@ -97,7 +97,3 @@ class DiagramFunctions:
 
 
 PUBLISHED_NAMES = ("now", "add_working_days", "add_hours", "add_minutes", "deadline", "warn_at")
-
-
-def parse_due(value: str) -> datetime:
-    return parse_instant(value)

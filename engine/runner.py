@@ -105,11 +105,6 @@ def check_not_stalled(wf: BpmnWorkflow, view: TreeView | None = None) -> None:
         )
 
 
-def human_tasks(wf: BpmnWorkflow) -> list[Any]:
-    """READY user tasks, wherever they sit in the tree."""
-    return TreeView.of(wf).ready_user
-
-
 @dataclass(frozen=True)
 class WaitingTimer:
     task: Any
@@ -130,11 +125,6 @@ def _waiting_timer(task: Any) -> WaitingTimer | None:
         return None
     due = task._get_internal_data("event_value")
     return None if due is None else WaitingTimer(task, due, watched_element(task))
-
-
-def fired_timers(wf: BpmnWorkflow) -> list[Any]:
-    """Timer events that have fired (COMPLETED), wherever they sit in the tree."""
-    return TreeView.of(wf).fired_timers
 
 
 def watched_element(task: Any) -> str | None:
