@@ -26,7 +26,7 @@ from .calendar import WorkingCalendar
 from .calendar_years import schedule_of
 from .clock import FakeClock
 from .db import make_engine, make_session_factory
-from .errors import InvalidInput, JtflowError
+from .errors import InvalidInput, JtflowError, StalledInstance
 from .models import (
     Base,
     CalendarYear,
@@ -49,8 +49,8 @@ INPUTS = (
     "task_completed",
     "timer_fired",
     "deadline_recomputed",  # an administrator loaded a calendar year (SPEC §2)
+    "step_failed",  # a completion or a firing the workflow refused, tried again
 )
-UNREPLAYABLE = {"step_failed": "失败的步骤（失败前的输入未被记录）"}
 _RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
 
 
@@ -93,9 +93,12 @@ def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Re
                 select(Task.id).where(Task.instance_id == instance.id).order_by(Task.id)
             )
         )
-        for kind, why in UNREPLAYABLE.items():
-            if any(e.kind == kind for e in recorded):
-                raise ReplayUnsupported(f"案件 {instance.case_no} 含有{why}，暂不能重放")
+        for event in recorded:
+            if event.kind == "step_failed" and "attempt" not in (event.data or {}):
+                raise ReplayUnsupported(
+                    f"案件 {instance.case_no} 第 {event.seq} 步是失败的步骤，"
+                    "当时的版本未记录失败的输入，不能重放"
+                )
         if until is not None and not 1 <= until <= len(recorded):
             raise InvalidInput(f"案件 {instance.case_no} 只有第 1 至 {len(recorded)} 步")
         with _scratch_copy(source, session, instance) as target:
@@ -200,19 +203,24 @@ def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: li
         report = {k: data[k] for k in _REPORT_FIELDS if k in data}
         return target.report_event(report, reporter=stored.actor).case_id
     assert case_id is not None, "a case's history starts with its report"
-    if stored.kind == "timer_fired":
-        target.fire_due_timers()
+    kind = data["attempt"] if stored.kind == "step_failed" else stored.kind
+    if kind == "timer_fired":
+        target.fire_due_timers()  # a firing that fails again is recorded, not raised
         return case_id
     if stored.kind == "deadline_recomputed":
         _load_calendar_year(target, stored)
         return case_id
     task_id = _task_map(target, case_id, source, reverse=True)[data["task_id"]]
-    if stored.kind == "task_claimed":
+    if kind == "task_claimed":
         target.claim(task_id, stored.actor)
-    elif stored.kind == "task_released":
+    elif kind == "task_released":
         target.release(task_id, stored.actor)
     else:
-        target.complete(task_id, data["data"], stored.actor)
+        try:
+            target.complete(task_id, data["data"], stored.actor)
+        except StalledInstance:  # recorded as step_failed, compared with the stored one
+            if stored.kind != "step_failed":
+                raise
     return case_id
 
 

@@ -205,7 +205,8 @@ class Jtflow:
                         data={"task_id": task.id},
                     )
 
-            return self._step(session, instance, username, act)
+            attempt = {"attempt": "task_completed", "task_id": task.id, "data": submitted}
+            return self._step(session, instance, username, act, attempt)
 
     # -- timers ------------------------------------------------------------------------
 
@@ -245,7 +246,11 @@ class Jtflow:
                 instance = session.get(Instance, instance_id)
                 assert instance is not None
                 self._step(
-                    session, instance, "system", lambda loaded: loaded.workflow.refresh_timers()
+                    session,
+                    instance,
+                    "system",
+                    lambda loaded: loaded.workflow.refresh_timers(),
+                    {"attempt": "timer_fired"},
                 )
                 return timers.fired_count(session, list(waiting))
         except CaseArchived:
@@ -288,8 +293,16 @@ class Jtflow:
                 raise
 
     def _step(
-        self, session: Session, instance: Instance, actor: str, act: Callable[[Loaded], None]
+        self,
+        session: Session,
+        instance: Instance,
+        actor: str,
+        act: Callable[[Loaded], None],
+        attempt: dict[str, Any],
     ) -> list[OpenTask]:
+        """Run `act` on the loaded instance and save the result. If the workflow fails, the
+        step is undone and `attempt` (the input that failed) is recorded with the error, so
+        a replay can try it again (engine/replay.py)."""
         loaded = self.runtime.load(session, instance)
         try:
             act(loaded)
@@ -299,20 +312,23 @@ class Jtflow:
             return opened
         except StalledInstance as e:
             session.rollback()
-            self._record_failure(instance.id, actor, str(e))
+            self._record_failure(instance.id, actor, str(e), attempt)
             raise
         except (SpiffWorkflowException, RecursionError) as e:  # step undone, failure kept
             session.rollback()
             message = f"流程步骤执行失败，本次操作未保存：{type(e).__name__}: {e}"
-            self._record_failure(instance.id, actor, message)
+            self._record_failure(instance.id, actor, message, attempt)
             raise StalledInstance(message) from e
 
-    def _record_failure(self, instance_id: int, actor: str, message: str) -> None:
+    def _record_failure(
+        self, instance_id: int, actor: str, message: str, attempt: dict[str, Any]
+    ) -> None:
         with self.sessions() as session:
             instance = session.get(Instance, instance_id)
             assert instance is not None
             history = HistoryWriter(session, instance)
-            history.append("step_failed", at=self.clock.now(), actor=actor, data={"error": message})
+            data = {"error": message, **attempt}
+            history.append("step_failed", at=self.clock.now(), actor=actor, data=data)
             session.flush()
             history.write()
             session.commit()

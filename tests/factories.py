@@ -3,12 +3,15 @@ right person — each step on a fresh engine object, so every test also saves, r
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from engine.config import PROJECT_ROOT
 from engine.demo import actor_for, answer_for
-from engine.models import Instance, Task
+from engine.models import Definition, Instance, Task
 from engine.service import CaseRef, Jtflow
 
 REPORTERS = {
@@ -83,3 +86,20 @@ def status(jtflow: Jtflow, case: CaseRef) -> str:
 
 def kinds(jtflow: Jtflow, case: CaseRef) -> list[str]:
     return [e.kind for e in jtflow.history(case.case_id)]
+
+
+PROCESSES = PROJECT_ROOT / "processes"
+
+
+def deploy_variant(jtflow: Jtflow, folder: Path, *edits: tuple[str, str]) -> Definition:
+    """Deploy the lifecycle with each (old, new) text edit made to its diagram: a new version."""
+    shutil.copytree(PROCESSES, folder, dirs_exist_ok=True)
+    diagram = folder / "event_lifecycle.bpmn"
+    text = diagram.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    diagram.write_text(text, encoding="utf-8")
+    definition, created = jtflow.deploy(diagram)
+    assert created
+    return definition

@@ -175,3 +175,72 @@ def test_a_case_whose_deadlines_a_calendar_load_moved_replays(jtflow, clock):
     kinds = [e.kind for e in jtflow.history(case.case_id)]
     assert "deadline_recomputed" in kinds and "timer_fired" in kinds
     replays_exactly(jtflow, case)
+
+
+FAILS_FOR_TRANSPORT_DEV = (  # a transfer script that fails for one unit: a deterministic failure
+    "<bpmn:script>transferred_at = now()",
+    '<bpmn:script>transferred_at = now() if lead_unit != "TRANSPORT_DEV" else 1 / 0',
+)
+
+
+def test_a_failed_completion_is_tried_again_and_fails_again(jtflow, clock, tmp_path):
+    """S2: a step the workflow refused is recorded with its input; the replay tries that input
+    again, gets the same failure, and goes on with the completion that followed."""
+    from engine.errors import StalledInstance
+    from tests.factories import deploy_variant
+
+    deploy_variant(jtflow, tmp_path / "v2", FAILS_FOR_TRANSPORT_DEV)
+    case = report(jtflow)
+    with pytest.raises(StalledInstance, match="ZeroDivisionError"):
+        step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    clock.advance(minutes=5)
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "BUS_GROUP"})
+    step(jtflow, case, "sign_for")
+    failed = next(e for e in jtflow.history(case.case_id) if e.kind == "step_failed")
+    assert failed.data["attempt"] == "task_completed"
+    assert failed.data["data"]["lead_unit"] == "TRANSPORT_DEV"
+    replays_exactly(jtflow, case)
+
+
+def test_a_failure_that_no_longer_happens_is_a_divergence(jtflow, tmp_path, db_url):
+    """The recorded failed input altered so it would now succeed: the replay reports the step."""
+    from engine.errors import StalledInstance
+    from tests.factories import deploy_variant
+
+    deploy_variant(jtflow, tmp_path / "v2", FAILS_FOR_TRANSPORT_DEV)
+    case = report(jtflow)
+    with pytest.raises(StalledInstance):
+        step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    failed = next(e for e in jtflow.history(case.case_id) if e.kind == "step_failed")
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE history_event SET data = json_set(data, '$.data.lead_unit', 'BUS_GROUP') "
+            "WHERE id = ?",
+            (failed.id,),
+        )
+    divergence = replay_case(jtflow, case.case_id).divergence
+    assert divergence is not None and divergence.seq == failed.seq
+    assert divergence.expected["kind"] == "step_failed"
+    assert divergence.replayed is not None and divergence.replayed["kind"] == "task_completed"
+
+
+def test_a_timer_that_fails_at_every_firing_replays(jtflow, clock, tmp_path):
+    """E12: the red timer's escalation fails (a broken call in its script); each firing is
+    recorded as a failed step and retried once its lease ends — the replay fails the same way."""
+    from tests.factories import deploy_variant
+
+    deploy_variant(
+        jtflow,
+        tmp_path / "v2",
+        (
+            '<spiffworkflow:preScript>overdue_step = "分类转办"',
+            "<spiffworkflow:preScript>overdue_step = 1 / 0",
+        ),
+    )
+    case = report(jtflow)
+    for hours in (20, 10, 1):  # yellow, then red (fails), then red again after the lease
+        clock.advance(hours=hours)
+        jtflow.fire_due_timers()
+    failures = [e for e in jtflow.history(case.case_id) if e.kind == "step_failed"]
+    assert len(failures) == 2 and {e.data["attempt"] for e in failures} == {"timer_fired"}
+    replays_exactly(jtflow, case)
