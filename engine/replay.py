@@ -27,6 +27,7 @@ from .calendar_years import schedule_of
 from .clock import FakeClock
 from .db import make_engine, make_session_factory
 from .errors import InvalidInput, JtflowError, StalledInstance
+from .migration import migrate_case
 from .models import (
     Base,
     CalendarYear,
@@ -50,6 +51,7 @@ INPUTS = (
     "timer_fired",
     "deadline_recomputed",  # an administrator loaded a calendar year (SPEC §2)
     "step_failed",  # a completion or a firing the workflow refused, tried again
+    "migrated",  # a process owner moved the case to another version of its process
 )
 _RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
 
@@ -101,11 +103,12 @@ def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Re
                 )
         if until is not None and not 1 <= until <= len(recorded):
             raise InvalidInput(f"案件 {instance.case_no} 只有第 1 至 {len(recorded)} 步")
-        with _scratch_copy(source, session, instance) as target:
+        versions = _versions_of(session, recorded)
+        with _scratch_copy(source, session, instance, versions[0]) as target:
             name = instance.case_no or str(instance.id)
             if until is None:
-                return _run(target, name, recorded, source_tasks, whole=True)
-            return _run(target, name, recorded[:until], source_tasks, whole=False)
+                return _run(target, name, recorded, source_tasks, versions, whole=True)
+            return _run(target, name, recorded[:until], source_tasks, versions, whole=False)
 
 
 def _run(
@@ -113,6 +116,7 @@ def _run(
     case_no: str,
     recorded: list[HistoryEvent],
     source_tasks: list[int],
+    versions: list[Definition],
     *,
     whole: bool,
 ) -> Replay:
@@ -126,7 +130,7 @@ def _run(
         if stored.kind in INPUTS and len(produced) <= position:
             clock.set(stored.at)
             try:
-                case_id = _apply(target, stored, case_id, source_tasks)
+                case_id = _apply(target, stored, case_id, source_tasks, versions)
             except JtflowError as e:  # the recorded input no longer goes through
                 refused = {"error": f"{type(e).__name__}: {e}"}
                 expected = _comparable(stored, {})
@@ -197,7 +201,13 @@ def _iso(instant: Any) -> str | None:
     return None if instant is None else instant.isoformat()
 
 
-def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: list[int]) -> int:
+def _apply(
+    target: Jtflow,
+    stored: HistoryEvent,
+    case_id: int | None,
+    source: list[int],
+    versions: list[Definition],
+) -> int:
     data = stored.data or {}
     if stored.kind == "case_reported":
         report = {k: data[k] for k in _REPORT_FIELDS if k in data}
@@ -209,6 +219,10 @@ def _apply(target: Jtflow, stored: HistoryEvent, case_id: int | None, source: li
         return case_id
     if stored.kind == "deadline_recomputed":
         _load_calendar_year(target, stored)
+        return case_id
+    if stored.kind == "migrated":
+        _add_definition(target, versions, data["to_definition"])
+        migrate_case(target, case_id, to_version=data["to_version"], actor=stored.actor)
         return case_id
     task_id = _task_map(target, case_id, source, reverse=True)[data["task_id"]]
     if kind == "task_claimed":
@@ -317,17 +331,35 @@ def _translated(data: dict[str, Any], task_ids: dict[int, int]) -> dict[str, Any
     return out
 
 
+def _versions_of(session: Session, recorded: list[HistoryEvent]) -> list[Definition]:
+    """The definition versions the case ran on, the one it was reported on first."""
+    ids = list(dict.fromkeys(e.definition_id for e in recorded))
+    definitions = {
+        d.id: d for d in session.scalars(select(Definition).where(Definition.id.in_(ids)))
+    }
+    return [definitions[id] for id in ids]
+
+
+def _add_definition(target: Jtflow, versions: list[Definition], definition_id: int) -> None:
+    """A version the case migrates to enters the scratch database when the replay gets there
+    (before, a new report there would start on it)."""
+    with target.sessions() as session:
+        if session.get(Definition, definition_id) is None:
+            session.add(_copy_definition(next(d for d in versions if d.id == definition_id)))
+            session.commit()
+
+
 @contextmanager
-def _scratch_copy(source: Jtflow, session: Session, instance: Instance) -> Iterator[Jtflow]:
+def _scratch_copy(
+    source: Jtflow, session: Session, instance: Instance, reported_on: Definition
+) -> Iterator[Jtflow]:
     """An in-memory SQLite database holding what the case needs: the organisations, the
-    users, and its definition version under the same id."""
+    users, and the definition version it was reported on, under the same id."""
     engine = make_engine(
         "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
     )
     Base.metadata.create_all(engine)  # the migrations' schema (tests/engine/test_migrations.py)
     sessions = make_session_factory(engine)
-    definition = session.get(Definition, instance.definition_id)
-    assert definition is not None
     with sessions() as scratch:
         for org in session.scalars(select(Organisation)):
             scratch.add(Organisation(code=org.code, name=org.name, part=org.part))
@@ -341,7 +373,7 @@ def _scratch_copy(source: Jtflow, session: Session, instance: Instance) -> Itera
                     active=True,  # as they were when they acted
                 )
             )
-        scratch.add(_copy_definition(definition))
+        scratch.add(_copy_definition(reported_on))
         for row in calendar_loads(session):
             columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
             scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))

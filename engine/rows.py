@@ -206,19 +206,13 @@ def sync_tasks(
         row = {
             "instance_id": instance.id,
             "spiff_task_id": spiff_id,
-            "element_id": element_id,
-            "name": task.task_spec.bpmn_name or element_id,
-            "lane": task.task_spec.lane,
-            "unit_code": str(evaluate(task, "unit") or ""),
-            "role": property_of(task, "role") or "",
-            "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
+            **as_defined(task, evaluate),
             "state": "open",
             "created_at": now,
             "due_at": watch.due,
             "warn_at": watch.warn,
             "light": watch.light,
             "provisional": watch.provisional,
-            "defaults": evaluate(task, "form_defaults"),
         }
         new_rows.append(row)
         history.append(
@@ -253,6 +247,20 @@ def sync_tasks(
         OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
         for id, r in zip(ids, new_rows, strict=True)
     ]
+
+
+def as_defined(task: Any, evaluate: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """A task row's columns that its diagram element defines (a migration refreshes them)."""
+    element_id = task.task_spec.bpmn_id
+    return {
+        "element_id": element_id,
+        "name": task.task_spec.bpmn_name or element_id,
+        "lane": task.task_spec.lane,
+        "unit_code": str(evaluate(task, "unit") or ""),
+        "role": property_of(task, "role") or "",
+        "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
+        "defaults": evaluate(task, "form_defaults"),
+    }
 
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:

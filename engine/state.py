@@ -39,7 +39,8 @@ class FinishedTaskConverter(TaskConverter):
     A completed or cancelled task whose parent is finished too never changes again
     (SpiffWorkflow copies data forward to children, and a task's saved data is a delta
     against its parent's), so a long case saves in time proportional to its open work.
-    The cached dict is keyed by the task's state, last state change and children, and
+    The cached dict is keyed by the task's state, last state change, children and spec
+    object (a migration gives a finished task its new version's spec), and
     `verify` (on in the test suite) checks every reuse against a fresh conversion.
     """
 
@@ -49,7 +50,7 @@ class FinishedTaskConverter(TaskConverter):
         parent = task.parent
         if not task.has_state(_FINAL) or (parent is not None and not parent.has_state(_FINAL)):
             return super().to_dict(task)
-        key = (task.state, task.last_state_change, len(task._children))
+        key = (task.state, task.last_state_change, len(task._children), task.task_spec)
         cached = getattr(task, "_jtflow_dict", None)
         if cached is not None and cached[0] == key:
             if self.verify:

@@ -1,0 +1,281 @@
+"""Moving running cases to another version of their process (DESIGN.md "Definitions").
+
+A case runs on the version it started on until a process owner migrates it. SpiffWorkflow's
+diff (SpiffWorkflow.bpmn.util.diff) aligns the case's tasks with the new version's elements
+by BPMN id. A case holding a task whose element the new version lacks is refused, naming the
+elements: its saved state could not be read back. Otherwise each open task and waiting timer
+is taken through the new version in place: the same task, with its owner, gets the new
+version's unit, role, form and deadlines. Deadlines are computed again from the same anchors
+(transferred_at, handle_from …), so a changed rule moves a deadline, not its start. A boundary
+timer the new version adds to a step already open applies from the step's next opening.
+
+One case is one version-checked transaction, recorded as a `migrated` history event (S2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .clock import parse_instant
+from .errors import (
+    Conflict,
+    InvalidInput,
+    JtflowError,
+    NotFound,
+    PermissionDenied,
+    StalledInstance,
+)
+from .models import Definition, Instance, Task, Timer
+from .rows import Watch, as_defined
+from .runner import TreeView
+from .runtime import ENDED, Loaded, evaluate_property
+from .service import Jtflow
+from .spiff import PROVISIONAL
+from .users import get_user
+from .visibility import find_case
+
+PROCESS_OWNER = "流程负责人"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What migrating one case did (or, in a dry run, would do)."""
+
+    case_no: str
+    from_version: int
+    to_version: int
+    changed: list[str]  # elements of the case's open work that differ in the new version
+    retimed: list[dict[str, Any]]  # timers whose deadline moved: element, old and new due
+
+
+@dataclass
+class MigrationReport:
+    migrated: list[Migration] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # case number → why
+
+
+class MigrationRefused(InvalidInput):
+    """The case cannot move to that version as it stands."""
+
+
+def migrate_case(
+    jtflow: Jtflow,
+    case: str | int,
+    *,
+    to_version: int | None = None,
+    actor: str,
+    dry_run: bool = False,
+) -> Migration:
+    """Move one running case to `to_version` of its process (default: the newest)."""
+    runtime, now = jtflow.runtime, jtflow.clock.now()
+    with jtflow.sessions() as session:
+        _check_actor(session, actor)
+        instance = find_case(session, case)
+        source = session.get(Definition, instance.definition_id)
+        assert source is not None
+        target = _target(session, source, to_version)
+        loaded = runtime.load(session, instance)  # an ended case is refused here (E13)
+        before = _timer_dues(loaded.workflow)
+        spec, dependencies = runtime.spec_of(session, target.id)
+        changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
+        retimed = _moved_deadlines(before, _timer_dues(loaded.workflow))
+        name = instance.case_no or str(instance.id)
+        migration = Migration(name, source.version, target.version, changed, retimed)
+        if dry_run:  # the migrated tree is dropped: the case's next step loads it again
+            return migration
+        instance.definition_id = target.id
+        loaded.history.append(
+            "migrated",
+            at=now,
+            actor=actor,
+            data={
+                "from_version": source.version,
+                "to_version": target.version,
+                "from_definition": source.id,
+                "to_definition": target.id,
+                "changed": changed,
+                "retimed": retimed,
+            },
+        )
+        try:
+            runtime.save(session, loaded, actor)
+            _refresh_carried_rows(session, loaded, before)
+            session.commit()
+        except (StaleDataError, IntegrityError):
+            session.rollback()
+            raise Conflict(f"案件 {name} 刚被他人更新，未迁移：请重新运行迁移") from None
+        except (SpiffWorkflowException, StalledInstance) as e:
+            session.rollback()
+            raise MigrationRefused(f"案件 {name} 在版本 {target.version} 上无法继续：{e}") from e
+        runtime.committed(loaded)
+        return migration
+
+
+def migrate_running(
+    jtflow: Jtflow,
+    process_id: str,
+    *,
+    from_version: int,
+    to_version: int | None = None,
+    actor: str,
+    dry_run: bool = False,
+) -> MigrationReport:
+    """Migrate every running case of one version; a case that cannot move stays as it was."""
+    with jtflow.sessions() as session:
+        _check_actor(session, actor)
+        source = session.scalar(
+            select(Definition).where(
+                Definition.process_id == process_id, Definition.version == from_version
+            )
+        )
+        if source is None:
+            raise NotFound(f"流程 {process_id} 没有版本 {from_version}")
+        cases = list(
+            session.scalars(
+                select(Instance.id)
+                .where(Instance.definition_id == source.id, Instance.status.not_in(ENDED))
+                .order_by(Instance.id)
+            )
+        )
+    report = MigrationReport()
+    for instance_id in cases:
+        try:
+            report.migrated.append(
+                migrate_case(
+                    jtflow, instance_id, to_version=to_version, actor=actor, dry_run=dry_run
+                )
+            )
+        except JtflowError as e:
+            report.refused[_case_no(jtflow, instance_id)] = str(e)
+    return report
+
+
+def _check_actor(session: Session, actor: str) -> None:
+    if actor != "system" and PROCESS_OWNER not in get_user(session, actor).roles:
+        raise PermissionDenied(f"{actor} 不是{PROCESS_OWNER}：迁移案件需要{PROCESS_OWNER}角色")
+
+
+def _target(session: Session, source: Definition, version: int | None) -> Definition:
+    query = select(Definition).where(Definition.process_id == source.process_id)
+    if version is None:
+        query = query.order_by(Definition.version.desc()).limit(1)
+    else:
+        query = query.where(Definition.version == version)
+    target = session.scalar(query)
+    if target is None:
+        raise NotFound(
+            f"流程 {source.process_id} 没有版本 {version}：请先用 `jtflow deploy` 部署新版本"
+        )
+    if target.id == source.id:
+        raise InvalidInput(f"案件已在流程 {source.process_id} 的版本 {source.version} 上")
+    return target
+
+
+def _migrate_tree(registry: Any, wf: Any, spec: Any, dependencies: dict[str, Any]) -> list[str]:
+    """Put the workflow and its running subprocesses on the new specs; returns the elements
+    of open work whose definition changed. Raises MigrationRefused, touching nothing, when a
+    task's element (or a running subprocess's process) is missing from the new version."""
+    top, subs = diff_workflow(registry, wf, spec, dependencies)
+    missing = [_element(t) for t in top.removed]
+    for sub_id, diff in subs.items():
+        sub = wf.subprocesses[sub_id]
+        if diff is None:
+            missing.append(f"子流程 {sub.spec.name}")
+        else:
+            missing += [_element(t) for t in diff.removed]
+    if missing:
+        names = "、".join(sorted(set(missing)))
+        raise MigrationRefused(
+            f"新版本缺少本案件已经过或正在办理的元素：{names}。"
+            "请在新版本中保留这些元素的 id，或待案件办结后再用新版本"
+        )
+    changed = {_element(t) for t in top.changed if not t.has_state(_DONE)}
+    migrate_workflow(top, wf, spec)
+    wf.subprocess_specs = dependencies
+    for sub_id, diff in subs.items():
+        sub = wf.subprocesses[sub_id]
+        changed |= {_element(t) for t in diff.changed if not t.has_state(_DONE)}
+        migrate_workflow(diff, sub, dependencies[sub.spec.name])
+    return sorted(changed)
+
+
+_DONE = TaskState.COMPLETED | TaskState.CANCELLED
+
+
+def _element(task: Any) -> str:
+    return str(task.task_spec.bpmn_id or task.task_spec.name)
+
+
+def _timer_dues(wf: Any) -> dict[str, tuple[str, datetime]]:
+    """Waiting timers: Spiff task id → (element id, due)."""
+    return {
+        str(t.task.id): (t.task.task_spec.bpmn_id, parse_instant(t.due))
+        for t in TreeView.of(wf).waiting_timers
+    }
+
+
+def _moved_deadlines(
+    before: dict[str, tuple[str, datetime]], after: dict[str, tuple[str, datetime]]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "element_id": element,
+            "old_due_at": old.isoformat(),
+            "new_due_at": after[id][1].isoformat(),
+        }
+        for id, (element, old) in before.items()
+        if id in after and after[id][1] != old
+    ]
+
+
+def _refresh_carried_rows(
+    session: Session, loaded: Loaded, before: dict[str, tuple[str, datetime]]
+) -> None:
+    """The save inserted rows for new tasks and timers and closed gone ones; the rows of work
+    carried over keep their id, owner and light and take the new version's definitions."""
+    wf, plain = loaded.workflow, {"synchronize_session": False}
+    view = TreeView.of(wf)
+    watches: dict[str, Watch] = {}
+    for timer in view.waiting_timers:
+        provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
+        due = parse_instant(timer.due)
+        if str(timer.task.id) in before:
+            session.execute(
+                update(Timer)
+                .where(Timer.spiff_task_id == str(timer.task.id))
+                .values(due_at=due, provisional=provisional, watches=timer.watches),
+                execution_options=plain,
+            )
+        if timer.watches:
+            watch = watches.setdefault(timer.watches, Watch())
+            watch.saw(timer.task.task_spec.bpmn_id, due, provisional, fired=False)
+    for task in view.ready_user:
+        if str(task.id) not in loaded.before.tasks:
+            continue
+        values = as_defined(task, lambda task, name: evaluate_property(wf, task, name))
+        watched = watches.get(values["element_id"])
+        if watched is not None:  # a deadline already passed keeps its recorded instant
+            values |= {"provisional": watched.provisional}
+            values |= {k: v for k, v in (("due_at", watched.due), ("warn_at", watched.warn)) if v}
+        session.execute(
+            update(Task)
+            .where(Task.spiff_task_id == str(task.id), Task.state == "open")
+            .values(**values),
+            execution_options=plain,
+        )
+
+
+def _case_no(jtflow: Jtflow, instance_id: int) -> str:
+    with jtflow.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        return str(instance.case_no if instance is not None else instance_id)
