@@ -13,6 +13,7 @@ from cli.bench_audit import audit as bench_audit
 from cli.bench_inbox import inbox as bench_inbox
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
+from cli.migrate import migrate
 from cli.serve import serve
 from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
@@ -217,6 +218,7 @@ main.add_command(user_commands)
 main.add_command(token_commands)
 main.add_command(serve)
 main.add_command(audit_commands)
+main.add_command(migrate)
 
 if __name__ == "__main__":
     main()

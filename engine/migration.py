@@ -14,9 +14,11 @@ One case is one version-checked transaction, recorded as a `migrated` history ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -88,7 +90,7 @@ def migrate_case(
         before = _timer_dues(loaded.workflow)
         spec, dependencies = runtime.spec_of(session, target.id)
         changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
-        retimed = _moved_deadlines(before, _timer_dues(loaded.workflow))
+        retimed = _moved_deadlines(loaded.workflow, before)
         name = instance.case_no or str(instance.id)
         migration = Migration(name, source.version, target.version, changed, retimed)
         if dry_run:  # the migrated tree is dropped: the case's next step loads it again
@@ -132,7 +134,6 @@ def migrate_running(
 ) -> MigrationReport:
     """Migrate every running case of one version; a case that cannot move stays as it was."""
     with jtflow.sessions() as session:
-        _check_actor(session, actor)
         source = session.scalar(
             select(Definition).where(
                 Definition.process_id == process_id, Definition.version == from_version
@@ -147,16 +148,28 @@ def migrate_running(
                 .order_by(Instance.id)
             )
         )
+    return migrate_each(jtflow, cases, to_version=to_version, actor=actor, dry_run=dry_run)
+
+
+def migrate_each(
+    jtflow: Jtflow,
+    cases: Sequence[str | int],
+    *,
+    to_version: int | None = None,
+    actor: str,
+    dry_run: bool = False,
+) -> MigrationReport:
+    """Migrate each case on its own: one refused is reported and the others go on."""
+    with jtflow.sessions() as session:
+        _check_actor(session, actor)  # once for all, not once per case
     report = MigrationReport()
-    for instance_id in cases:
+    for case in cases:
         try:
             report.migrated.append(
-                migrate_case(
-                    jtflow, instance_id, to_version=to_version, actor=actor, dry_run=dry_run
-                )
+                migrate_case(jtflow, case, to_version=to_version, actor=actor, dry_run=dry_run)
             )
         except JtflowError as e:
-            report.refused[_case_no(jtflow, instance_id)] = str(e)
+            report.refused[_case_no(jtflow, case)] = str(e)
     return report
 
 
@@ -224,18 +237,16 @@ def _timer_dues(wf: Any) -> dict[str, tuple[str, datetime]]:
     }
 
 
-def _moved_deadlines(
-    before: dict[str, tuple[str, datetime]], after: dict[str, tuple[str, datetime]]
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "element_id": element,
-            "old_due_at": old.isoformat(),
-            "new_due_at": after[id][1].isoformat(),
-        }
-        for id, (element, old) in before.items()
-        if id in after and after[id][1] != old
-    ]
+def _moved_deadlines(wf: Any, before: dict[str, tuple[str, datetime]]) -> list[dict[str, Any]]:
+    """Timers whose deadline the new version moved, due now or not (one due already fires)."""
+    moved = []
+    for id, (element, old) in before.items():
+        task = wf.get_task_from_id(UUID(id))
+        value = None if task is None else task._get_internal_data("event_value")
+        if value is not None and parse_instant(value) != old:
+            new = parse_instant(value).isoformat()
+            moved.append({"element_id": element, "old_due_at": old.isoformat(), "new_due_at": new})
+    return moved
 
 
 def _refresh_carried_rows(
@@ -275,7 +286,9 @@ def _refresh_carried_rows(
         )
 
 
-def _case_no(jtflow: Jtflow, instance_id: int) -> str:
+def _case_no(jtflow: Jtflow, case: str | int) -> str:
+    if isinstance(case, str):
+        return case
     with jtflow.sessions() as session:
-        instance = session.get(Instance, instance_id)
-        return str(instance.case_no if instance is not None else instance_id)
+        instance = session.get(Instance, case)
+        return str(instance.case_no if instance is not None else case)

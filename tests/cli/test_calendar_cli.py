@@ -8,10 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from cli.main import main
 from engine.clock import SHANGHAI
 from engine.models import CalendarYear, Timer
 from tests.cli.test_cli import failed, ok
@@ -23,17 +21,6 @@ YEAR_2027 = {
     "holidays": ["2027-01-01", "2027-02-08"],
     "workdays": ["2027-02-06"],
 }
-
-
-@pytest.fixture
-def cli(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The command line on the test's migrated, seeded database."""
-
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        runner = CliRunner(env={"JTFLOW_DATABASE_URL": db_url, **(env or {})})
-        return runner.invoke(main, list(args))
-
-    return run
 
 
 def write(tmp_path: Path, name: str, content: object) -> str:
