@@ -33,12 +33,39 @@ class Progress:
     open: list[str]
 
 
-def diagram_xml(session: Session, instance: Instance) -> str:
-    """The BPMN file of the definition version the case runs on, as it was deployed."""
+def diagram_xml(session: Session, instance: Instance, version: int | None = None) -> str:
+    """The BPMN file of the definition version the case runs on, as it was deployed; with
+    `version`, of that version, which the case must have run on (before a migration)."""
     definition = session.get(Definition, instance.definition_id)
     if definition is None:
         raise NotFound(f"案件 {instance.case_no} 的流程定义不存在")
+    if version is not None and version != definition.version:
+        definition = _version_run_on(session, instance, definition.process_id, version)
     return _bpmn_text(definition)
+
+
+def _version_run_on(
+    session: Session, instance: Instance, process_id: str, version: int
+) -> Definition:
+    definition = session.scalar(
+        select(Definition)
+        .join(HistoryEvent, HistoryEvent.definition_id == Definition.id)
+        .where(
+            Definition.process_id == process_id,
+            Definition.version == version,
+            HistoryEvent.instance_id == instance.id,
+        )
+        .limit(1)
+    )
+    if definition is None:
+        raise NotFound(f"案件 {instance.case_no} 未在流程第 {version} 版上运行过")
+    return definition
+
+
+def version_of(session: Session, definition_id: int) -> int:
+    definition = session.get(Definition, definition_id)
+    assert definition is not None
+    return definition.version
 
 
 def case_progress(session: Session, instance: Instance) -> Progress:

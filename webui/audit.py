@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.access import case_tasks
 from engine.accounts import log_access
+from engine.case_diagram import version_of
 from engine.case_search import (
     LIGHTS,
     CaseFilter,
@@ -140,9 +141,10 @@ def steps(case_no: str, k: int) -> Any:
     with reading_case(case_no) as (db, case):
         history = case_history(db, case.id)
         step_names = {t.element_id: t.name for t in case_tasks(db, case)}
-    if not 1 <= k <= len(history):
-        raise NotFound(f"案件 {case.case_no} 只有第 1 至 {len(history)} 步")
-    event = history[k - 1]
+        if not 1 <= k <= len(history):
+            raise NotFound(f"案件 {case.case_no} 只有第 1 至 {len(history)} 步")
+        event = history[k - 1]
+        version = version_of(db, event.definition_id)  # a migrated case: the version then
     state, divergence, refused = None, None, None
     try:
         replay = replay_case(current_jtflow(), case.case_no or case.id, until=k)
@@ -161,6 +163,8 @@ def steps(case_no: str, k: int) -> Any:
         progress=_progress_at(history[:k], state),
         step_names=step_names,
         viewer=viewer_installed(),
+        version=version,
+        diagram_url=url_for("diagram.case_diagram", case_no=case.case_no, version=version),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, send_from_directory
+from flask import Blueprint, abort, current_app, g, request, send_from_directory
 
 from engine.case_diagram import diagram_xml
 from engine.config import PROJECT_ROOT
@@ -52,9 +52,11 @@ def viewer_file(name: str) -> Any:
 @diagram.get("/cases/<case_no>/diagram.bpmn")
 @signed_in
 def case_diagram(case_no: str) -> Any:
-    """The BPMN XML of the definition version the case runs on."""
+    """The BPMN XML of the definition version the case runs on (`?version=`: an earlier one
+    it ran on, for the step-through view of a migrated case)."""
     from webui import current_jtflow
 
+    version = request.args.get("version", type=int)
     with current_jtflow().sessions() as db:
-        xml = diagram_xml(db, visible_case(db, g.user, case_no))
+        xml = diagram_xml(db, visible_case(db, g.user, case_no), version)
     return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}

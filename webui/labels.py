@@ -42,6 +42,7 @@ HISTORY = {
     "step_failed": _l("步骤失败"),
     "returned": _l("退回"),
     "escalated": _l("超期催办"),
+    "migrated": _l("迁移到新版本"),
     "case_ended": _l("案件结束"),
 }
 

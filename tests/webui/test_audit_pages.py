@@ -256,3 +256,29 @@ def test_exported_titles_never_run_as_formulas(client, jtflow):  # type: ignore[
     assert rows[1][1].startswith("'=")
     sheet = load_workbook(io.BytesIO(client.get("/audit/cases.xlsx").get_data())).active
     assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("=HYPERLINK")
+
+
+def test_a_migrated_case_is_stepped_through_on_the_version_of_each_step(client, jtflow, tmp_path):  # type: ignore[no-untyped-def]
+    """DESIGN.md "Definitions", S2: before its migration the step view draws the version the
+    case ran on then; from the `migrated` event on, the new one. The diagram endpoint gives
+    only versions the case ran on."""
+    from engine.migration import migrate_case
+    from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
+    from tests.factories import deploy_variant
+
+    case = waiting_at_sign_for(jtflow)
+    deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
+    migrate_case(jtflow, case.case_id, actor="owner")
+    migrated = len(jtflow.history(case.case_id))
+    signed_in_as(client, "auditor")
+    url = f"/cases/{case.case_no}/diagram.bpmn"
+    before = text(client.get(f"/audit/cases/{case.case_no}/steps/{migrated - 1}"))
+    after = text(client.get(f"/audit/cases/{case.case_no}/steps/{migrated}"))
+    assert f'data-xml-url="{url}?version=1"' in before
+    assert f'data-xml-url="{url}?version=2"' in after and "迁移到新版本" in after
+    assert 'id="divergence"' not in after and 'id="replay-refused"' not in after
+    assert "签收确认" not in text(client.get(f"{url}?version=1"))
+    assert "签收确认" in text(client.get(f"{url}?version=2"))
+    assert "签收确认" in text(client.get(url))  # the version it runs on now
+    missing = client.get(f"{url}?version=3")
+    assert missing.status_code == 404 and "未在流程第 3 版上运行过" in text(missing)
