@@ -19,6 +19,7 @@ from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
 from engine.config import Settings
 from engine.errors import InvalidInput
+from engine.migration import running_elsewhere
 
 
 @click.group()
@@ -63,11 +64,19 @@ def demo(ctx: click.Context, events: int) -> None:
 @reports_errors
 def deploy(ctx: click.Context, file: Path, actor: str) -> None:
     """Deploy a BPMN file (with the DMN files beside it that it calls)."""
-    definition, created = jtflow_of(ctx).deploy(file, actor)
+    jtflow = jtflow_of(ctx)
+    definition, created = jtflow.deploy(file, actor)
     state = "新版本" if created else "内容未变，沿用"
     click.echo(
         f"{definition.process_id} v{definition.version}（{state}，{definition.content_hash[:12]}）"
     )
+    with jtflow.sessions() as session:
+        elsewhere = running_elsewhere(session, definition)
+    for version, count in elsewhere.items():
+        click.echo(
+            f"版本 {version} 上仍有 {count} 个运行中的案件，将按原版本办完；"
+            f"如需迁移，先查看影响：jtflow migrate --from {version} --to {definition.version} --dry-run"
+        )
 
 
 @main.group()

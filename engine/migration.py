@@ -23,7 +23,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -171,6 +171,22 @@ def migrate_each(
         except JtflowError as e:
             report.refused[_case_no(jtflow, case)] = str(e)
     return report
+
+
+def running_elsewhere(session: Session, definition: Definition) -> dict[int, int]:
+    """Running cases of the definition's process on other versions: version → count."""
+    rows = session.execute(
+        select(Definition.version, func.count(Instance.id))
+        .join(Instance, Instance.definition_id == Definition.id)
+        .where(
+            Definition.process_id == definition.process_id,
+            Definition.id != definition.id,
+            Instance.status.not_in(ENDED),
+        )
+        .group_by(Definition.version)
+        .order_by(Definition.version)
+    )
+    return {version: count for version, count in rows}
 
 
 def _check_actor(session: Session, actor: str) -> None:

@@ -1,11 +1,13 @@
 """Replaying a case (S2): its recorded inputs re-executed, checked against its recorded history.
 
 The inputs of a case are what people and clocks did to it: the report, each claim,
-release and completion with its data, each firing of due timers — all at their recorded
-instants. Everything else in the history (tasks opened and cancelled, lights changed,
-the end) is what the engine made of them. A replay runs the inputs on the recorded
-definition version, on a fake clock, in a scratch SQLite database, and compares every
-event it produces with the stored one: the first difference is reported with its step.
+release and completion with its data, each firing of due timers, each step the workflow
+refused (with the input it refused), each calendar load and each migration to another
+version — all at their recorded instants. Everything else in the history (tasks opened
+and cancelled, lights changed, the end) is what the engine made of them. A replay runs the
+inputs on the recorded definition versions, on a fake clock, in a scratch SQLite database,
+and compares every event it produces with the stored one: the first difference is
+reported with its step.
 """
 
 from __future__ import annotations

@@ -91,8 +91,9 @@ def kinds(jtflow: Jtflow, case: CaseRef) -> list[str]:
 PROCESSES = PROJECT_ROOT / "processes"
 
 
-def deploy_variant(jtflow: Jtflow, folder: Path, *edits: tuple[str, str]) -> Definition:
-    """Deploy the lifecycle with each (old, new) text edit made to its diagram: a new version."""
+def write_variant(folder: Path, *edits: tuple[str, str]) -> Path:
+    """The processes folder copied to `folder` with each (old, new) edit made to the lifecycle
+    diagram; returns the diagram's path."""
     shutil.copytree(PROCESSES, folder, dirs_exist_ok=True)
     diagram = folder / "event_lifecycle.bpmn"
     text = diagram.read_text(encoding="utf-8")
@@ -100,6 +101,11 @@ def deploy_variant(jtflow: Jtflow, folder: Path, *edits: tuple[str, str]) -> Def
         assert old in text, old
         text = text.replace(old, new)
     diagram.write_text(text, encoding="utf-8")
-    definition, created = jtflow.deploy(diagram)
+    return diagram
+
+
+def deploy_variant(jtflow: Jtflow, folder: Path, *edits: tuple[str, str]) -> Definition:
+    """Deploy the lifecycle with the edits made (write_variant): a new version."""
+    definition, created = jtflow.deploy(write_variant(folder, *edits))
     assert created
     return definition

@@ -9,7 +9,7 @@ from tests.engine.test_migration import (
     definition_of,
     waiting_at_sign_for,
 )
-from tests.factories import deploy_variant, kinds
+from tests.factories import deploy_variant, kinds, write_variant
 
 
 def test_a_dry_run_then_the_migration_of_one_version(cli, jtflow, tmp_path):
@@ -42,3 +42,12 @@ def test_refusals_are_one_line_and_leave_the_other_cases_migrated(cli, jtflow, t
 def test_cases_or_a_version_must_be_named(cli):
     result = cli("migrate", "--as", "owner")
     assert result.exit_code == 2 and "--from" in result.output
+
+
+def test_deploying_a_new_version_says_which_cases_stay_on_the_old_one(cli, jtflow, tmp_path):
+    waiting_at_sign_for(jtflow)
+    diagram = write_variant(tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
+    out = ok(cli("deploy", str(diagram), "--as", "owner"))
+    assert "event_lifecycle v2（新版本" in out
+    assert "版本 1 上仍有 1 个运行中的案件" in out
+    assert "jtflow migrate --from 1 --to 2 --dry-run" in out
