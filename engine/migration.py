@@ -14,7 +14,8 @@ One case is one version-checked transaction, recorded as a `migrated` history ev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -87,40 +88,50 @@ def migrate_case(
         assert source is not None
         target = _target(session, source, to_version)
         loaded = runtime.load(session, instance)  # an ended case is refused here (E13)
-        before = _timer_dues(loaded.workflow)
-        spec, dependencies = runtime.spec_of(session, target.id)
-        changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
-        retimed = _moved_deadlines(loaded.workflow, before)
         name = instance.case_no or str(instance.id)
-        migration = Migration(name, source.version, target.version, changed, retimed)
-        if dry_run:  # the migrated tree is dropped: the case's next step loads it again
-            return migration
-        instance.definition_id = target.id
-        loaded.history.append(
-            "migrated",
-            at=now,
-            actor=actor,
-            data={
-                "from_version": source.version,
-                "to_version": target.version,
-                "from_definition": source.id,
-                "to_definition": target.id,
-                "changed": changed,
-                "retimed": retimed,
-            },
-        )
-        try:
+        with _explained(name, target.version):  # the session closes uncommitted on error
+            before = _timer_dues(loaded.workflow)
+            spec, dependencies = runtime.spec_of(session, target.id)
+            changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
+            migration = Migration(
+                name,
+                source.version,
+                target.version,
+                changed,
+                _moved_deadlines(loaded.workflow, before),
+            )
+            if dry_run:  # the migrated tree is dropped: the case's next step loads it again
+                return migration
+            instance.definition_id = target.id
+            loaded.history.append(
+                "migrated",
+                at=now,
+                actor=actor,
+                data={
+                    "from_version": source.version,
+                    "to_version": target.version,
+                    "from_definition": source.id,
+                    "to_definition": target.id,
+                    "changed": changed,
+                    "retimed": migration.retimed,
+                },
+            )
             runtime.save(session, loaded, actor)
             _refresh_carried_rows(session, loaded, before)
             session.commit()
-        except (StaleDataError, IntegrityError):
-            session.rollback()
-            raise Conflict(f"案件 {name} 刚被他人更新，未迁移：请重新运行迁移") from None
-        except (SpiffWorkflowException, StalledInstance) as e:
-            session.rollback()
-            raise MigrationRefused(f"案件 {name} 在版本 {target.version} 上无法继续：{e}") from e
         runtime.committed(loaded)
         return migration
+
+
+@contextmanager
+def _explained(case_no: str, version: int) -> Iterator[None]:
+    """A raced or failing migration as the engine's own errors, said plainly."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError):
+        raise Conflict(f"案件 {case_no} 刚被他人更新，未迁移：请重新运行迁移") from None
+    except (SpiffWorkflowException, StalledInstance) as e:
+        raise MigrationRefused(f"案件 {case_no} 在版本 {version} 上无法继续：{e}") from e
 
 
 def migrate_running(

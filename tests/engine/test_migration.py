@@ -176,3 +176,39 @@ def test_every_running_case_of_a_version_migrates_and_ended_ones_stay(jtflow, tm
     assert result.refused == {}
     assert {definition_of(jtflow, c) for c in running} == {2}
     assert definition_of(jtflow, ended) == 1
+
+
+def test_a_new_version_that_fails_on_the_case_is_refused_untouched(jtflow, tmp_path):
+    """A deadline rule the new version cannot evaluate for this case: refused, said plainly,
+    the case goes on as it was."""
+    case = waiting_at_sign_for(jtflow)
+    deploy_variant(
+        jtflow,
+        tmp_path / "v2",
+        (
+            'id="timer_sign_for_definition"><bpmn:timeDate>add_working_days(transferred_at, 1)',
+            'id="timer_sign_for_definition"><bpmn:timeDate>add_working_days(transferred_at, 1 / 0)',
+        ),
+    )
+    tasks, history = task_rows(jtflow, case), kinds(jtflow, case)
+    with pytest.raises(MigrationRefused, match="在版本 2 上无法继续"):
+        migrate_case(jtflow, case.case_id, actor="owner")
+    assert task_rows(jtflow, case) == tasks and kinds(jtflow, case) == history
+    step(jtflow, case, "sign_for")
+    assert definition_of(jtflow, case) == 1
+
+
+def test_deadlines_already_past_on_the_new_version_fire_in_the_migration_and_replay(
+    jtflow, clock, tmp_path
+):  # type: ignore[no-untyped-def]
+    """E12: migrated three days late, version 2's yellow and red are past too: they fire in
+    the migration's own step (red calls the escalation), and the replay reproduces it."""
+    case = waiting_at_sign_for(jtflow)
+    deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
+    clock.advance(days=3)
+    migrate_case(jtflow, case.case_id, actor="owner")
+    after = kinds(jtflow, case)[kinds(jtflow, case).index("migrated") :]
+    assert after.count("timer_fired") == 2 and "escalated" in after
+    assert "press" in open_steps(jtflow, case)
+    result = replay_case(jtflow, case.case_id)
+    assert result.divergence is None, result.divergence
