@@ -37,6 +37,14 @@ def waiting_at_sign_for(jtflow):  # type: ignore[no-untyped-def]
     return case
 
 
+def returned_at_once(jtflow):  # type: ignore[no-untyped-def]
+    """E4: a case the center returns at once, ended."""
+    case = report(jtflow)
+    answer = {"decision": "return", "return_reason": "重复", "return_basis": "已办"}
+    step(jtflow, case, "classify", answer)
+    return case
+
+
 def task_rows(jtflow, case) -> list[tuple]:  # type: ignore[no-untyped-def]
     return [
         (t.id, t.element_id, t.name, t.assignee, t.due_at, t.warn_at, t.light)
@@ -144,13 +152,7 @@ def test_only_a_process_owner_migrates(jtflow, tmp_path):
 
 
 def test_an_ended_case_or_an_unknown_version_is_refused(jtflow, tmp_path):
-    case = report(jtflow)
-    step(
-        jtflow,
-        case,
-        "classify",
-        {"decision": "return", "return_reason": "重复", "return_basis": "已办"},
-    )
+    case = returned_at_once(jtflow)
     deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
     with pytest.raises(CaseArchived):
         migrate_case(jtflow, case.case_id, actor="owner")
@@ -163,13 +165,7 @@ def test_an_ended_case_or_an_unknown_version_is_refused(jtflow, tmp_path):
 
 def test_every_running_case_of_a_version_migrates_and_ended_ones_stay(jtflow, tmp_path):
     running = [waiting_at_sign_for(jtflow) for _ in range(3)]
-    ended = report(jtflow)
-    step(
-        jtflow,
-        ended,
-        "classify",
-        {"decision": "return", "return_reason": "重复", "return_basis": "已办"},
-    )
+    ended = returned_at_once(jtflow)
     deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
     result = migrate_running(jtflow, "event_lifecycle", from_version=1, actor="owner")
     assert sorted(m.case_no for m in result.migrated) == sorted(c.case_no for c in running)

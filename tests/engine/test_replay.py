@@ -20,6 +20,17 @@ def replays_exactly(jtflow, case):  # type: ignore[no-untyped-def]
     return result
 
 
+def tamper(db_url: str, event_id: int, **entered: str) -> None:
+    """Change the form data a stored event records, behind the engine's back."""
+    paths = [part for name, value in entered.items() for part in (f"$.data.{name}", value)]
+    placeholders = ", ".join("?" for _ in paths)
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            f"UPDATE history_event SET data = json_set(data, {placeholders}) WHERE id = ?",
+            (*paths, event_id),
+        )
+
+
 def test_a_case_returned_twice_then_archived_replays(jtflow, clock):
     """E6, E8–E10, E13 with claims, releases, and the center's two returns."""
     case = report(jtflow, channel="hotline_12328")
@@ -67,13 +78,13 @@ def test_an_altered_history_is_caught_at_the_step_it_changes(jtflow, db_url):
         for e in jtflow.history(case.case_id)
         if e.kind == "task_completed" and e.element_id == "classify"
     )
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(
-            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'return', "
-            "'$.data.return_reason', '不属于职责', '$.data.return_basis', '职责分工') "
-            "WHERE id = ?",
-            (completed.id,),
-        )
+    tamper(
+        db_url,
+        completed.id,
+        decision="return",
+        return_reason="不属于职责",
+        return_basis="职责分工",
+    )
     result = replay_case(jtflow, case.case_no)
     assert result.divergence is not None
     assert result.divergence.seq == completed.seq + 1
@@ -84,12 +95,7 @@ def test_an_altered_input_that_no_longer_validates_is_caught_at_its_own_step(jtf
     case = report(jtflow)
     step(jtflow, case, "classify", {"decision": "transfer"})
     completed = next(e for e in jtflow.history(case.case_id) if e.kind == "task_completed")
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(
-            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'lost') "
-            "WHERE id = ?",
-            (completed.id,),
-        )
+    tamper(db_url, completed.id, decision="lost")
     divergence = replay_case(jtflow, case.case_id).divergence
     assert divergence is not None and divergence.seq == completed.seq
     assert "FormInvalid" in divergence.replayed["error"]
@@ -212,12 +218,7 @@ def test_a_failure_that_no_longer_happens_is_a_divergence(jtflow, tmp_path, db_u
     with pytest.raises(StalledInstance):
         step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     failed = next(e for e in jtflow.history(case.case_id) if e.kind == "step_failed")
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(
-            "UPDATE history_event SET data = json_set(data, '$.data.lead_unit', 'BUS_GROUP') "
-            "WHERE id = ?",
-            (failed.id,),
-        )
+    tamper(db_url, failed.id, lead_unit="BUS_GROUP")
     divergence = replay_case(jtflow, case.case_id).divergence
     assert divergence is not None and divergence.seq == failed.seq
     assert divergence.expected["kind"] == "step_failed"
