@@ -208,3 +208,26 @@ def test_deadlines_already_past_on_the_new_version_fire_in_the_migration_and_rep
     assert "press" in open_steps(jtflow, case)
     result = replay_case(jtflow, case.case_id)
     assert result.divergence is None, result.divergence
+
+
+def test_a_migration_racing_a_step_is_a_conflict_and_the_step_wins(jtflow, fresh, tmp_path):
+    """One version-checked transaction: a handler signs for the case while it migrates; the
+    migration is undone whole (no `migrated`, still version 1) and can simply be run again."""
+    from engine.errors import Conflict
+
+    case = waiting_at_sign_for(jtflow)
+    deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
+    migrating = fresh()
+    save = migrating.runtime.save
+
+    def save_after_a_handler(session, loaded, actor):  # type: ignore[no-untyped-def]
+        step(fresh(), case, "sign_for")
+        save(session, loaded, actor)
+
+    migrating.runtime.save = save_after_a_handler  # type: ignore[method-assign]
+    with pytest.raises(Conflict, match="重新运行迁移"):
+        migrate_case(migrating, case.case_id, actor="owner")
+    assert "migrated" not in kinds(jtflow, case) and definition_of(jtflow, case) == 1
+    assert open_steps(jtflow, case) == ["handle_reply"]
+    migrate_case(fresh(), case.case_id, actor="owner")
+    assert definition_of(jtflow, case) == 2
