@@ -152,6 +152,7 @@ def migrate_running(
         )
         if source is None:
             raise NotFound(f"流程 {process_id} 没有版本 {from_version}")
+        target = _target(session, source, to_version)  # said once, not once per case
         cases = list(
             session.scalars(
                 select(Instance.id)
@@ -159,7 +160,7 @@ def migrate_running(
                 .order_by(Instance.id)
             )
         )
-    return migrate_each(jtflow, cases, to_version=to_version, actor=actor, dry_run=dry_run)
+    return migrate_each(jtflow, cases, to_version=target.version, actor=actor, dry_run=dry_run)
 
 
 def migrate_each(
@@ -217,7 +218,10 @@ def _target(session: Session, source: Definition, version: int | None) -> Defini
             f"流程 {source.process_id} 没有版本 {version}：请先用 `jtflow deploy` 部署新版本"
         )
     if target.id == source.id:
-        raise InvalidInput(f"案件已在流程 {source.process_id} 的版本 {source.version} 上")
+        raise InvalidInput(
+            f"目标版本就是当前版本（{source.process_id} 第 {source.version} 版）："
+            "请先用 `jtflow deploy` 部署新版本，或用 --to 指定其他版本"
+        )
     return target
 
 

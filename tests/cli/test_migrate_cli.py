@@ -51,3 +51,9 @@ def test_deploying_a_new_version_says_which_cases_stay_on_the_old_one(cli, jtflo
     assert "event_lifecycle v2（新版本" in out
     assert "版本 1 上仍有 1 个运行中的案件" in out
     assert "jtflow migrate --from 1 --to 2 --dry-run" in out
+
+
+def test_migrating_a_version_with_no_newer_one_is_one_line(cli, jtflow):
+    waiting_at_sign_for(jtflow)
+    err = failed(cli("migrate", "--from", "1", "--as", "owner"))
+    assert err.count("\n") == 1 and "请先用 `jtflow deploy` 部署新版本" in err

@@ -159,7 +159,7 @@ def test_an_ended_case_or_an_unknown_version_is_refused(jtflow, tmp_path):
     running = report(jtflow)  # reported on the newest version, 2
     with pytest.raises(NotFound, match="没有版本 7"):
         migrate_case(jtflow, running.case_id, to_version=7, actor="owner")
-    with pytest.raises(InvalidInput, match="已在"):
+    with pytest.raises(InvalidInput, match="目标版本就是当前版本"):
         migrate_case(jtflow, running.case_id, to_version=2, actor="owner")
 
 
