@@ -67,6 +67,7 @@ def create_app(
     app.register_blueprint(api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["translated"] = labels.translated  # step names, form texts
     app.context_processor(labels.for_templates)
     app.jinja_env.globals["get_locale"] = get_locale
     return app

@@ -1,9 +1,11 @@
-"""Chinese names (translated by Flask-Babel) for the codes the engine stores."""
+"""Chinese names (translated by Flask-Babel) for the codes the engine stores, and the
+texts of processes/ and forms/ in the reader's language."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 URGENCY = {
@@ -50,6 +52,13 @@ HISTORY = {
 def label(table: dict[str, object], code: str | None) -> str:
     """The name of a code, or the code itself when it has none (never an error on a page)."""
     return str(table.get(code or "", code or "—"))
+
+
+def translated(text: str | None) -> str:
+    """A step name or form text written in processes/ or forms/, in the reader's language:
+    its msgstr in the catalog (tools/diagram_messages.py lists them), else as written, so a
+    step a process owner renames still shows. Stored rows keep the Chinese."""
+    return gettext(text) if text else ""  # gettext("") is the catalog's header
 
 
 def for_templates() -> dict[str, Any]:

@@ -16,6 +16,7 @@ from engine.visibility import check_may_change, visible_task
 from .auth import signed_in
 from .due import due_phrase
 from .form_fields import data_from, errors_by_field, fields_for
+from .labels import translated
 
 task_page = Blueprint("task", __name__)
 
@@ -54,7 +55,7 @@ def complete(task_id: int) -> Any:
         return _page(task_id, values=data, errors=placed, problems=[str(e), *loose], status=422)
     except Conflict as e:
         return _page(task_id, values=data, problems=[str(e)], status=409)
-    flash(_("「%(name)s」已提交", name=_name_of(task_id)), "notice")
+    flash(_("「%(name)s」已提交", name=translated(_name_of(task_id))), "notice")
     return redirect(url_for("inbox.index"))
 
 
@@ -103,20 +104,20 @@ def _page(
 
 
 def _said(schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
-    """A finished step's answers as (field title, what was chosen or written), blanks left
-    out: the leader and the center read the reply they check (E9, E10), the unit the reason
-    and basis it was returned with."""
+    """A finished step's answers as (field title, what was chosen or written) in the
+    reader's language, blanks left out: the leader and the center read the reply they
+    check (E9, E10), the unit the reason and basis it was returned with."""
     said = []
     for f in _flat(fields_for(schema, data)):
         if f.kind == "checkbox":
             text = _("是") if f.value else _("否")
         elif f.kind in ("select", "checkboxes"):
             chosen = f.value if isinstance(f.value, list) else [f.value]
-            text = "、".join(title for value, title in f.options if value in chosen)
+            text = "、".join(translated(title) for value, title in f.options if value in chosen)
         else:
             text = f.value or ""
         if text:
-            said.append((f.title, text))
+            said.append((translated(f.title), text))
     return said
 
 
