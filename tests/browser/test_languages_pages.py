@@ -23,6 +23,7 @@ def test_pages_in_chinese_and_english_with_the_switch_in_the_header(page, jtflow
     assert "黄灯" in meta and "还剩 4 小时" in meta
     assert page.locator("#case-channel").inner_text() == "12328热线"
     assert page.locator("#submit-task").inner_text() == "提交"
+    assert page.locator("#task-name").inner_text() == "签收"  # the diagram's step name
     page.screenshot_step(page, "task-zh")
 
     page.get_by_role("link", name="English").click()
@@ -34,6 +35,8 @@ def test_pages_in_chinese_and_english_with_the_switch_in_the_header(page, jtflow
     assert page.get_by_role("heading", name="History").is_visible()
     assert page.locator("#submit-task").inner_text() == "Submit"
     assert page.locator("#f-accept option[value='']").inner_text() == "Choose…"
+    assert page.locator("#task-name").inner_text() == "Sign for"  # via the catalog
+    assert page.locator("#f-accept option[value='false']").inner_text() == "Ask to return it"
     page.screenshot_step(page, "task-en")
 
     page.locator("#nav-inbox").click()  # the choice is kept for the session
