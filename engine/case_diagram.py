@@ -41,7 +41,7 @@ def diagram_xml(session: Session, instance: Instance, version: int | None = None
         raise NotFound(f"案件 {instance.case_no} 的流程定义不存在")
     if version is not None and version != definition.version:
         definition = _version_run_on(session, instance, definition.process_id, version)
-    return _bpmn_text(definition)
+    return bpmn_text(definition)
 
 
 def _version_run_on(
@@ -97,7 +97,7 @@ def case_progress(session: Session, instance: Instance) -> Progress:
     return Progress(done=sorted((done & known) - current), open=sorted(current))
 
 
-def _bpmn_text(definition: Definition) -> str:
+def bpmn_text(definition: Definition) -> str:
     """The .bpmn file among the deployed files (DMN tables sit beside it)."""
     files: dict[str, Any] = definition.files or {}
     bpmn = {name: text for name, text in files.items() if name.endswith(".bpmn")}

@@ -38,7 +38,8 @@ from .errors import (
     PermissionDenied,
     StalledInstance,
 )
-from .models import Definition, Instance, Task, Timer
+from .models import Definition, Instance, Task, Timer, User
+from .process_versions import definition_of
 from .rows import Watch, as_defined
 from .runner import TreeView
 from .runtime import ENDED, Loaded, evaluate_property
@@ -145,13 +146,7 @@ def migrate_running(
 ) -> MigrationReport:
     """Migrate every running case of one version; a case that cannot move stays as it was."""
     with jtflow.sessions() as session:
-        source = session.scalar(
-            select(Definition).where(
-                Definition.process_id == process_id, Definition.version == from_version
-            )
-        )
-        if source is None:
-            raise NotFound(f"流程 {process_id} 没有版本 {from_version}")
+        source = definition_of(session, process_id, from_version)
         target = _target(session, source, to_version)  # said once, not once per case
         cases = list(
             session.scalars(
@@ -201,9 +196,16 @@ def running_elsewhere(session: Session, definition: Definition) -> dict[int, int
     return {version: count for version, count in rows}
 
 
+def check_process_owner(user: User) -> None:
+    if PROCESS_OWNER not in (user.roles or []):
+        raise PermissionDenied(
+            f"{user.username} 不是{PROCESS_OWNER}：查看流程版本、迁移案件需要{PROCESS_OWNER}角色"
+        )
+
+
 def _check_actor(session: Session, actor: str) -> None:
-    if actor != "system" and PROCESS_OWNER not in get_user(session, actor).roles:
-        raise PermissionDenied(f"{actor} 不是{PROCESS_OWNER}：迁移案件需要{PROCESS_OWNER}角色")
+    if actor != "system":
+        check_process_owner(get_user(session, actor))
 
 
 def _target(session: Session, source: Definition, version: int | None) -> Definition:

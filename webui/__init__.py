@@ -25,6 +25,7 @@ from .case_page import case_page
 from .diagram import diagram
 from .extensions import babel, csrf
 from .inbox import inbox
+from .processes import processes
 from .report import report
 from .secrets import secret_key
 from .task_page import task_page
@@ -58,6 +59,7 @@ def create_app(
     app.before_request(load_signed_in_user)
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
+    app.register_blueprint(processes)
     app.register_blueprint(task_page)
     app.register_blueprint(case_page)
     app.register_blueprint(diagram)

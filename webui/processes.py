@@ -1,0 +1,107 @@
+"""The process owner's pages (流程负责人): the deployed versions of each process with their
+running and ended cases, a version's diagram, and moving one version's running cases to
+another — previewed first (a dry run), then confirmed. The rules are engine.migration's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.case_diagram import bpmn_text
+from engine.migration import check_process_owner, migrate_running
+from engine.process_versions import definition_of, process_versions
+
+from .auth import signed_in
+from .diagram import viewer_installed
+
+processes = Blueprint("processes", __name__, url_prefix="/processes")
+
+
+@processes.before_request
+@signed_in
+def _owners_only() -> None:
+    check_process_owner(g.user)
+
+
+@processes.get("")
+def index() -> Any:
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        versions = process_versions(db)
+    return render_template("processes.html", versions=versions)
+
+
+@processes.get("/<process_id>/<int:version>")
+def version_page(process_id: str, version: int) -> Any:
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        versions = [v for v in process_versions(db) if v.process_id == process_id]
+    shown = next((v for v in versions if v.version == version), None)
+    if shown is None:
+        abort(404, _("流程 %(process)s 没有版本 %(version)d", process=process_id, version=version))
+    return render_template(
+        "process_version.html",
+        shown=shown,
+        others=[v for v in versions if v.version != version],
+        viewer=viewer_installed(),
+        progress={"done": [], "open": []},
+        diagram_url=url_for(".diagram", process_id=process_id, version=version),
+    )
+
+
+@processes.get("/<process_id>/<int:version>/diagram.bpmn")
+def diagram(process_id: str, version: int) -> Any:
+    from webui import current_jtflow
+
+    with current_jtflow().sessions() as db:
+        xml = bpmn_text(definition_of(db, process_id, version))
+    return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@processes.get("/<process_id>/<int:version>/migration")
+def preview(process_id: str, version: int) -> Any:
+    """What migrating the version's running cases would do: nothing is changed."""
+    from webui import current_jtflow
+
+    to = request.args.get("to", type=int)
+    report = migrate_running(
+        current_jtflow(),
+        process_id,
+        from_version=version,
+        to_version=to,
+        actor=g.user.username,
+        dry_run=True,
+    )
+    target = report.migrated[0].to_version if report.migrated else to
+    return render_template(
+        "process_migration.html",
+        process_id=process_id,
+        version=version,
+        target=target,
+        report=report,
+    )
+
+
+@processes.post("/<process_id>/<int:version>/migration")
+def migrate(process_id: str, version: int) -> Any:
+    from webui import current_jtflow
+
+    to = request.form.get("to", type=int)
+    report = migrate_running(
+        current_jtflow(), process_id, from_version=version, to_version=to, actor=g.user.username
+    )
+    flash(
+        _(
+            "已迁移 %(migrated)d 个案件，未迁移 %(refused)d 个",
+            migrated=len(report.migrated),
+            refused=len(report.refused),
+        ),
+        "notice",
+    )
+    for case_no, why in report.refused.items():
+        flash(_("案件 %(case)s 未迁移：%(why)s", case=case_no, why=why), "error")
+    return redirect(url_for(".version_page", process_id=process_id, version=version))
