@@ -66,6 +66,7 @@ class Migration:
 class MigrationReport:
     migrated: list[Migration] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # case number → why
+    to_version: int | None = None  # the version migrated to, when one version's cases move
 
 
 class MigrationRefused(InvalidInput):
@@ -155,7 +156,9 @@ def migrate_running(
                 .order_by(Instance.id)
             )
         )
-    return migrate_each(jtflow, cases, to_version=target.version, actor=actor, dry_run=dry_run)
+    report = migrate_each(jtflow, cases, to_version=target.version, actor=actor, dry_run=dry_run)
+    report.to_version = target.version
+    return report
 
 
 def migrate_each(

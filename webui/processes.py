@@ -76,12 +76,11 @@ def preview(process_id: str, version: int) -> Any:
         actor=g.user.username,
         dry_run=True,
     )
-    target = report.migrated[0].to_version if report.migrated else to
     return render_template(
         "process_migration.html",
         process_id=process_id,
         version=version,
-        target=target,
+        target=report.to_version,
         report=report,
     )
 

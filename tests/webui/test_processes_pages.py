@@ -125,3 +125,14 @@ def test_the_pages_in_english(client, two_versions):  # type: ignore[no-untyped-
     assert "Process versions" in text(client.get("/processes"))
     preview = text(client.get("/processes/event_lifecycle/1/migration?to=2"))
     assert "Migration preview: event_lifecycle v1 → v2" in preview and "Migrate 2 cases" in preview
+
+
+def test_a_preview_with_nothing_to_migrate_says_so(client, jtflow, tmp_path):  # type: ignore[no-untyped-def]
+    returned_at_once(jtflow)
+    deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
+    signed_in_as(client, "owner")
+    preview = client.get("/processes/event_lifecycle/1/migration")  # no ?to: the newest
+    assert preview.status_code == 200 and "v1 → v2" in text(preview)
+    assert 'id="migrate-confirm"' not in text(preview)
+    same = client.get("/processes/event_lifecycle/2/migration")
+    assert same.status_code == 422 and "目标版本就是当前版本" in text(same)
