@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.case_diagram import _bpmn_text, case_progress, diagram_xml
+from engine.case_diagram import bpmn_text, case_progress, diagram_xml
 from engine.models import Definition, Instance
 from tests.factories import report, step
 
@@ -18,7 +18,7 @@ def test_the_bpmn_file_is_picked_among_the_dmn_tables_beside_it(jtflow):
     with jtflow.sessions() as session:
         definition = session.scalars(select(Definition)).first()
     assert set(definition.files) >= {"event_lifecycle.bpmn", "event_routing.dmn"}
-    assert 'id="event_lifecycle"' in _bpmn_text(definition)
+    assert 'id="event_lifecycle"' in bpmn_text(definition)
 
 
 def test_a_patrol_case_stands_at_its_own_handling(jtflow):
