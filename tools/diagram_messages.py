@@ -2,7 +2,7 @@
 gets an English msgstr in webui/translations/en/LC_MESSAGES/messages.po.
 
 The pages translate these at display time (webui.labels.translated); one without a msgstr
-shows as written. Listed: process and user-task names, and every form's titles,
+shows as written. Listed: process, user-task and boundary-timer names, and every form's titles,
 descriptions and choices (oneOf/anyOf titles, enum values). One line per text: the text,
 a tab, where it comes from.
 
@@ -28,7 +28,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "webui" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SHOWN_ELEMENTS = ("process", "userTask")  # their names are step and process names on pages
+SHOWN_ELEMENTS = ("process", "userTask", "boundaryEvent")  # step, timer and process names
 SUBSCHEMAS = ("items", "if", "then", "else")
 SCHEMA_LISTS = ("oneOf", "anyOf", "allOf")
 

@@ -15,7 +15,6 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine.access import case_tasks
 from engine.accounts import log_access
 from engine.case_diagram import version_of
 from engine.case_search import (
@@ -28,6 +27,7 @@ from engine.case_search import (
     unit_choices,
 )
 from engine.dossier import case_dossier
+from engine.element_names import element_names
 from engine.errors import JtflowError, NotFound, PermissionDenied
 from engine.history import case_history
 from engine.models import HistoryEvent
@@ -140,7 +140,7 @@ def steps(case_no: str, k: int) -> Any:
 
     with reading_case(case_no) as (db, case):
         history = case_history(db, case.id)
-        step_names = {t.element_id: t.name for t in case_tasks(db, case)}
+        step_names = element_names(db, case)
         if not 1 <= k <= len(history):
             raise NotFound(f"案件 {case.case_no} 只有第 1 至 {len(history)} 步")
         event = history[k - 1]
@@ -192,12 +192,13 @@ def dossier(case_no: str) -> Any:
     with reading_case(case_no, how="export") as (db, case):
         facts = case_dossier(db, case)
         history = case_history(db, case.id)
+        names = element_names(db, case)
     return render_template(
         "audit_dossier.html",
         case=case,
         dossier=facts,
         history=history,
-        step_names={t["element_id"]: t["name"] for t in facts["tasks"]},
+        step_names=names,
         printed_at=current_jtflow().clock.now(),
         title=_("案件档案"),
     )

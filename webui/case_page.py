@@ -10,6 +10,7 @@ from flask import Blueprint, g, render_template
 
 from engine.access import case_tasks
 from engine.case_diagram import case_progress
+from engine.element_names import element_names
 from engine.history import case_history
 from engine.visibility import sees_task
 
@@ -27,13 +28,14 @@ def show(case_no: str) -> Any:
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
         progress = case_progress(db, case)
+        names = element_names(db, case)
     return render_template(
         "case.html",
         case=case,
         history=history,
         tasks=tasks,
         readable={t.id for t in tasks if sees_task(g.user, t)},
-        step_names={t.element_id: t.name for t in tasks},
+        step_names=names,
         progress={"done": progress.done, "open": progress.open},
         viewer=viewer_installed(),
     )

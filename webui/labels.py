@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from engine.element_names import ElementName
+
 URGENCY = {
     "critical": _l("特别紧急"),
     "urgent": _l("紧急"),
@@ -61,6 +63,17 @@ def translated(text: str | None) -> str:
     return gettext(text) if text else ""  # gettext("") is the catalog's header
 
 
+def element_label(names: dict[str, ElementName], element_id: str | None) -> str:
+    """An element by its diagram name in the reader's language, a boundary timer with the
+    step it watches (签收 · 黄灯); an element without a name by its id."""
+    found = names.get(element_id or "")
+    if found is None:
+        return element_id or ""
+    if found.attached_to:
+        return f"{element_label(names, found.attached_to)} · {translated(found.name)}"
+    return translated(found.name)
+
+
 def for_templates() -> dict[str, Any]:
     """Every page's templates read codes through these tables (a context processor)."""
     return {
@@ -70,4 +83,5 @@ def for_templates() -> dict[str, Any]:
         "lights": LIGHT,
         "statuses": STATUS,
         "kinds": HISTORY,
+        "element_label": element_label,
     }

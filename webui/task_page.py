@@ -9,6 +9,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.access import case_tasks, may_act
+from engine.element_names import element_names
 from engine.errors import Conflict, FormInvalid, NotFound
 from engine.history import case_history
 from engine.visibility import check_may_change, visible_task
@@ -74,6 +75,7 @@ def _page(
         task, case = visible_task(db, g.user, task_id)
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
+        names = element_names(db, case)
         actionable = may_act(g.user, task)
     schema = engine.forms.schema(task.form)
     now = engine.clock.now()
@@ -90,7 +92,7 @@ def _page(
             task=task,
             case=case,
             history=history,
-            step_names={t.element_id: t.name for t in tasks},
+            step_names=names,
             form_title=schema.get("title", task.name),
             form_description=schema.get("description"),
             fields=fields_for(schema, values, errors),

@@ -282,3 +282,14 @@ def test_a_migrated_case_is_stepped_through_on_the_version_of_each_step(client, 
     assert "签收确认" in text(client.get(url))  # the version it runs on now
     missing = client.get(f"{url}?version=3")
     assert missing.status_code == 404 and "未在流程第 3 版上运行过" in text(missing)
+
+
+def test_timers_in_the_timeline_by_name_with_their_step(client, cases):  # type: ignore[no-untyped-def]
+    """E12: a fired timer reads 签收 · 黄灯 (Sign for · yellow), not its element id."""
+    signed_in_as(client, "auditor")
+    page = text(client.get(f"/cases/{cases['bus'].case_no}"))
+    assert "时限到达：签收 · 黄灯" in page and "时限到达：签收 · 1个工作日" in page
+    history = page.split('id="history"')[1].split("</section>")[0]
+    assert "timer_sign_for" not in history and "warn_sign_for" not in history
+    english = text(client.get(f"/cases/{cases['bus'].case_no}?lang=en"))
+    assert "Sign for · yellow" in english and "Sign for · 1 working day" in english
