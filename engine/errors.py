@@ -5,7 +5,8 @@ Every message says what is wrong and what to do about it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 class JtflowError(Exception):
@@ -38,8 +39,13 @@ class StalledInstance(JtflowError):
 
 @dataclass
 class FieldError:
+    """One field's problem. `template` and `args` (when set) are what `message` was made of,
+    `template.format(*args)`, so a page can say it in the reader's language."""
+
     field: str
     message: str
+    template: str = dataclasses.field(default="", compare=False)
+    args: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
 
 class InvalidInput(JtflowError):
@@ -80,7 +86,7 @@ class Problem:
 class DeploymentError(JtflowError):
     """A diagram that cannot be deployed; lists every problem found."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(str(self))

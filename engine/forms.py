@@ -140,7 +140,7 @@ def _translate(schema: dict[str, Any], error: ValidationError) -> list[FieldErro
         wanted = "或".join(_TYPES.get(str(t), str(t)) for t in types)
         if not path:
             return [FieldError("", f"表单数据必须是{wanted}")]
-        return [_error(schema, path, f"「{{}}」应为{wanted}")]
+        return [_error(schema, path, "「{}」应为{}", wanted)]
     if kind == "const" and error.validator_value is True:
         return [_error(schema, path, "「{}」须勾选确认")]
     templates = {
@@ -149,16 +149,23 @@ def _translate(schema: dict[str, Any], error: ValidationError) -> list[FieldErro
         "const": "「{}」的值不在可选范围内",
         "minLength": "「{}」不能为空",
         "pattern": "「{}」不能只含空白字符",
-        "maxLength": f"「{{}}」不能超过 {error.validator_value} 个字",
+        "maxLength": "「{}」不能超过 {} 个字",
         "uniqueItems": "「{}」中有重复的值",
         "format": "「{}」不是有效的日期时间（需含时区，如 2026-11-24T09:00:00+08:00）",
     }
     # "format" can only be date-time: FORMAT_CHECKER checks no other format.
-    return [_error(schema, path, templates.get(kind, f"「{{}}」不符合要求（{kind}）"))]
+    if kind in templates:
+        return [_error(schema, path, templates[kind], str(error.validator_value))]
+    return [_error(schema, path, "「{}」不符合要求（{}）", kind)]
 
 
-def _error(schema: dict[str, Any], path: Sequence[str | int], template: str) -> FieldError:
-    return FieldError(_dotted(path), template.format(_title(schema, path)))
+def _error(
+    schema: dict[str, Any], path: Sequence[str | int], template: str, *more: str
+) -> FieldError:
+    """`template` filled with the field's title, then `more` (templates that need only the
+    title ignore the rest)."""
+    args = (_title(schema, path), *more)
+    return FieldError(_dotted(path), template.format(*args), template, args)
 
 
 def _dotted(path: Iterable[str | int]) -> str:

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from engine.clock import SHANGHAI
-from engine.errors import FieldError
+from engine.errors import FieldError, FormInvalid
+
+from .labels import said, translated
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
@@ -126,10 +129,22 @@ def errors_by_field(
         while parts and ".".join(parts) not in names:
             parts.pop()
         if parts:
-            placed.setdefault(".".join(parts), error.message)
+            placed.setdefault(".".join(parts), said(error))
         else:
-            loose.append(error.message)
+            loose.append(said(error))
     return placed, loose
+
+
+def form_problems(schema: dict[str, Any], invalid: FormInvalid) -> tuple[dict[str, str], list[str]]:
+    """A refused form in the reader's language: each error beside its field, and for the top
+    of the page a summary of them all followed by those no field shows."""
+    placed, loose = errors_by_field(schema, invalid.errors)
+    summary = _(
+        "「%(form)s」填写有误：%(detail)s",
+        form=translated(schema.get("title", "")),
+        detail="；".join(said(e) for e in invalid.errors),
+    )
+    return placed, [summary, *loose]
 
 
 def _names(schema: dict[str, Any], prefix: str = "") -> list[str]:

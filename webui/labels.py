@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.element_names import ElementName
+from engine.errors import FieldError
 
 URGENCY = {
     "critical": _l("特别紧急"),
@@ -61,6 +62,14 @@ def translated(text: str | None) -> str:
     its msgstr in the catalog (tools/diagram_messages.py lists them), else as written, so a
     step a process owner renames still shows. Stored rows keep the Chinese."""
     return gettext(text) if text else ""  # gettext("") is the catalog's header
+
+
+def said(error: FieldError) -> str:
+    """A field's error in the reader's language: its template translated, its title and
+    values put in (webui.labels.translated); an error without a template as the engine said."""
+    if not error.template:
+        return error.message
+    return gettext(error.template).format(*(translated(arg) for arg in error.args))
 
 
 def element_label(names: dict[str, ElementName], element_id: str | None) -> str:

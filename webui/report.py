@@ -14,7 +14,7 @@ from engine.errors import FormInvalid, PermissionDenied
 from engine.visibility import check_may_change
 
 from .auth import signed_in
-from .form_fields import data_from, errors_by_field, fields_for
+from .form_fields import data_from, fields_for, form_problems
 
 report = Blueprint("report", __name__)
 
@@ -44,8 +44,7 @@ def new() -> Any:
         try:
             case = engine.report_event(values, reporter=g.user.username)
         except FormInvalid as e:
-            errors, loose = errors_by_field(schema, e.errors)
-            problems = [str(e), *loose]
+            errors, problems = form_problems(schema, e)
         else:
             flash(_("已报送，案件编号 %(case_no)s", case_no=case.case_no), "notice")
             return redirect(url_for("case.show", case_no=case.case_no))

@@ -16,7 +16,7 @@ from engine.visibility import check_may_change, visible_task
 
 from .auth import signed_in
 from .due import due_phrase
-from .form_fields import data_from, errors_by_field, fields_for
+from .form_fields import data_from, fields_for, form_problems
 from .labels import translated
 
 task_page = Blueprint("task", __name__)
@@ -52,8 +52,8 @@ def complete(task_id: int) -> Any:
     try:
         engine.complete(task_id, data, g.user.username)
     except FormInvalid as e:
-        placed, loose = errors_by_field(schema, e.errors)
-        return _page(task_id, values=data, errors=placed, problems=[str(e), *loose], status=422)
+        placed, problems = form_problems(schema, e)
+        return _page(task_id, values=data, errors=placed, problems=problems, status=422)
     except Conflict as e:
         return _page(task_id, values=data, problems=[str(e)], status=409)
     flash(_("「%(name)s」已提交", name=translated(_name_of(task_id))), "notice")

@@ -64,6 +64,22 @@ def test_errors_show_beside_their_fields_and_the_input_is_kept_e4(client, jtflow
     assert jtflow.task(task.id).state == "open"
 
 
+def test_errors_are_said_in_english_on_english_pages(client, jtflow):
+    """The engine's field errors, in the reader's language: the message, the field's title
+    and the summary at the top (a page in Chinese reads exactly what the engine said)."""
+    task = task_at(jtflow, report(jtflow), "classify")
+    signed_in_as(client, "c_12328")
+    client.get("/?lang=en")
+    response = post(client, f"/tasks/{task.id}", {"decision": "return", "return_reason": "   "})
+    page = text(response)
+    assert response.status_code == 422
+    assert "must not be only spaces" in field_html(page, "f-return_reason")
+    basis = field_html(page, "f-return_basis")
+    assert "is required" in basis and "为必填项" not in basis
+    top = page.split('id="form-errors"')[1].split("</")[0]
+    assert "has errors:" in top and "填写有误" not in top
+
+
 def test_success_goes_back_to_the_inbox_with_a_message_and_implies_the_claim(client, jtflow):
     case = report(jtflow)
     task = task_at(jtflow, case, "classify")

@@ -90,7 +90,7 @@ class Query:
                 ChoiceError(
                     name,
                     f"参数 {name} 的值 {value} 不在可选范围内（可选值：{listed}）",
-                    list(allowed),
+                    allowed=list(allowed),
                 )
             )
             return None

@@ -77,7 +77,9 @@ def with_choices(e: FormInvalid, schema: dict[str, Any], prefix: str = "") -> Fo
         name = prefix + error.field if error.field else prefix.rstrip(".")
         if allowed is not None and "不在可选范围内" in error.message:
             listed = "、".join(str(v) for v in allowed)
-            errors.append(ChoiceError(name, f"{error.message}（可选值：{listed}）", allowed))
+            errors.append(
+                ChoiceError(name, f"{error.message}（可选值：{listed}）", allowed=allowed)
+            )
         else:
             errors.append(FieldError(name, error.message))
     head = str(e).split("：", 1)[0]
