@@ -2,7 +2,8 @@
 
 History events name elements by id (`timer_sign_for`, `escalate_classify`); pages show the
 diagram's own name instead, and a boundary timer with the step it watches (签收 · 黄灯).
-Names come from every version the case ran on, the newest winning (a migrated case).
+Names come from every version the case ran on (a migrated case), the one it runs on now
+winning.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def element_names(session: Session, instance: Instance) -> dict[str, ElementName
             )
             | (Definition.id == instance.definition_id)
         )
-        .order_by(Definition.version)
+        .order_by(Definition.id == instance.definition_id, Definition.version)
     )
     names: dict[str, ElementName] = {}
     for definition in versions:
