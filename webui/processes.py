@@ -14,7 +14,7 @@ from engine.migration import check_process_owner, migrate_running
 from engine.process_versions import definition_of, process_versions
 
 from .auth import signed_in
-from .diagram import viewer_installed
+from .diagram import bpmn_answer, viewer_installed
 
 processes = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -59,7 +59,7 @@ def diagram(process_id: str, version: int) -> Any:
 
     with current_jtflow().sessions() as db:
         xml = bpmn_text(definition_of(db, process_id, version))
-    return xml, 200, {"Content-Type": "application/xml; charset=utf-8"}
+    return bpmn_answer(xml)
 
 
 @processes.get("/<process_id>/<int:version>/migration")

@@ -149,3 +149,13 @@ def test_the_diagram_section_reads_in_english(client, replying):
     signed_in_as(client, "bus_handler")
     page = text(client.get(f"/cases/{replying.case_no}?lang=en"))
     assert "Process diagram" in page and "Current step" in page
+
+
+def test_the_diagram_speaks_the_readers_language(client, replying):  # type: ignore[no-untyped-def]
+    """English pages draw the diagram with English names; Chinese ones get the file as
+    deployed (test_the_diagram_endpoint_gives_the_cases_own_definition_version)."""
+    signed_in_as(client, "bus_handler")
+    client.get("/?lang=en")
+    xml = text(client.get(f"/cases/{replying.case_no}/diagram.bpmn"))
+    assert 'name="Sign for"' in xml and 'name="签收"' not in xml
+    assert 'bpmnElement="sign_for"' in xml  # the layout is untouched
