@@ -163,7 +163,6 @@ def steps(case_no: str, k: int) -> Any:
         progress=_progress_at(history[:k], state),
         step_names=step_names,
         viewer=viewer_installed(),
-        version=version,
         diagram_url=url_for("diagram.case_diagram", case_no=case.case_no, version=version),
     )
 

@@ -58,7 +58,7 @@ def test_an_idle_scheduler_sleeps_at_most_the_maximum(jtflow, clock):
     assert recorder.run_dates[-1] == clock.now() + timedelta(seconds=30)
 
 
-def test_it_wakes_at_the_next_due_instant_within_the_maximum_sleep(fresh, clock):
+def test_it_wakes_at_the_next_due_instant_or_within_the_longest_wait(fresh, clock):
     report(fresh())  # timers: the yellow warning, then the red deadline at DUE
     scheduler, recorder = scheduler_for(fresh(), max_sleep_seconds=30)
     with fresh().sessions() as session:
