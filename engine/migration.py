@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -38,13 +37,12 @@ from .errors import (
     PermissionDenied,
     StalledInstance,
 )
-from .models import Definition, Instance, Task, Timer, User
+from .models import Definition, Instance, Task, User
 from .process_versions import definition_of
-from .rows import Watch, as_defined
+from .rows import as_defined
 from .runner import TreeView
 from .runtime import ENDED, Loaded, evaluate_property
 from .service import Jtflow
-from .spiff import PROVISIONAL
 from .users import get_user
 from .visibility import find_case
 
@@ -92,7 +90,6 @@ def migrate_case(
         loaded = runtime.load(session, instance)  # an ended case is refused here (E13)
         name = instance.case_no or str(instance.id)
         with _explained(name, target.version):  # the session closes uncommitted on error
-            before = _timer_dues(loaded.workflow)
             spec, dependencies = runtime.spec_of(session, target.id)
             changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
             migration = Migration(
@@ -100,7 +97,7 @@ def migrate_case(
                 source.version,
                 target.version,
                 changed,
-                _moved_deadlines(loaded.workflow, before),
+                _moved_deadlines(loaded),
             )
             if dry_run:  # the migrated tree is dropped: the case's next step loads it again
                 return migration
@@ -119,7 +116,7 @@ def migrate_case(
                 },
             )
             runtime.save(session, loaded, actor)
-            _refresh_carried_rows(session, loaded, before)
+            _refresh_carried_rows(session, loaded)
             session.commit()
         runtime.committed(loaded)
         return migration
@@ -265,60 +262,37 @@ def _element(task: Any) -> str:
     return str(task.task_spec.bpmn_id or task.task_spec.name)
 
 
-def _timer_dues(wf: Any) -> dict[str, tuple[str, datetime]]:
-    """Waiting timers: Spiff task id → (element id, due)."""
-    return {
-        str(t.task.id): (t.task.task_spec.bpmn_id, parse_instant(t.due))
-        for t in TreeView.of(wf).waiting_timers
-    }
-
-
-def _moved_deadlines(wf: Any, before: dict[str, tuple[str, datetime]]) -> list[dict[str, Any]]:
+def _moved_deadlines(loaded: Loaded) -> list[dict[str, Any]]:
     """Timers whose deadline the new version moved, due now or not (one due already fires)."""
     moved = []
-    for id, (element, old) in before.items():
-        task = wf.get_task_from_id(UUID(id))
+    for id, (was, _) in loaded.before.timers.items():
+        task = loaded.workflow.get_task_from_id(UUID(id))
         value = None if task is None else task._get_internal_data("event_value")
-        if value is not None and parse_instant(value) != old:
-            new = parse_instant(value).isoformat()
-            moved.append({"element_id": element, "old_due_at": old.isoformat(), "new_due_at": new})
+        if value is None or parse_instant(value) == parse_instant(was):
+            continue
+        moved.append(
+            {
+                "element_id": task.task_spec.bpmn_id,
+                "old_due_at": parse_instant(was).isoformat(),
+                "new_due_at": parse_instant(value).isoformat(),
+            }
+        )
     return moved
 
 
-def _refresh_carried_rows(
-    session: Session, loaded: Loaded, before: dict[str, tuple[str, datetime]]
-) -> None:
-    """The save inserted rows for new tasks and timers and closed gone ones; the rows of work
-    carried over keep their id, owner and light and take the new version's definitions."""
-    wf, plain = loaded.workflow, {"synchronize_session": False}
-    view = TreeView.of(wf)
-    watches: dict[str, Watch] = {}
-    for timer in view.waiting_timers:
-        provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
-        due = parse_instant(timer.due)
-        if str(timer.task.id) in before:
-            session.execute(
-                update(Timer)
-                .where(Timer.spiff_task_id == str(timer.task.id))
-                .values(due_at=due, provisional=provisional, watches=timer.watches),
-                execution_options=plain,
-            )
-        if timer.watches:
-            watch = watches.setdefault(timer.watches, Watch())
-            watch.saw(timer.task.task_spec.bpmn_id, due, provisional, fired=False)
-    for task in view.ready_user:
+def _refresh_carried_rows(session: Session, loaded: Loaded) -> None:
+    """The save inserted rows for new tasks, closed gone ones and moved changed deadlines
+    (engine/rows.py); the rows of tasks carried over keep their id, owner and light and take
+    the new version's name, unit, role, form and defaults."""
+    wf = loaded.workflow
+    for task in TreeView.of(wf).ready_user:
         if str(task.id) not in loaded.before.tasks:
             continue
-        values = as_defined(task, lambda task, name: evaluate_property(wf, task, name))
-        watched = watches.get(values["element_id"])
-        if watched is not None:  # a deadline already passed keeps its recorded instant
-            values |= {"provisional": watched.provisional}
-            values |= {k: v for k, v in (("due_at", watched.due), ("warn_at", watched.warn)) if v}
         session.execute(
             update(Task)
             .where(Task.spiff_task_id == str(task.id), Task.state == "open")
-            .values(**values),
-            execution_options=plain,
+            .values(**as_defined(task, lambda task, name: evaluate_property(wf, task, name))),
+            execution_options={"synchronize_session": False},
         )
 
 

@@ -15,9 +15,8 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .calendar import WorkingCalendar, YearSchedule
@@ -25,8 +24,8 @@ from .calendar_years import record_year, schedule_of
 from .clock import Clock, parse_instant
 from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
-from .models import CalendarYear, Instance, Task, Timer
-from .runner import waiting_timers
+from .models import CalendarYear, Instance, Timer
+from .runner import waiting_timers, watched_element
 from .runtime import ENDED
 from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .service import Jtflow
@@ -34,7 +33,6 @@ from .spiff import PROVISIONAL, ClockedScriptEngine, utc_iso
 from .users import get_user
 
 ADMINISTRATOR = "管理员"
-WARN_PREFIX = "warn_"  # a yellow-light timer: it moves the task's warn_at, not its due_at
 _ATTEMPTS = 3
 
 
@@ -158,7 +156,7 @@ def _retime_case(
 @dataclass(frozen=True)
 class _Change:
     task: Any  # the Spiff timer task
-    watched: Any  # the Spiff task it watches, or None
+    watches: str | None  # the element id of the step it watches
     old_due: datetime
     new_due: datetime
     provisional: bool
@@ -188,7 +186,7 @@ def _retime_once(
                 actor=actor,
                 element_id=change.task.task_spec.bpmn_id,
                 data={
-                    "watches": _element(change.watched),
+                    "watches": change.watches,
                     "old_due_at": change.old_due.isoformat(),
                     "new_due_at": change.new_due.isoformat(),
                     "old_provisional": True,
@@ -198,10 +196,8 @@ def _retime_once(
                     "loaded_by": actor,
                 },
             )
-        flags = _task_flags(loaded.workflow, changes)
         try:
-            runtime.save(session, loaded, actor)  # may fire a timer the new calendar made due
-            _update_rows(session, changes, flags)
+            runtime.save(session, loaded, actor)  # moves the rows; may fire what is now due
             session.commit()
         except (StaleDataError, IntegrityError):
             session.rollback()
@@ -213,7 +209,7 @@ def _retime_once(
             Retimed(
                 instance.case_no or str(instance.id),
                 change.task.task_spec.bpmn_id,
-                _element(change.watched),
+                change.watches,
                 change.old_due,
                 change.new_due,
                 change.provisional,
@@ -242,55 +238,8 @@ def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
         provisional = seen[0]
         if new_due == old_due and provisional:
             continue
-        changes.append(_Change(task, _watched_task(task), old_due, new_due, provisional))
+        changes.append(_Change(task, watched_element(task), old_due, new_due, provisional))
     return changes
-
-
-def _watched_task(task: Any) -> Any:
-    """A boundary event's parent is the BoundaryEventSplit; its other child is the activity."""
-    if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
-        return None
-    for sibling in task.parent.children:
-        if sibling is not task and not hasattr(sibling.task_spec, "event_definition"):
-            return sibling
-    return None
-
-
-def _element(task: Any) -> str | None:
-    return None if task is None else str(task.task_spec.bpmn_id)
-
-
-def _task_flags(wf: Any, changes: list[_Change]) -> dict[str, bool]:
-    """A watched task's deadline is provisional while any of its timers (yellow or red) is."""
-    watched = {str(c.watched.id) for c in changes if c.watched is not None}
-    flags = dict.fromkeys(watched, False)
-    for timer in waiting_timers(wf):
-        task = _watched_task(timer.task)
-        if task is not None and str(task.id) in watched:
-            flags[str(task.id)] |= bool(timer.task._get_internal_data(PROVISIONAL, False))
-    return flags
-
-
-def _update_rows(session: Session, changes: list[_Change], flags: dict[str, bool]) -> None:
-    """The timer row (waiting, or fired just now by the save) and the watched task's row."""
-    plain = {"synchronize_session": False}
-    for change in changes:
-        session.execute(
-            update(Timer)
-            .where(Timer.spiff_task_id == str(change.task.id))
-            .values(due_at=change.new_due, provisional=change.provisional),
-            execution_options=plain,
-        )
-        if change.watched is None:
-            continue
-        moved = "warn_at" if change.task.task_spec.bpmn_id.startswith(WARN_PREFIX) else "due_at"
-        values = {moved: change.new_due, "provisional": flags[str(change.watched.id)]}
-        session.execute(
-            update(Task)
-            .where(Task.spiff_task_id == str(change.watched.id), Task.state == "open")
-            .values(**values),
-            execution_options=plain,
-        )
 
 
 def _case_no(jtflow: Jtflow, instance_id: int) -> str:

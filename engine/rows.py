@@ -22,23 +22,29 @@ from .runner import TreeView, property_of, watched_element
 from .spiff import PROVISIONAL
 from .tasks import OpenTask
 
+Deadline = tuple[str, bool]  # a timer's due instant as Spiff keeps it, and its provisional flag
+
 
 @dataclass
 class Snapshot:
-    """What a step began with: open user tasks and waiting timers (Spiff task id → element id),
-    and the timers that had already fired."""
+    """What a step began with: open user tasks (Spiff task id → element id), waiting timers
+    (Spiff task id → deadline) and the timers that had already fired."""
 
     tasks: dict[str, str] = field(default_factory=dict)
-    timers: dict[str, str] = field(default_factory=dict)
+    timers: dict[str, Deadline] = field(default_factory=dict)
     fired: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, view: TreeView) -> Snapshot:
         return cls(
             {str(t.id): t.task_spec.bpmn_id for t in view.ready_user},
-            {str(t.task.id): t.task.task_spec.bpmn_id for t in view.waiting_timers},
+            {str(t.task.id): (t.due, _provisional(t.task)) for t in view.waiting_timers},
             {str(t.id) for t in view.fired_timers},
         )
+
+
+def _provisional(timer: Any) -> bool:
+    return bool(timer._get_internal_data(PROVISIONAL, False))
 
 
 LIGHTS = ("green", "yellow", "red")  # E12, in order of severity
@@ -54,8 +60,7 @@ class Watch:
     light: str = "green"
 
     def saw(self, element_id: str, at: datetime, provisional: bool, fired: bool) -> None:
-        is_warning = element_id.startswith("warn_")
-        if is_warning:
+        if is_warning(element_id):
             self.warn = at
         else:
             self.due = at
@@ -64,9 +69,14 @@ class Watch:
             self.light = max(self.light, light_of(element_id), key=LIGHTS.index)
 
 
+def is_warning(timer_element_id: str) -> bool:
+    """A `warn_…` timer is a step's yellow light (its warn_at); any other, its deadline."""
+    return timer_element_id.startswith("warn_")
+
+
 def light_of(timer_element_id: str) -> str:
-    """A `warn_…` timer turns its step yellow; the deadline timer turns it red."""
-    return "yellow" if timer_element_id.startswith("warn_") else "red"
+    """A warning timer turns its step yellow; the deadline timer turns it red."""
+    return "yellow" if is_warning(timer_element_id) else "red"
 
 
 def sync_timers(
@@ -89,11 +99,14 @@ def sync_timers(
     )
     watches: dict[str, Watch] = {}
     new_rows: list[dict[str, Any]] = []
+    moved: list[tuple[Any, datetime, bool]] = []  # carried timers whose deadline changed
     for spiff_id, task in fired_now.items():
-        due = parse_instant(task._get_internal_data("event_value"))
-        provisional = bool(task._get_internal_data(PROVISIONAL, False))
+        value = task._get_internal_data("event_value")
+        due, provisional = parse_instant(value), _provisional(task)
         if spiff_id not in before.timers:  # came due in the very step that reached it
             new_rows.append(_timer_row(instance, task, due, provisional, "fired", now))
+        elif before.timers[spiff_id] != (value, provisional):
+            moved.append((task, due, provisional))
         element_id, watched = task.task_spec.bpmn_id, watched_element(task)
         history.append(
             "timer_fired",
@@ -105,17 +118,50 @@ def sync_timers(
         if watched:
             watches.setdefault(watched, Watch()).saw(element_id, due, provisional, fired=True)
     for spiff_id, timer in waiting.items():
-        due = parse_instant(timer.due)
-        provisional = bool(timer.task._get_internal_data(PROVISIONAL, False))
+        due, provisional = parse_instant(timer.due), _provisional(timer.task)
         if spiff_id not in before.timers:
             new_rows.append(_timer_row(instance, timer.task, due, provisional, "waiting"))
+        elif before.timers[spiff_id] != (timer.due, provisional):
+            moved.append((timer.task, due, provisional))
         if timer.watches:
             watches.setdefault(timer.watches, Watch()).saw(
                 timer.task.task_spec.bpmn_id, due, provisional, fired=False
             )
     _insert(session, Timer, new_rows)
+    _move_deadlines(session, instance, moved, watches)
     _record_lights(session, instance, watches, fired_now, history, now)
     return watches
+
+
+def _move_deadlines(
+    session: Session,
+    instance: Instance,
+    moved: list[tuple[Any, datetime, bool]],
+    watches: dict[str, Watch],
+) -> None:
+    """A deadline recomputed in place (a calendar year loaded, a migration to another
+    version): its timer row, and the open row of the step it watches, move with it."""
+    timers, tasks = table_of(Timer), table_of(Task)
+    connection = session.connection()
+    for timer, due, provisional in moved:
+        connection.execute(
+            update(timers)
+            .where(timers.c.spiff_task_id == str(timer.id))
+            .values(due_at=due, provisional=provisional)
+        )
+        watched = watched_element(timer)
+        if watched is None:
+            continue
+        moved_column = "warn_at" if is_warning(timer.task_spec.bpmn_id) else "due_at"
+        connection.execute(
+            update(tasks)
+            .where(
+                tasks.c.instance_id == instance.id,
+                tasks.c.element_id == watched,
+                tasks.c.state == "open",
+            )
+            .values({moved_column: due, "provisional": watches[watched].provisional})
+        )
 
 
 def _timer_row(
