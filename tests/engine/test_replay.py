@@ -4,12 +4,12 @@ lights and escalations; a history altered after the fact is caught at the step i
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from engine.replay import replay_case
+from tests.engine.test_audit import tamper
 from tests.factories import report, step
 
 
@@ -20,15 +20,12 @@ def replays_exactly(jtflow, case):  # type: ignore[no-untyped-def]
     return result
 
 
-def tamper(db_url: str, event_id: int, **entered: str) -> None:
+def alter_entered(db_url: str, event_id: int, **entered: str) -> None:
     """Change the form data a stored event records, behind the engine's back."""
     paths = [part for name, value in entered.items() for part in (f"$.data.{name}", value)]
     placeholders = ", ".join("?" for _ in paths)
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(
-            f"UPDATE history_event SET data = json_set(data, {placeholders}) WHERE id = ?",
-            (*paths, event_id),
-        )
+    sql = f"UPDATE history_event SET data = json_set(data, {placeholders}) WHERE id = ?"
+    tamper(db_url, sql, *paths, event_id)
 
 
 def test_a_case_returned_twice_then_archived_replays(jtflow, clock):
@@ -78,7 +75,7 @@ def test_an_altered_history_is_caught_at_the_step_it_changes(jtflow, db_url):
         for e in jtflow.history(case.case_id)
         if e.kind == "task_completed" and e.element_id == "classify"
     )
-    tamper(
+    alter_entered(
         db_url,
         completed.id,
         decision="return",
@@ -95,7 +92,7 @@ def test_an_altered_input_that_no_longer_validates_is_caught_at_its_own_step(jtf
     case = report(jtflow)
     step(jtflow, case, "classify", {"decision": "transfer"})
     completed = next(e for e in jtflow.history(case.case_id) if e.kind == "task_completed")
-    tamper(db_url, completed.id, decision="lost")
+    alter_entered(db_url, completed.id, decision="lost")
     divergence = replay_case(jtflow, case.case_id).divergence
     assert divergence is not None and divergence.seq == completed.seq
     assert "FormInvalid" in divergence.replayed["error"]
@@ -218,7 +215,7 @@ def test_a_failure_that_no_longer_happens_is_a_divergence(jtflow, tmp_path, db_u
     with pytest.raises(StalledInstance):
         step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     failed = next(e for e in jtflow.history(case.case_id) if e.kind == "step_failed")
-    tamper(db_url, failed.id, lead_unit="BUS_GROUP")
+    alter_entered(db_url, failed.id, lead_unit="BUS_GROUP")
     divergence = replay_case(jtflow, case.case_id).divergence
     assert divergence is not None and divergence.seq == failed.seq
     assert divergence.expected["kind"] == "step_failed"

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.models import AccessLog, Instance
+from tests.engine.test_replay import alter_entered
 from tests.factories import report, step
 from tests.webui.pages import signed_in_as, text
 
@@ -205,13 +206,13 @@ def test_a_tampered_history_shows_the_divergence_and_a_broken_chain(client, jtfl
         for e in jtflow.history(case.case_id)
         if e.kind == "task_completed" and e.element_id == "classify"
     )
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(
-            "UPDATE history_event SET data = json_set(data, '$.data.decision', 'return', "
-            "'$.data.return_reason', '不属于职责', '$.data.return_basis', '职责分工') "
-            "WHERE id = ?",
-            (completed.id,),
-        )
+    alter_entered(
+        db_url,
+        completed.id,
+        decision="return",
+        return_reason="不属于职责",
+        return_basis="职责分工",
+    )
     signed_in_as(client, "auditor")
     before = text(client.get(f"/audit/cases/{case.case_no}/steps/{completed.seq - 1}"))
     assert 'id="divergence"' not in before
