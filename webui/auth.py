@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -89,10 +90,20 @@ def _fresh_session(**values: Any) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only back to a page of this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("inbox.index")
+    """Only back to a page of this site: never an open redirect. Browsers drop tabs and
+    newlines from a URL and read a backslash as a slash (`/\t/evil.example` and
+    `/\\evil.example` lead off-site), so a target with a control character or a backslash,
+    typed or percent-encoded, is refused, and what is left must parse as a path without
+    scheme or host."""
+    if not target:
+        return url_for("inbox.index")
+    decoded = unquote(target)
+    if any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target + decoded):
+        return url_for("inbox.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or decoded.startswith("//"):
+        return url_for("inbox.index")
+    return target
 
 
 def jtflow() -> Any:
