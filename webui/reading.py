@@ -1,4 +1,7 @@
-"""Opening a case on behalf of the signed-in user: the reading rule and the access log (S1)."""
+"""Opening a case on behalf of the signed-in user: the reading rule and the access log (S1).
+
+A task page or a task read over the API shows its case too, so it is logged as a reading of
+that case, like the case page: every read of a case is in its access log."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from contextlib import contextmanager
 from flask import g
 from sqlalchemy.orm import Session
 
-from engine.models import Instance
-from engine.visibility import read_case
+from engine.accounts import log_access
+from engine.models import Instance, Task
+from engine.visibility import read_case, visible_task
 
 
 @contextmanager
@@ -23,3 +27,25 @@ def reading_case(ref: str | int, how: str = "view") -> Iterator[tuple[Session, I
         case = read_case(db, g.user, ref, engine.clock.now(), how=how)
         db.commit()
         yield db, case
+
+
+@contextmanager
+def reading_task(task_id: int) -> Iterator[tuple[Session, Task, Instance]]:
+    """A session, the task and its case, if `g.user` may read the task; logged (and
+    committed) as a view of the case, naming the task it was opened through."""
+    from webui import current_jtflow
+
+    engine = current_jtflow()
+    with engine.sessions() as db:
+        task, case = visible_task(db, g.user, task_id)
+        log_access(
+            db,
+            engine.clock.now(),
+            g.user.username,
+            "view",
+            allowed=True,
+            target=("case", case.case_no or ""),
+            detail=f"任务 {task.id}",
+        )
+        db.commit()
+        yield db, task, case

@@ -18,6 +18,7 @@ from .auth import signed_in
 from .due import due_phrase
 from .form_fields import data_from, fields_for, form_problems
 from .labels import translated
+from .reading import reading_task
 
 task_page = Blueprint("task", __name__)
 
@@ -71,8 +72,7 @@ def _page(
     from webui import current_jtflow
 
     engine = current_jtflow()
-    with engine.sessions() as db:
-        task, case = visible_task(db, g.user, task_id)
+    with reading_task(task_id) as (db, task, case):
         history = case_history(db, case.id)
         tasks = case_tasks(db, case)
         names = element_names(db, case)

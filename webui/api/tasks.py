@@ -13,6 +13,7 @@ from flask import g
 from engine.errors import FieldError, FormInvalid
 from engine.visibility import check_may_change, visible_task
 
+from ..reading import reading_task
 from .blueprint import MAX_ID, api
 from .bodies import json_object
 from .problems import with_choices
@@ -24,9 +25,8 @@ def task(task_id: int) -> Any:
     from webui import current_jtflow
 
     engine = current_jtflow()
-    with engine.sessions() as db:
-        found, instance = visible_task(db, g.user, task_id)
-    return task_detail(found, instance, engine.forms.schema(found.form))
+    with reading_task(task_id) as (_db, found, instance):
+        return task_detail(found, instance, engine.forms.schema(found.form))
 
 
 @api.post(f"/tasks/<int(max={MAX_ID}):task_id>/claim")

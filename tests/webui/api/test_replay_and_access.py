@@ -3,6 +3,12 @@ every case opened is on record, and auditors can list who looked at it."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from engine.models import AccessLog
+from tests.factories import task_at
+from tests.webui.pages import signed_in_as
+
 from .test_tasks import bus_case
 
 
@@ -53,3 +59,26 @@ def test_auditors_see_who_looked_at_a_case(api_as, jtflow):
         ("auditor", "view"),
     ]
     assert api_as("bus_handler").get(f"/api/cases/{case.case_no}/access").status_code == 403
+
+
+def test_opening_a_task_is_a_reading_of_its_case(api_as, app, jtflow):
+    """S1: a task page and GET /api/tasks/{id} show the case, so the auditor's list has them."""
+    case = bus_case(jtflow)
+    sign_for = task_at(jtflow, case, "sign_for").id
+    assert api_as("bus_handler").get(f"/api/tasks/{sign_for}").status_code == 200
+    page = signed_in_as(app.test_client(), "bus_handler")
+    assert page.get(f"/tasks/{sign_for}").status_code == 200
+    assert api_as("highway_handler").get(f"/api/tasks/{sign_for}").status_code == 403
+    readers = api_as("auditor").get(f"/api/cases/{case.case_no}/access").get_json()["readers"]
+    assert [(r["username"], r["action"]) for r in readers] == [
+        ("bus_handler", "view"),
+        ("bus_handler", "view"),
+        ("auditor", "view"),
+    ]
+    with jtflow.sessions() as db:
+        details = db.scalars(
+            select(AccessLog.detail).where(
+                AccessLog.username == "bus_handler", AccessLog.action == "view"
+            )
+        ).all()
+    assert details == [f"任务 {sign_for}", f"任务 {sign_for}"]
