@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .models import Definition, HistoryEvent, Instance, Task
+from .visibility import MAX_ID
 
 # SpiffWorkflow's TaskState values, as they appear in a saved state
 _READY, _STARTED, _COMPLETED = 16, 32, 64
@@ -39,6 +40,8 @@ def diagram_xml(session: Session, instance: Instance, version: int | None = None
     definition = session.get(Definition, instance.definition_id)
     if definition is None:
         raise NotFound(f"案件 {instance.case_no} 的流程定义不存在")
+    if version is not None and not 0 < version <= MAX_ID:  # beyond the column's integers
+        raise NotFound(f"案件 {instance.case_no} 未在流程第 {version} 版上运行过")
     if version is not None and version != definition.version:
         definition = _version_run_on(session, instance, definition.process_id, version)
     return bpmn_text(definition)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from .clock import SHANGHAI
+from .clock import SHANGHAI, YEARS
 from .errors import FieldError, InvalidInput
 from .models import Instance, Organisation, Task
 
@@ -63,15 +63,20 @@ class CasePage:
 
 
 def parse_date(value: str | None, field: str) -> date | None:
-    """A date from a search form (YYYY-MM-DD); an error names the field."""
+    """A date from a search form (YYYY-MM-DD, in engine.clock.YEARS); an error names the field."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
+        how = "请按 YYYY-MM-DD 填写日期，例如 2026-11-24"
         raise InvalidInput(
-            "日期格式不正确", [FieldError(field, "请按 YYYY-MM-DD 填写日期，例如 2026-11-24")]
+            f"日期 {value[:40]} 格式不正确：{how}", [FieldError(field, how)]
         ) from None
+    if day.year not in YEARS:  # years 1 and 9999 would overflow in Xiamen's time zone
+        span = f"年份应在 {YEARS[0]} 至 {YEARS[-1]} 之间"
+        raise InvalidInput(f"日期 {value} 超出范围：{span}", [FieldError(field, span)])
+    return day
 
 
 def _light_rank() -> Any:

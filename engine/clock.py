@@ -10,6 +10,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The years a date typed by a person may name: outside them it is a typing mistake, and
+# years 1 and 9999 overflow when an instant is moved between time zones.
+YEARS = range(1900, 3000)
 
 
 class Clock(Protocol):
@@ -57,4 +60,17 @@ def parse_instant(text: str) -> datetime:
         ) from None
     if instant.tzinfo is None:
         raise ValueError(f"时间 {text} 缺少时区：请写明偏移量，如 +08:00")
-    return instant.astimezone(UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar's ends
+        raise ValueError(
+            f"时间 {text} 超出可处理的范围：年份应在 {YEARS[0]} 至 {YEARS[-1]} 之间"
+        ) from None
+
+
+def within_years(instant: datetime) -> bool:
+    """Whether an aware instant falls in YEARS, in UTC and in Xiamen (so neither overflows)."""
+    try:
+        return all(instant.astimezone(zone).year in YEARS for zone in (UTC, SHANGHAI))
+    except OverflowError:
+        return False

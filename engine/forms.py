@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.exceptions import SchemaError
 from rfc3339_validator import validate_rfc3339
 
+from .clock import within_years
 from .errors import DeploymentError, FieldError, FormInvalid, NotFound, Problem
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -33,16 +34,17 @@ _TYPES = {
 
 
 def _is_date_time(value: object) -> bool:
-    """RFC 3339 (so an offset is required) and readable by ``datetime.fromisoformat``."""
+    """RFC 3339 (so an offset is required), readable by ``datetime.fromisoformat``, and in
+    the years a person may mean (engine.clock.YEARS)."""
     if not isinstance(value, str):
         return True
     if not validate_rfc3339(value):
         return False
     try:
-        datetime.fromisoformat(value)
+        instant = datetime.fromisoformat(value)
     except ValueError:  # e.g. a leap second, which RFC 3339 allows and Python does not
         return False
-    return True
+    return within_years(instant)  # year 1 or 9999 would overflow in time-zone conversion
 
 
 # Only our own date-time check: jsonschema's default one silently passes everything when the
@@ -151,7 +153,7 @@ def _translate(schema: dict[str, Any], error: ValidationError) -> list[FieldErro
         "pattern": "「{}」不能只含空白字符",
         "maxLength": "「{}」不能超过 {} 个字",
         "uniqueItems": "「{}」中有重复的值",
-        "format": "「{}」不是有效的日期时间（需含时区，如 2026-11-24T09:00:00+08:00）",
+        "format": "「{}」不是有效的日期时间（需含时区，年份在 1900 至 2999 之间，如 2026-11-24T09:00:00+08:00）",
     }
     # "format" can only be date-time: FORMAT_CHECKER checks no other format.
     if kind in templates:

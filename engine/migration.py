@@ -44,7 +44,7 @@ from .runner import TreeView
 from .runtime import ENDED, Loaded, evaluate_property
 from .service import Jtflow
 from .users import get_user
-from .visibility import find_case
+from .visibility import MAX_ID, find_case
 
 PROCESS_OWNER = "流程负责人"
 
@@ -214,7 +214,8 @@ def _target(session: Session, source: Definition, version: int | None) -> Defini
         query = query.order_by(Definition.version.desc()).limit(1)
     else:
         query = query.where(Definition.version == version)
-    target = session.scalar(query)
+    # a version beyond the column's integers would overflow the query: there is no such one
+    target = session.scalar(query) if version is None or 0 < version <= MAX_ID else None
     if target is None:
         raise NotFound(
             f"流程 {source.process_id} 没有版本 {version}：请先用 `jtflow deploy` 部署新版本"

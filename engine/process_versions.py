@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .errors import NotFound
 from .models import Definition, Instance
 from .runtime import ENDED
+from .visibility import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,14 @@ def process_versions(session: Session) -> list[ProcessVersion]:
 
 
 def definition_of(session: Session, process_id: str, version: int) -> Definition:
-    definition = session.scalar(
-        select(Definition).where(Definition.process_id == process_id, Definition.version == version)
+    definition = (
+        session.scalar(
+            select(Definition).where(
+                Definition.process_id == process_id, Definition.version == version
+            )
+        )
+        if 0 < version <= MAX_ID  # a larger number overflows the column: no such version
+        else None
     )
     if definition is None:
         raise NotFound(f"流程 {process_id} 没有版本 {version}")

@@ -86,7 +86,7 @@ def cases() -> Any:
         units = unit_choices(db)
     query = {name: args.get(name, "") for name in FILTERS}
     kept: dict[str, Any] = {k: v for k, v in query.items() if v}
-    return render_template(
+    page_html = render_template(
         "audit_cases.html",
         page=page,
         error=error,
@@ -96,6 +96,7 @@ def cases() -> Any:
         page_url=lambda n: url_for("audit.cases", **{**kept, "page": n}),
         export_url=lambda fmt: url_for("audit.export", **{**kept, "fmt": fmt}),
     )
+    return page_html, 422 if error else 200
 
 
 @audit.get("/cases.<any(csv, xlsx):fmt>")

@@ -219,8 +219,8 @@ def _local_input(value: Any) -> str:
         return ""
     try:
         instant = datetime.fromisoformat(value)
-    except ValueError:
+        if instant.tzinfo is not None:
+            instant = instant.astimezone(SHANGHAI)
+    except (ValueError, OverflowError):  # year 1 west of Xiamen, say: refused by the engine
         return value  # shown back as typed
-    if instant.tzinfo is not None:
-        instant = instant.astimezone(SHANGHAI)
     return instant.strftime(LOCAL_INPUT)

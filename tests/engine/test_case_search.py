@@ -59,3 +59,19 @@ def test_bad_filters_say_which_field(jtflow):  # type: ignore[no-untyped-def]
         )
     with jtflow.sessions() as session, pytest.raises(InvalidInput):
         search_cases(session, CaseFilter(light="blue"))
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
+def test_dates_outside_the_years_a_person_means_are_refused(value):  # type: ignore[no-untyped-def]
+    """Year 1 or 9999 would overflow on the way between Xiamen and UTC: refused, said why."""
+    with pytest.raises(InvalidInput, match="年份应在 1900 至 2999 之间") as bad:
+        parse_date(value, "to")
+    assert bad.value.errors[0].field == "to"
+
+
+def test_the_first_and_last_years_still_search(jtflow):  # type: ignore[no-untyped-def]
+    wide = CaseFilter(
+        reported_from=parse_date("1900-01-01", "from"), reported_to=date(2999, 12, 31)
+    )
+    with jtflow.sessions() as session:
+        assert search_cases(session, wide).total == 0

@@ -228,13 +228,18 @@ def test_wrong_type_gives_one_error() -> None:
         "2026-02-30T09:00:00+08:00",
         "明天上午",
         "2026-12-31T23:59:60Z",
+        "0001-01-01T00:00:00+08:00",  # overflows on the way to UTC
+        "9999-12-31T23:59:59-08:00",
+        "0001-01-01T00:00:00Z",  # overflows on the way to Xiamen
+        "1899-12-31T23:59:59Z",
+        "3000-01-01T00:00:00+08:00",
     ],
 )
 def test_discovered_at_without_offset_or_invalid_is_refused(value: str) -> None:
     assert errors_of("report_event", example("report_event", discovered_at=value)) == [
         FieldError(
             "discovered_at",
-            "「发现时间」不是有效的日期时间（需含时区，如 2026-11-24T09:00:00+08:00）",
+            "「发现时间」不是有效的日期时间（需含时区，年份在 1900 至 2999 之间，如 2026-11-24T09:00:00+08:00）",
         )
     ]
 

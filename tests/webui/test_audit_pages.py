@@ -97,7 +97,7 @@ def test_search_by_case_number_and_dates(client, jtflow, cases):  # type: ignore
     assert f'id="case-{cases["bus"].case_no}"' in page
     assert f'id="case-{cases["road"].case_no}"' not in page
     bad = client.get("/audit/cases?from=yesterday")
-    assert bad.status_code == 200 and 'id="search-error"' in text(bad)
+    assert bad.status_code == 422 and 'id="search-error"' in text(bad)
 
 
 def test_the_search_pages_in_sql(client, cases):  # type: ignore[no-untyped-def]

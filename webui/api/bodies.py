@@ -7,6 +7,7 @@ not an object or too deeply nested, 400 a query parameter of the wrong kind.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import current_app, request
@@ -16,6 +17,7 @@ from engine.errors import FieldError
 
 from .problems import ApiError, ChoiceError, fields_json
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a pair is decoded to one character already
 MAX_DEPTH = 32  # no form nests deeper; deeper bodies are refused before anything reads them
 
 
@@ -54,14 +56,23 @@ def _no_constant(name: str) -> Any:
 
 
 def _check_shape(body: Any) -> None:
-    """Nesting within MAX_DEPTH and no NUL character (which PostgreSQL cannot store), walked
-    iteratively: a recursive walk is what a deeply nested body attacks."""
+    """Nesting within MAX_DEPTH, no NUL character (which PostgreSQL cannot store) and no lone
+    surrogate (`"\\ud800"`: valid JSON, but no UTF-8 text can hold it, so no database or
+    answer either), in values and keys, walked iteratively: a recursive walk is what a deeply
+    nested body attacks."""
     stack = [(body, 1)]
     while stack:
         node, level = stack.pop()
         if isinstance(node, str):
             if "\x00" in node:
                 raise ApiError(400, "malformed_json", "请求体中的文本不能含 NUL 字符（\\u0000）")
+            if LONE_SURROGATE.search(node):
+                raise ApiError(
+                    400,
+                    "malformed_json",
+                    "请求体中的文本含有孤立的代理项（如 \\ud800），不是有效的 Unicode 字符："
+                    "请检查客户端的文本编码",
+                )
         elif isinstance(node, dict | list):
             if level > MAX_DEPTH:
                 raise ApiError(400, "malformed_json", f"请求体嵌套过深：最多 {MAX_DEPTH} 层")

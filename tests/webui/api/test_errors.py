@@ -85,3 +85,56 @@ def test_no_body_breaks_a_completion_or_a_report(api_as, jtflow):
             assert 400 <= response.status_code < 500, (path, raw[:40], response.status_code)
             assert {"error", "detail"} <= set(response.get_json())
     assert task_at(jtflow, report(jtflow), "classify").state == "open"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"title": "漏\\ud800水"}',  # a lone high surrogate in a value
+        '{"title": "\\udfff"}',  # a lone low one
+        '{"\\ud800": 1}',  # in a key
+        '{"facility": {"name": ["\\ud83d"]}}',  # nested
+    ],
+)
+def test_lone_surrogates_in_json_are_a_400_saying_so(api_as, jtflow, raw):
+    """Valid JSON, but no UTF-8 text (no database, no answer) can hold them."""
+    body = json.loads(raw)
+    sent = json.dumps({**event(), **body}, ensure_ascii=True)  # keeps the surrogate escaped
+    api = api_as("c_monitor")
+    answer = assert_error(api.post("/api/events", data=sent, headers=JSON), 400)
+    assert answer["error"] == "malformed_json" and "代理项" in answer["detail"]
+    task = task_at(jtflow, report(jtflow), "classify")
+    done = api_as("c_12328").post(
+        f"/api/tasks/{task.id}/complete", data=f'{{"data": {raw}}}', headers=JSON
+    )
+    assert "代理项" in assert_error(done, 400)["detail"]
+
+
+def test_a_surrogate_pair_is_one_character_and_welcome(api_as):
+    response = api_as("c_monitor").post("/api/events", event(title="候车亭漏水 \U0001f327"))
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "0001-01-01T00:00:00+08:00",  # overflows on the way to UTC
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-08:00",
+        "9999-12-31T23:59:59Z",  # overflows on the way to Xiamen
+        "3000-01-01T00:00:00+08:00",
+    ],
+)
+def test_a_discovery_time_at_the_ends_of_the_calendar_is_a_422(api_as, when):
+    body = assert_error(api_as("c_monitor").post("/api/events", event(discovered_at=when)), 422)
+    assert [f["field"] for f in body["fields"]] == ["discovered_at"]
+    assert "年份在 1900 至 2999 之间" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "query", ["q=%ED%A0%80", "step=%ED%A0%80", "q=%ED%A0%80%ED%B0%80", "scope=%ED%A0%80"]
+)
+def test_lone_surrogates_in_query_strings_are_ordinary_unknown_text(api_as, query):
+    """Werkzeug decodes them as U+FFFD: no match (200) or not a value the list allows (400)."""
+    response = api_as("auditor").get(f"/api/tasks?{query}")
+    assert response.status_code in (200, 400) and response.get_json()
