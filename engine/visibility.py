@@ -57,8 +57,9 @@ def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Inst
         raise NotFound(f"任务 {task_id} 不存在")
     task, instance = row
     if not sees_task(user, task):
-        raise PermissionDenied(
-            f"任务 {task_id} 由 {task.unit_code} 的{task.role}办理，{user.username} 无权查看（S1）"
+        raise PermissionDenied(  # naming nothing of a task the user may not read
+            f"任务 {task_id} 不是 {user.username} 所在单位和岗位的工作，无权查看（S1）："
+            "请从待办列表打开本单位本岗位的任务"
         )
     return task, instance
 
@@ -99,8 +100,8 @@ def visible_case(session: Session, user: User, ref: str | int) -> Instance:
     """The case, if the user's unit (or center post) has or had work in it, or is an auditor."""
     instance = find_case(session, ref)
     if not sees_case(session, user, instance):
-        raise PermissionDenied(
-            f"案件 {instance.case_no} 不涉及 {user.username} 所在单位或岗位的工作，无权查看（S1）"
+        raise PermissionDenied(  # the reference as given: not the number of an id
+            f"案件 {ref} 不涉及 {user.username} 所在单位或岗位的工作，无权查看（S1）"
         )
     return instance
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -100,3 +102,27 @@ def test_ids_and_pages_past_any_integer_are_404_and_422_not_500(client):
     assert post(client, f"/tasks/{huge}").status_code == 404
     assert post(client, f"/tasks/{huge}/claim").status_code == 404
     assert client.get(f"/?page={huge}").status_code == 422
+
+
+def refusal_of(response):  # type: ignore[no-untyped-def]
+    """The 403 page's own sentence (the header around it names the reader, not the case)."""
+    assert response.status_code == 403
+    return re.search(r'<p class="error" role="alert">(.*?)</p>', text(response), re.S).group(1)
+
+
+def test_a_refusal_names_nothing_the_reader_may_not_see(client, jtflow, transferred):
+    """Issue 10: no case number, title, unit, role or step name of another unit's work."""
+    sign_for = task_at(jtflow, transferred, "sign_for")
+    signed_in_as(client, "highway_handler")
+    refusals = [
+        refusal_of(client.get(f"/tasks/{sign_for.id}")),
+        refusal_of(client.get(f"/cases/{transferred.case_id}")),
+        refusal_of(client.get(f"/cases/{transferred.case_id}/diagram.bpmn")),
+        refusal_of(post(client, f"/tasks/{sign_for.id}/claim")),
+        refusal_of(post(client, f"/tasks/{sign_for.id}", {"accept": "true"})),
+        refusal_of(client.get(f"/audit/cases/{transferred.case_id}/steps/1")),
+    ]
+    for said in refusals:
+        assert "无权" in said
+        for secret in (transferred.case_no, "候车亭", "BUS_GROUP", "公交", "签收"):
+            assert secret not in said, (secret, said)

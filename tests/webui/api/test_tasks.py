@@ -247,3 +247,25 @@ def test_simultaneous_completions_one_wins_the_rest_are_409(app, token_for, jtfl
     for t in threads:
         t.join()
     assert sorted(statuses) == [200] + [409] * 5
+
+
+def test_a_refusal_names_nothing_the_reader_may_not_see(api_as, jtflow):
+    """Issue 10: a 403 names no case number, title, unit, role or step of another unit's work."""
+    case = transport_case(jtflow)
+    task = task_at(jtflow, case, "sign_for")
+    api = api_as("bus_handler")
+    answers = [
+        api.get(f"/api/tasks/{task.id}"),
+        api.post(f"/api/tasks/{task.id}/claim"),
+        api.post(f"/api/tasks/{task.id}/release"),
+        api.post(f"/api/tasks/{task.id}/complete", {"data": {"accept": True}}),
+        api.get(f"/api/cases/{case.case_id}"),
+        api.get(f"/api/cases/{case.case_id}/history"),
+        api.get(f"/api/cases/{case.case_id}/replay?step=1"),
+    ]
+    for response in answers:
+        assert response.status_code == 403
+        said = response.get_json()["detail"]
+        assert "无权" in said
+        for secret in (case.case_no, "天桥", "TRANSPORT_DEV", "签收"):
+            assert secret not in said, (secret, said)
