@@ -27,6 +27,7 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
     timer_lease_seconds: float = DEFAULT_LEASE_SECONDS
+    secure_cookies: bool = False  # served over HTTPS: session cookies marked Secure
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +39,7 @@ class Settings:
             processes_dir=Path(env.get("JTFLOW_PROCESSES_DIR", defaults.processes_dir)),
             forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
             calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
+            secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
             timer_lease_seconds=_seconds(env, "JTFLOW_TIMER_LEASE_SECONDS", defaults),
         )
 
@@ -53,6 +55,18 @@ def _seconds(env: Mapping[str, str], name: str, defaults: Settings) -> float:
     if not value > 0:
         raise ConfigurationError(f"{name}={text} 无效：应为正数（秒），如 60")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    text = env.get(name)
+    if text is None or text.strip() == "":
+        return default
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name}={text} 无效：应为 1（开启）或 0（关闭）")
 
 
 def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:

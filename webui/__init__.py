@@ -28,6 +28,7 @@ from .inbox import inbox
 from .processes import processes
 from .report import report
 from .secrets import secret_key
+from .security_headers import add_security_headers
 from .task_page import task_page
 
 LANGUAGES = ("zh", "en")
@@ -46,6 +47,7 @@ def create_app(
         SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,  # served over HTTPS: JTFLOW_SECURE_COOKIES=1
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,  # no event or form needs more
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES="translations",
@@ -57,6 +59,7 @@ def create_app(
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)
     app.before_request(load_signed_in_user)
+    app.after_request(add_security_headers)
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
     app.register_blueprint(processes)
