@@ -13,6 +13,7 @@ from .clock import Clock, SystemClock
 from .db import make_engine, make_session_factory
 from .errors import ConfigurationError
 from .forms import FormRegistry
+from .guarded_evaluator import CodeBudget
 from .service import Jtflow
 from .timers import DEFAULT_LEASE_SECONDS
 
@@ -28,6 +29,7 @@ class Settings:
     calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
     timer_lease_seconds: float = DEFAULT_LEASE_SECONDS
     secure_cookies: bool = False  # served over HTTPS: session cookies marked Secure
+    code_budget: CodeBudget = CodeBudget()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -40,20 +42,30 @@ class Settings:
             forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
             calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
             secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
-            timer_lease_seconds=_seconds(env, "JTFLOW_TIMER_LEASE_SECONDS", defaults),
+            timer_lease_seconds=_positive(
+                env, "JTFLOW_TIMER_LEASE_SECONDS", defaults.timer_lease_seconds, "秒"
+            ),
+            code_budget=CodeBudget(
+                seconds=_positive(env, "JTFLOW_SCRIPT_SECONDS", defaults.code_budget.seconds, "秒"),
+                max_value=int(
+                    _positive(
+                        env, "JTFLOW_SCRIPT_MAX_VALUE", defaults.code_budget.max_value, "个元素"
+                    )
+                ),
+            ),
         )
 
 
-def _seconds(env: Mapping[str, str], name: str, defaults: Settings) -> float:
+def _positive(env: Mapping[str, str], name: str, default: float, unit: str) -> float:
     text = env.get(name)
     if text is None:
-        return defaults.timer_lease_seconds
+        return default
     try:
         value = float(text)
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise ConfigurationError(f"{name}={text} 无效：应为正数（秒），如 60")
+        raise ConfigurationError(f"{name}={text} 无效：应为正数（{unit}），如 {default:g}")
     return value
 
 
@@ -88,4 +100,5 @@ def open_jtflow(settings: Settings, clock: Clock | None = None) -> Jtflow:
         calendar=with_stored_years(load_calendar(settings.calendar_dirs), sessions),
         forms=FormRegistry(settings.forms_dir),
         timer_lease_seconds=settings.timer_lease_seconds,
+        code_budget=settings.code_budget,
     )

@@ -20,6 +20,23 @@ from .clock import Clock, parse_instant
 from .spiff import utc_iso
 
 _RULE = re.compile(r"^\s*(\d+)\s*(m|h|wd)\s*$")
+MAX_WORKING_DAYS = 5000  # about twenty years: no rule of the standard counts further
+MAX_SPAN = timedelta(days=7305)  # twenty years of wall-clock hours, minutes or warning span
+
+
+def _checked_days(days: Any) -> int:
+    count = int(days)
+    if not 1 <= count <= MAX_WORKING_DAYS:
+        raise ValueError(
+            f"工作日数 {count} 超出范围：应在 1 到 {MAX_WORKING_DAYS} 之间，请检查时限表达式"
+        )
+    return count
+
+
+def _checked_span(seconds: float, what: str) -> timedelta:
+    if not abs(seconds) <= MAX_SPAN.total_seconds():  # also refuses NaN
+        raise ValueError(f"{what}超过二十年，超出范围：请检查时限表达式")
+    return timedelta(seconds=seconds)
 
 
 class DiagramFunctions:
@@ -51,17 +68,17 @@ class DiagramFunctions:
 
     def add_working_days(self, start: str, days: int) -> str:
         """SPEC §2: N working days from `start`, on the PRC calendar with 调休."""
-        due = self.calendar.add_working_days(parse_instant(start), int(days))
+        due = self.calendar.add_working_days(parse_instant(start), _checked_days(days))
         self._note(due.provisional)
         return utc_iso(due.at)
 
     def add_hours(self, start: str, hours: float) -> str:
         """Wall-clock hours (E7: 1 h phone report, 24 h written report)."""
-        return utc_iso(parse_instant(start) + timedelta(hours=hours))
+        return utc_iso(parse_instant(start) + _checked_span(float(hours) * 3600, "小时数"))
 
     def add_minutes(self, start: str, minutes: float) -> str:
         """Wall-clock minutes (E6: 30 min for 特别紧急)."""
-        return utc_iso(parse_instant(start) + timedelta(minutes=minutes))
+        return utc_iso(parse_instant(start) + _checked_span(float(minutes) * 60, "分钟数"))
 
     def deadline(self, start: str, rule: str) -> str:
         """A deadline written as a rule: "30m", "1h", "24h" or "5wd" (E6 via DMN)."""
@@ -80,7 +97,9 @@ class DiagramFunctions:
     def warn_at(self, start: str, due: str, fraction: float = 0.8) -> str:
         """E12: when the light turns yellow — `fraction` (default 0.8) of the working time
         from `start` to `due` has passed."""
-        warn = self.calendar.warn_instant(parse_instant(start), parse_instant(due), fraction)
+        begin, end = parse_instant(start), parse_instant(due)
+        _checked_span((end - begin).total_seconds(), "黄灯计算的时间跨度")
+        warn = self.calendar.warn_instant(begin, end, fraction)
         self._note(warn.provisional)
         return utc_iso(warn.at)
 

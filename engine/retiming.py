@@ -24,10 +24,10 @@ from .calendar_years import record_year, schedule_of
 from .clock import Clock, parse_instant
 from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
+from .guarded_evaluator import GuardedEnvironment
 from .models import CalendarYear, Instance, Timer
 from .runner import waiting_timers, watched_element
 from .runtime import ENDED
-from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .service import Jtflow
 from .spiff import PROVISIONAL, ClockedScriptEngine, utc_iso
 from .users import get_user
@@ -229,9 +229,7 @@ def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
         if not isinstance(definition, TimeDateEventDefinition):
             continue  # durations are wall-clock: never provisional
         functions = DiagramFunctions(clock, calendar)  # the helpers on the new calendar
-        engine = ClockedScriptEngine(
-            clock, SafeTaskDataEnvironment(restricted_globals(functions.published()))
-        )
+        engine = ClockedScriptEngine(clock, GuardedEnvironment(functions.published()))
         with functions.watching_provisional() as seen:
             value = str(engine.evaluate(task, definition.expression))
         old_due, new_due = parse_instant(timer.due), parse_instant(value)

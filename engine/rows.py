@@ -22,6 +22,7 @@ from .runner import TreeView, property_of, watched_element
 from .spiff import PROVISIONAL
 from .tasks import OpenTask
 
+EVALUATED_ON_OPEN = ("unit", "form_defaults", "records_opened")  # properties a new row reads
 Deadline = tuple[str, bool]  # a timer's due instant as Spiff keeps it, and its provisional flag
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +21,11 @@ from .calendar import WorkingCalendar
 from .clock import Clock
 from .diagram_functions import DiagramFunctions
 from .errors import CaseArchived
+from .guarded_evaluator import CodeBudget, GuardedEnvironment
 from .history import HistoryWriter
 from .models import Definition, Instance
-from .rows import Snapshot, sync_tasks, sync_timers
+from .rows import EVALUATED_ON_OPEN, Snapshot, sync_tasks, sync_timers
 from .runner import TreeView, advance, property_of
-from .script_safety import SafeTaskDataEnvironment, restricted_globals
 from .spiff import ClockedScriptEngine
 from .state import SpecPair, WorkflowCodec
 from .tasks import OpenTask
@@ -44,6 +45,14 @@ class Loaded:
     after: Snapshot = field(default_factory=Snapshot)  # set by save: the next step's `before`
 
 
+@dataclass(frozen=True)
+class Advanced:
+    """A workflow moved on in memory, with the property values its new tasks' rows need."""
+
+    view: TreeView
+    evaluated: dict[tuple[str, str], Any]
+
+
 class Runtime:
     """Holds what every step needs: the clock, the calendar-bound helpers, the codec, the specs.
 
@@ -53,9 +62,16 @@ class Runtime:
     only after its commit, so a failed or raced step never leaves a mutated workflow behind.
     """
 
-    def __init__(self, clock: Clock, calendar: WorkingCalendar, live_workflows: int = 256):
+    def __init__(
+        self,
+        clock: Clock,
+        calendar: WorkingCalendar,
+        live_workflows: int = 256,
+        budget: CodeBudget | None = None,
+    ):
         self.clock = clock
         self.functions = DiagramFunctions(clock, calendar)
+        self.environment = GuardedEnvironment(self.functions.published(), budget)
         self.codec = WorkflowCodec()
         self._specs: dict[int, SpecPair] = {}
         self._live: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
@@ -63,8 +79,13 @@ class Runtime:
         self._live_max = live_workflows
 
     def script_engine(self) -> ClockedScriptEngine:
-        environment = SafeTaskDataEnvironment(restricted_globals(self.functions.published()))
-        return ClockedScriptEngine(self.clock, environment, self.functions.watching_provisional)
+        return ClockedScriptEngine(
+            self.clock, self.environment, self.functions.watching_provisional
+        )
+
+    def budget(self) -> AbstractContextManager[None]:
+        """Within the block, all diagram code of this thread shares one step's budget."""
+        return self.environment.step_budget()
 
     def spec_of(self, session: Session, definition_id: int) -> SpecPair:
         """Spec objects are built once per definition version and shared by its instances."""
@@ -120,9 +141,30 @@ class Runtime:
         """Advance the workflow, then write its state, task rows, timer rows and history.
 
         Returns the tasks the step opened."""
+        return self.write(session, loaded, self.advance(loaded), actor)
+
+    def advance(self, loaded: Loaded) -> Advanced:
+        """Run the workflow on and evaluate what its new tasks' rows need: all of the
+        step's diagram code, before the step writes anything (no write lock held meanwhile)."""
+        wf = loaded.workflow
+        view = advance(wf)
+        evaluated = {
+            (str(task.id), name): evaluate_property(wf, task, name)
+            for task in view.ready_user
+            if str(task.id) not in loaded.before.tasks
+            for name in EVALUATED_ON_OPEN
+        }
+        return Advanced(view, evaluated)
+
+    def write(
+        self, session: Session, loaded: Loaded, advanced: Advanced, actor: str
+    ) -> list[OpenTask]:
+        """Write the advanced workflow's state, task rows, timer rows and history.
+
+        Returns the tasks the step opened."""
         wf, instance, history = loaded.workflow, loaded.instance, loaded.history
         now = self.clock.now()
-        view = advance(wf)
+        view = advanced.view
         loaded.after = Snapshot.of(view)
         with session.no_autoflush:
             watches = sync_timers(session, instance, view, loaded.before, history, now)
@@ -135,7 +177,7 @@ class Runtime:
                 history,
                 now,
                 watches,
-                lambda task, name: evaluate_property(wf, task, name),
+                lambda task, name: advanced.evaluated[(str(task.id), name)],
             )
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now

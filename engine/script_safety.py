@@ -1,21 +1,21 @@
-"""Diagram code is not trusted: an allow-list checked at deploy time, restricted globals at run time.
+"""Diagram code is not trusted: the allow-list, and the deploy-time scan that applies it.
 
 SpiffWorkflow evaluates scripts, conditions, timer expressions and DMN entries with
 plain eval/exec. A diagram may only use names, literals, operators, comprehensions,
 `if`/`for`, and calls to the published helpers or a few harmless builtins — no
 imports, no attribute access (which also closes `().__class__.__mro__`), no names
-starting with an underscore. At run time the same code sees only safe builtins.
+starting with an underscore. Deploying checks every place this scan knows; at run
+time engine/guarded_evaluator.py checks every evaluation again, wherever it comes from.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any, Literal
 
 from lxml import etree
-from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
+from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
 from .errors import Problem
 
@@ -98,6 +98,9 @@ _EVAL_TAGS = {
     f"{{{BPMN}}}{t}"
     for t in (
         "conditionExpression",
+        "condition",  # a conditional event's
+        "formalExpression",  # a message correlation's retrieval expression
+        "messagePath",
         "timeDate",
         "timeDuration",
         "timeCycle",
@@ -105,7 +108,7 @@ _EVAL_TAGS = {
         "loopCardinality",
         "completionCondition",
     )
-} | {f"{{{SPIFF}}}messagePayload"}
+} | {f"{{{SPIFF}}}messagePayload", f"{{{SPIFF}}}expression"}  # expression: a correlation's
 _EXEC_TAGS = {f"{{{BPMN}}}script", f"{{{SPIFF}}}preScript", f"{{{SPIFF}}}postScript"}
 
 
@@ -178,6 +181,8 @@ def scan_diagram(xml: bytes, *, file: str, callables: Collection[str]) -> list[P
                 )
             )
 
+    if file.endswith(".dmn"):
+        problems += _check_dmn_namespace(root, file)
     for element in root.iter():
         tag = element.tag
         if not isinstance(tag, str):
@@ -188,31 +193,69 @@ def scan_diagram(xml: bytes, *, file: str, callables: Collection[str]) -> list[P
             check(element.text, "exec", element)
         elif tag == f"{{{SPIFF}}}property" and element.get("value", "").startswith("="):
             check(element.get("value")[1:], "eval", element)
+        elif tag == f"{{{SPIFF}}}parameter":  # a service task's parameter: always evaluated
+            check(element.get("value"), "eval", element)
+        elif tag == f"{{{BPMN}}}serviceTask":
+            problems.append(
+                Problem(
+                    "jtflow 不调用外部服务（serviceTask）：请改用用户任务或脚本任务",
+                    file,
+                    element.get("id"),
+                    element.sourceline,
+                )
+            )
         elif etree.QName(element).localname == "decisionTable":
             _scan_decision_table(element, check)
     return sorted(problems, key=lambda p: p.line or 0)
 
 
+def _check_dmn_namespace(root: Any, file: str) -> list[Problem]:
+    """SpiffWorkflow validates a DMN file against its schema only in the namespaces it
+    knows; in another it reads elements by name unchecked, so such a file is refused."""
+    namespace = root.nsmap.get(None) or root.nsmap.get("dmn")
+    if namespace in DMN_SCHEMAS:
+        return []
+    known = "、".join(sorted(DMN_SCHEMAS))
+    return [
+        Problem(
+            f"DMN 命名空间 {namespace} 无法校验：请使用 DMN 1.3（{known} 之一）",
+            file,
+            root.get("id"),
+            root.sourceline,
+        )
+    ]
+
+
+def _children(element: Any, suffix: str) -> list[Any]:
+    """Child elements as SpiffWorkflow's DMN parser finds them: by how the tag ends."""
+    return [c for c in element if isinstance(c.tag, str) and c.tag.endswith(suffix)]
+
+
 def _scan_decision_table(table: Any, check: Any) -> None:
     """DMN cells as SpiffWorkflow 3.2.0 evaluates them: `-` or empty matches anything; an
     entry that parses alone is compared with `(input) == (entry)`; otherwise the input
-    expression and the entry are concatenated (e.g. `urgency` + ` in ["a", "b"]`)."""
-    ns = {"dmn": etree.QName(table).namespace}
-    inputs = [e.text or "" for e in table.iterfind("dmn:input/dmn:inputExpression/dmn:text", ns)]
-    for text in table.iterfind("dmn:input/dmn:inputExpression/dmn:text", ns):
-        check(text.text, "eval", text)
-    for rule in table.iterfind("dmn:rule", ns):
-        for index, entry in enumerate(rule.iterfind("dmn:inputEntry/dmn:text", ns)):
-            raw = (entry.text or "").replace("?", "dmninputexpr")
-            if raw.strip() in ("", "-"):
-                continue
-            try:
-                ast.parse(raw.strip(), mode="eval")
-            except SyntaxError:
-                raw = (inputs[index] if index < len(inputs) else "") + raw
-            check(raw, "eval", entry)
-        for entry in rule.iterfind("dmn:outputEntry/dmn:text", ns):
-            check(entry.text, "eval", entry)
+    expression and the entry are concatenated (e.g. `urgency` + ` in ["a", "b"]`).
+    Elements are matched by the end of their tag, in any namespace, as SpiffWorkflow does."""
+    inputs = []
+    for column in _children(table, "input"):
+        texts = [t for e in _children(column, "inputExpression") for t in _children(e, "text")]
+        for text in texts:
+            check(text.text, "eval", text)
+        inputs.append(texts[-1].text or "" if texts else "")
+    for rule in _children(table, "rule"):
+        for index, entry in enumerate(_children(rule, "inputEntry")):
+            for text in _children(entry, "text"):
+                raw = (text.text or "").replace("?", "dmninputexpr")
+                if raw.strip() in ("", "-"):
+                    continue
+                try:
+                    ast.parse(raw.strip(), mode="eval")
+                except SyntaxError:
+                    raw = (inputs[index] if index < len(inputs) else "") + raw
+                check(raw, "eval", text)
+        for entry in _children(rule, "outputEntry"):
+            for text in _children(entry, "text"):
+                check(text.text, "eval", text)
 
 
 def _owner_id(element: Any) -> str | None:
@@ -221,19 +264,3 @@ def _owner_id(element: Any) -> str | None:
             return str(element.get("id"))
         element = element.getparent()
     return None
-
-
-def safe_builtins() -> dict[str, Any]:
-    names = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
-    return {**names, "True": True, "False": False, "None": None}
-
-
-def restricted_globals(helpers: Mapping[str, Any]) -> dict[str, Any]:
-    """Globals for diagram code: the helpers and the safe builtins, nothing else."""
-    return {"__builtins__": safe_builtins(), **helpers}
-
-
-class SafeTaskDataEnvironment(TaskDataEnvironment):
-    """SpiffWorkflow's TaskDataEnvironment copies its globals, `__builtins__` included, into
-    every eval/exec and removes them after: given restricted globals it needs no change;
-    the subclass names the intent and is where a future SpiffWorkflow change would be met."""

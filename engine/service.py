@@ -30,6 +30,7 @@ from .cases import case_facts, case_number
 from .clock import Clock
 from .errors import CaseArchived, Conflict, JtflowError, NotFound, StalledInstance
 from .forms import FormRegistry
+from .guarded_evaluator import CodeBudget, DiagramCodeError
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, User
 from .runtime import Loaded, Runtime, evaluate_property
@@ -60,11 +61,12 @@ class Jtflow:
         forms: FormRegistry,
         timer_lease_seconds: float = timers.DEFAULT_LEASE_SECONDS,
         timer_batch: int = timers.DEFAULT_BATCH,
+        code_budget: CodeBudget | None = None,
     ):
         self.sessions = sessions
         self.clock = clock
         self.forms = forms
-        self.runtime = Runtime(clock, calendar)
+        self.runtime = Runtime(clock, calendar, budget=code_budget)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes
         self.timer_lease_seconds = timer_lease_seconds
         self.timer_batch = timer_batch
@@ -110,13 +112,18 @@ class Jtflow:
                 history_seq=0,
                 history_hash=GENESIS,
             )
+            workflow = self.runtime.new_workflow(session, definition.id, facts)
+            loaded = Loaded(instance, workflow, HistoryWriter(session, instance))
+            try:
+                with self.runtime.budget():
+                    advanced = self.runtime.advance(loaded)  # before the first write
+            except _STEP_FAILURES as e:
+                raise StalledInstance(f"事件未能报送，未保存任何内容：{failure_reason(e)}") from e
             session.add(instance)
             session.flush()
             instance.case_no = case_number(instance.id, now)
-            workflow = self.runtime.new_workflow(session, definition.id, facts)
-            loaded = Loaded(instance, workflow, HistoryWriter(session, instance))
             loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
-            opened = self.runtime.save(session, loaded, reporter)
+            opened = self.runtime.write(session, loaded, advanced, reporter)
             session.commit()
             self.runtime.committed(loaded)
             return CaseRef(instance.id, instance.case_no, opened)
@@ -305,8 +312,10 @@ class Jtflow:
         a replay can try it again (engine/replay.py)."""
         loaded = self.runtime.load(session, instance)
         try:
-            act(loaded)
-            opened = self.runtime.save(session, loaded, actor)
+            with self.runtime.budget():
+                act(loaded)
+                advanced = self.runtime.advance(loaded)  # all diagram code, before any write
+            opened = self.runtime.write(session, loaded, advanced, actor)
             session.commit()
             self.runtime.committed(loaded)
             return opened
@@ -314,9 +323,9 @@ class Jtflow:
             session.rollback()
             self._record_failure(instance.id, actor, str(e), attempt)
             raise
-        except (SpiffWorkflowException, RecursionError) as e:  # step undone, failure kept
+        except _STEP_FAILURES as e:  # step undone, failure kept
             session.rollback()
-            message = f"流程步骤执行失败，本次操作未保存：{type(e).__name__}: {e}"
+            message = f"流程步骤执行失败，本次操作未保存：{failure_reason(e)}"
             self._record_failure(instance.id, actor, message, attempt)
             raise StalledInstance(message) from e
 
@@ -336,3 +345,23 @@ class Jtflow:
     def users(self) -> list[User]:
         with self.sessions() as session:
             return list(session.scalars(select(User).order_by(User.unit_code, User.username)))
+
+
+# what a workflow step can fail with: SpiffWorkflow's errors and diagram code refused at run
+# time (raised directly where SpiffWorkflow calls the environment without wrapping)
+_STEP_FAILURES = (SpiffWorkflowException, DiagramCodeError, RecursionError)
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a step failed, in words: the innermost cause SpiffWorkflow wrapped (a refusal of
+    diagram code says what to do), with the element that met it."""
+    element, cause = None, error
+    while True:
+        spec = getattr(cause, "task_spec", None)
+        element = element or getattr(spec, "bpmn_id", None)
+        inner = cause.__cause__ or cause.__context__
+        if inner is None or isinstance(cause, DiagramCodeError):
+            break
+        cause = inner
+    reason = str(cause) if isinstance(cause, DiagramCodeError) else f"{type(cause).__name__}: {cause}"
+    return f"{element}：{reason}" if element else reason

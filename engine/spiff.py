@@ -26,6 +26,12 @@ from SpiffWorkflow.spiff.parser.event_parsers import (
 )
 
 from .clock import Clock
+from .guarded_evaluator import BudgetExceeded
+
+
+class TooManyInstances(BudgetExceeded):
+    """A multi-instance activity asked for more children than one step can make."""
+
 
 PROVISIONAL = "jtflow_provisional"  # a timer task's internal data: its deadline is provisional
 
@@ -120,9 +126,13 @@ class DiagramParser(SpiffBpmnParser):
         super().__init__(validator=VALIDATOR)
 
 
+MAX_INSTANCES = 1000  # children of one multi-instance activity: more would hang the step
+
+
 class ClockedScriptEngine(PythonScriptEngine):
     """The script engine carries the clock, so timers and helpers share one notion of now,
-    and tells timers whether the deadline they evaluated is provisional."""
+    and tells timers whether the deadline they evaluated is provisional. It also bounds
+    what a multi-instance activity may ask for, as its cardinality is only a number."""
 
     def __init__(
         self,
@@ -133,6 +143,20 @@ class ClockedScriptEngine(PythonScriptEngine):
         super().__init__(environment=environment)
         self.clock = clock
         self.watching_provisional = watching_provisional or _never_provisional
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        value = super().evaluate(task, expression, external_context)
+        if expression == getattr(task.task_spec, "cardinality", None):
+            _check_instances(value, task.task_spec.bpmn_id)
+        return value
+
+
+def _check_instances(count: Any, element_id: str) -> None:
+    if isinstance(count, int) and count > MAX_INSTANCES:
+        raise TooManyInstances(
+            f"多实例活动 {element_id} 要创建 {count} 个实例，超过上限 {MAX_INSTANCES}："
+            "请检查其基数表达式"
+        )
 
 
 @contextmanager

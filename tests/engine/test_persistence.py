@@ -16,13 +16,13 @@ def test_a_stale_completion_is_a_conflict_and_the_other_writer_wins(fresh):
     supervise = task_at(fresh(), case, "supervise")
     phone = task_at(fresh(), case, "phone_report")
     slow, fast = fresh(), fresh()
-    save = slow.runtime.save
+    write = slow.runtime.write
 
-    def save_after_someone_else(session, loaded, actor):  # type: ignore[no-untyped-def]
+    def write_after_someone_else(session, loaded, advanced, actor):  # type: ignore[no-untyped-def]
         fast.complete(phone.id, {"reported_to": "值班员", "summary": "已管控"}, "transport_handler")
-        save(session, loaded, actor)
+        write(session, loaded, advanced, actor)
 
-    slow.runtime.save = save_after_someone_else  # type: ignore[method-assign]
+    slow.runtime.write = write_after_someone_else  # type: ignore[method-assign]
     with pytest.raises(Conflict, match="刷新后重试"):
         slow.complete(supervise.id, {"instruction": "立即处置"}, "office")
     steps = open_steps(fresh(), case)

@@ -8,12 +8,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.diagram_functions import PUBLISHED_NAMES
-from engine.script_safety import (
-    SafeTaskDataEnvironment,
-    check_source,
-    restricted_globals,
-    scan_diagram,
-)
+from engine.guarded_evaluator import GuardedEnvironment
+from engine.script_safety import check_source, scan_diagram
 from engine.spiff import DiagramParser
 
 
@@ -157,9 +153,7 @@ def test_the_bundled_diagrams_are_clean():
 def run_script(script: str, helpers: dict | None = None) -> dict:  # type: ignore[type-arg]
     parser = DiagramParser()
     parser.add_bpmn_str(DIAGRAM.replace(b"SCRIPT", script.encode()))
-    engine = PythonScriptEngine(
-        environment=SafeTaskDataEnvironment(restricted_globals(helpers or {}))
-    )
+    engine = PythonScriptEngine(environment=GuardedEnvironment(helpers or {}))
     wf = BpmnWorkflow(parser.get_spec("p"), parser.get_subprocess_specs("p"), script_engine=engine)
     wf.do_engine_steps()
     assert wf.completed

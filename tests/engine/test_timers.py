@@ -91,14 +91,14 @@ def test_a_conflict_on_one_case_does_not_stop_the_others(fresh, clock):
     classify = task_at(fresh(), raced, "classify")
     clock.set(DUE)
     slow, fast = fresh(), fresh()
-    save = slow.runtime.save
+    write = slow.runtime.write
 
-    def save_after_someone_else(session, loaded, actor):  # type: ignore[no-untyped-def]
+    def write_after_someone_else(session, loaded, advanced, actor):  # type: ignore[no-untyped-def]
         if loaded.instance.id == raced.case_id:
             fast.claim(classify.id, "c_12328")  # another node steps the same case meanwhile
-        return save(session, loaded, actor)
+        return write(session, loaded, advanced, actor)
 
-    slow.runtime.save = save_after_someone_else  # type: ignore[method-assign]
+    slow.runtime.write = write_after_someone_else  # type: ignore[method-assign]
     fired = slow.fire_due_timers()
     counts = once_each(fresh())
     assert {case for case, _ in counts} == {other.case_id} and fired == len(counts)
