@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 
-from cli.support import jtflow_of, reports_errors
+from cli.support import jtflow_of, local, reports_errors
+from engine.accounts import MAX_TOKEN_DAYS, TOKEN_DAYS
 
 
 @click.group("user")
@@ -93,14 +96,70 @@ def token_commands() -> None:
 
 @token_commands.command("create")
 @click.argument("username")
+@click.option(
+    "--expires-in-days",
+    "days",
+    type=int,
+    default=TOKEN_DAYS,
+    show_default=True,
+    help=f"How long the token works (1–{MAX_TOKEN_DAYS} days); make a new one before it ends.",
+)
 @click.pass_context
 @reports_errors
-def token_create(ctx: click.Context, username: str) -> None:
-    """Create an API token for USER; it is shown once and stored only as a hash."""
+def token_create(ctx: click.Context, username: str, days: int) -> None:
+    """Create an API token for USER; it is shown once and stored only as a hash.
+
+    The token alone goes to standard output (for scripts); its expiry to standard error."""
     from engine.accounts import create_token
 
     jtflow = jtflow_of(ctx)
+    now = jtflow.clock.now()
     with jtflow.sessions() as session:
-        token = create_token(session, username, jtflow.clock.now())
+        token = create_token(session, username, now, days=days)
         session.commit()
     click.echo(token)
+    expires = local(now + timedelta(days=days))
+    click.echo(f"（{username} 的令牌，{expires} 过期；只显示这一次，请妥善保存）", err=True)
+
+
+@token_commands.command("list")
+@click.argument("username", required=False)
+@click.pass_context
+@reports_errors
+def token_list(ctx: click.Context, username: str | None) -> None:
+    """API tokens (of USER, or everyone's): number, user, created, last used, expiry and
+    state. Never the token itself: only its hash is stored."""
+    from engine.accounts import list_tokens
+
+    jtflow = jtflow_of(ctx)
+    now = jtflow.clock.now()
+    with jtflow.sessions() as session:
+        tokens = list_tokens(session, username)
+    if not tokens:
+        click.echo("没有 API 令牌" + (f"（{username}）" if username else ""))
+        return
+    click.echo("编号\t用户\t创建\t最近使用\t过期\t状态")
+    for t in tokens:
+        expires = local(t.expires_at) if t.expires_at else "不过期（旧令牌，请换新）"
+        if t.revoked:
+            state = "已撤销"
+        elif t.expires_at is not None and t.expires_at <= now:
+            state = "已过期"
+        else:
+            state = "有效"
+        row = [str(t.id), t.username, local(t.created_at), local(t.last_used_at), expires, state]
+        click.echo("\t".join(row))
+
+
+@token_commands.command("revoke")
+@click.argument("token_id", metavar="ID", type=click.IntRange(min=1, max=2**31 - 1))
+@click.pass_context
+@reports_errors
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Revoke the token numbered ID (see `jtflow token list`): it stops working at once."""
+    from engine.accounts import revoke_token
+
+    with jtflow_of(ctx).sessions() as session:
+        token = revoke_token(session, token_id)
+        session.commit()
+    click.echo(f"已撤销令牌 {token.id}（{token.username}）")

@@ -81,8 +81,9 @@ class User(Base):
     roles: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Kept in the session cookie at sign-in; raised on sign-out, a new password and disabling,
+    # so every cookie issued before stops working, copies included.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ApiToken(Base):
@@ -93,8 +94,26 @@ class ApiToken(Base):
     username: Mapped[str] = mapped_column(ForeignKey("user_account.username"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column()
-    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)  # to the minute
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)  # None: made before expiry
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SignInFailures(Base):
+    """Failed sign-ins of one user name from one client address, and the lock they led to.
+
+    Counted per pair, not per account: someone hammering a name from one address locks
+    only that address out, and the user still signs in from their own.
+    """
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (UniqueConstraint("username", "client_address"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))  # as typed: unknown names count too
+    client_address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AccessLog(Base):

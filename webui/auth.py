@@ -1,7 +1,10 @@
 """Signing in and out of the pages (S1): a session cookie after a password check.
 
-The engine decides (engine.accounts): lockout after five failures, every refusal logged.
-Here: the login form (with CSRF, like every form), the session, and `signed_in` for pages.
+The engine decides (engine.accounts): one answer for every refusal, lockout per name and
+client address, every refusal logged. Here: the login form (with CSRF, like every form), the
+session, and `signed_in` for pages. The session carries the user's session epoch, so
+signing out (or a new password, or disabling) ends it on the server: a copied cookie
+stops working.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from engine.accounts import SignInRefused, authenticate
+from engine.accounts import (
+    LOCKOUT_MINUTES,
+    MAX_FAILED_LOGINS,
+    SignInRefused,
+    authenticate,
+    end_sessions,
+    log_access,
+)
 from engine.models import User
 
 auth = Blueprint("auth", __name__)
@@ -30,16 +40,17 @@ class LoginForm(FlaskForm):
 
 
 def load_signed_in_user() -> None:
-    """Before every request: the signed-in user, if the session names an active one."""
+    """Before every request: the signed-in user, if the session names an active one and was
+    issued under the user's current session epoch (not ended by a sign-out since)."""
     g.user = None
     username = session.get("username")
     if username:
         with jtflow().sessions() as db:
             user = db.scalar(select(User).where(User.username == username))
-        if user is not None and user.active:
+        if user is not None and user.active and session.get("epoch") == user.session_epoch:
             g.user = user
         else:
-            session.pop("username", None)
+            _fresh_session()
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,21 +73,52 @@ def login() -> Any:
         engine = jtflow()
         with engine.sessions() as db:
             try:
-                user = authenticate(db, form.username.data, form.password.data, engine.clock.now())
-            except SignInRefused as e:
-                error = str(e)
+                user = authenticate(
+                    db,
+                    form.username.data,
+                    form.password.data,
+                    engine.clock.now(),
+                    address=client_address(),
+                )
+            except SignInRefused:  # one answer whatever the reason (engine.accounts.REFUSED)
+                error = _(
+                    "用户名或密码不正确：请检查后再试（连续失败 %(count)s 次须等 %(minutes)s 分钟）；"
+                    "忘记密码请找管理员重设",
+                    count=MAX_FAILED_LOGINS,
+                    minutes=LOCKOUT_MINUTES,
+                )
             db.commit()
         if error is None:
-            _fresh_session(username=user.username)
+            _fresh_session(username=user.username, epoch=user.session_epoch)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form, error=error), 200 if error is None else 401
 
 
 @auth.route("/logout", methods=["POST"])
 def logout() -> Any:
+    """Ends every session of the user on the server, not only this browser's cookie."""
+    if g.user is not None:
+        engine = jtflow()
+        with engine.sessions() as db:
+            end_sessions(db, g.user.username)
+            log_access(
+                db,
+                engine.clock.now(),
+                g.user.username,
+                "logout",
+                allowed=True,
+                detail=client_address(),
+            )
+            db.commit()
     _fresh_session()
     flash(_("已退出登录"), "notice")  # not in the URL: a link cannot make the page say anything
     return redirect(url_for("auth.login"))
+
+
+def client_address() -> str:
+    """The address sign-in failures are counted against: the peer of this connection (behind
+    a reverse proxy, the proxy's unless the app is wrapped to trust its X-Forwarded-For)."""
+    return request.remote_addr or "-"
 
 
 def _fresh_session(**values: Any) -> None:

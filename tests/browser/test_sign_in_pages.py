@@ -3,6 +3,7 @@ on one click, sign out."""
 
 from __future__ import annotations
 
+from engine.accounts import REFUSED
 from engine.demo import DEMO_PASSWORD
 
 
@@ -15,7 +16,7 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # type
 
 def test_sign_in_shows_the_inbox_in_chinese_and_english(page):
     sign_in(page, "c_12328", "not the password")
-    assert page.get_by_role("alert").inner_text() == "用户名或密码不正确"
+    assert page.get_by_role("alert").inner_text() == REFUSED
     page.screenshot_step(page, "wrong-password")
     sign_in(page, "c_12328")
     page.wait_for_url("**/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -143,8 +143,29 @@ def test_passwords_tokens_and_disabling_from_the_command_line(jtflow_cli):
     seeded(jtflow_cli)
     assert "至少 8 个字符" in failed(jtflow_cli("user", "passwd", "c_12328", "--password", "short"))
     assert "已设置" in ok(jtflow_cli("user", "passwd", "c_12328", "--password", "long enough"))
-    token = ok(jtflow_cli("token", "create", "c_12328")).strip()
-    assert len(token) >= 40
+    created = jtflow_cli("token", "create", "c_12328")
+    token = ok(created) and created.stdout.strip()  # the token alone on stdout, for scripts
+    assert len(token) >= 40 and "过期；只显示这一次" in created.stderr
     assert "已停用" in ok(jtflow_cli("user", "disable", "c_12328"))
     assert "（已停用）" in ok(jtflow_cli("user", "list"))
     assert "不存在或已停用" in failed(jtflow_cli("tasks", "--user", "c_12328"))
+
+
+def test_tokens_expire_are_listed_without_themselves_and_revoked_by_number(jtflow_cli):
+    seeded(jtflow_cli)
+    first = jtflow_cli("token", "create", "c_12328").stdout.strip()
+    week = jtflow_cli("token", "create", "c_12328", "--expires-in-days", "7")
+    assert "1–3650 天" in failed(jtflow_cli("token", "create", "c_12328", "--expires-in-days", "0"))
+    listed = ok(jtflow_cli("token", "list"))
+    assert first not in listed and week.stdout.strip() not in listed
+    lines = listed.splitlines()
+    assert lines[0] == "编号\t用户\t创建\t最近使用\t过期\t状态"
+    assert [line.split("\t")[0:2] for line in lines[1:]] == [["1", "c_12328"], ["2", "c_12328"]]
+    _, _, created, last_used, expires, state = lines[2].split("\t")
+    in_a_week = datetime.strptime(created, "%Y-%m-%d %H:%M") + timedelta(days=7)
+    assert [last_used, expires, state] == ["-", f"{in_a_week:%Y-%m-%d %H:%M}", "有效"]
+    assert f"{expires} 过期" in week.stderr
+    assert "已撤销令牌 1（c_12328）" in ok(jtflow_cli("token", "revoke", "1"))
+    assert ok(jtflow_cli("token", "list", "c_12328")).splitlines()[1].endswith("\t已撤销")
+    assert "令牌 99 不存在" in failed(jtflow_cli("token", "revoke", "99"))
+    assert "用户 nobody 不存在" in failed(jtflow_cli("token", "list", "nobody"))

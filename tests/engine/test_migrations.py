@@ -41,3 +41,30 @@ def test_0006_copies_each_cases_location_out_of_its_facts(tmp_path):
     migrate(engine)
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT location FROM instance")) == "火车站公交场站"
+
+
+def test_0007_keeps_old_tokens_without_expiry_and_lifts_old_locks(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisation VALUES ('U', '单位', '部门')"))
+        connection.execute(
+            text(
+                "INSERT INTO user_account (id, username, display_name, unit_code, roles, active,"
+                " failed_logins, locked_until) VALUES (1, 'u', '用户', 'U', '[]', 1, 5,"
+                " '2999-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_token (username, token_hash, created_at, revoked)"
+                " VALUES ('u', 'h', '2026-09-28 01:00:00', 0)"
+            )
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT expires_at FROM api_token")) is None
+        assert connection.scalar(text("SELECT session_epoch FROM user_account")) == 0
+    command.downgrade(alembic_config(engine), "0006")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT failed_logins FROM user_account")) == 0

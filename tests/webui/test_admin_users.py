@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.models import AccessLog, ApiToken, User
+from engine.models import AccessLog, ApiToken, SignInFailures, User
 from tests.webui.pages import csrf, post, signed_in_as, text
 from tests.webui.test_sign_in import sign_in
 
@@ -136,10 +136,11 @@ def test_a_form_without_its_csrf_token_changes_nothing(client, jtflow):
     assert user(jtflow, "bus_clerk") is None and user(jtflow, "bus_handler").active
 
 
-def test_an_administrator_resets_a_password_and_the_lock_with_it(client, app, jtflow):
-    with jtflow.sessions() as session:
-        session.scalar(select(User).where(User.username == "bus_handler")).failed_logins = 4
-        session.commit()
+def test_an_administrator_resets_a_password_the_lock_and_the_sessions_with_it(client, app, jtflow):
+    handler = app.test_client()
+    signed_in_as(handler, "bus_handler")
+    for _ in range(5):
+        sign_in(app.test_client(), "bus_handler", "wrong password")
     signed_in_as(client, "admin")
     response = post(client, "/admin/users/bus_handler/password", {"password": "short"})
     assert response.status_code == 422
@@ -147,7 +148,9 @@ def test_an_administrator_resets_a_password_and_the_lock_with_it(client, app, jt
     response = post(client, "/admin/users/bus_handler/password", {"password": "new-password-1"})
     assert response.status_code == 302
     assert "已重设 bus_handler 的密码" in text(client.get(response.location))
-    assert user(jtflow, "bus_handler").failed_logins == 0
+    with jtflow.sessions() as session:
+        assert session.scalars(select(SignInFailures)).all() == []  # the lock is lifted
+    assert handler.get("/").status_code == 302  # signed out: the old password's session ended
     assert ("admin", "bus_handler", True) in logged(jtflow, "password_reset")
     assert sign_in(app.test_client(), "bus_handler", "new-password-1").status_code == 302
     assert post(client, "/admin/users/nobody/password", {"password": "x" * 10}).status_code == 404
@@ -159,6 +162,8 @@ def test_an_administrator_disables_a_user_who_can_no_longer_sign_in(client, app,
     with jtflow.sessions() as session:
         create_token(session, "bus_handler", jtflow.clock.now())
         session.commit()
+    handler = app.test_client()
+    signed_in_as(handler, "bus_handler")
     signed_in_as(client, "admin")
     response = post(client, "/admin/users/bus_handler/disable")
     assert response.status_code == 302
@@ -170,6 +175,7 @@ def test_an_administrator_disables_a_user_who_can_no_longer_sign_in(client, app,
         )
     assert ("admin", "bus_handler", True) in logged(jtflow, "user_disabled")
     assert sign_in(app.test_client(), "bus_handler").status_code == 401
+    assert handler.get("/").status_code == 302
 
 
 def test_an_administrator_cannot_disable_their_own_account(client, jtflow):

@@ -1,11 +1,13 @@
 """S1 for the API: a bearer token from `jtflow token create` (stored hashed) is the only way in;
-no token, a wrong one, a revoked one or a session cookie is 401 JSON; CSRF does not apply."""
+no token, a wrong, revoked or expired one or a session cookie is 401 JSON; CSRF does not
+apply; checking a token is a read (its last use is written at most once a minute)."""
 
 from __future__ import annotations
 
+from sqlalchemy import event as db_event
 from sqlalchemy import select
 
-from engine.accounts import disable_user
+from engine.accounts import create_token, disable_user
 from engine.models import AccessLog, ApiToken
 from tests.webui.test_sign_in import sign_in
 
@@ -40,6 +42,50 @@ def test_tokens_are_stored_hashed_and_record_their_last_use(api_as, jtflow):
         row = db.scalar(select(ApiToken).where(ApiToken.username == "bus_handler"))
     assert row.token_hash != api.token and len(row.token_hash) == 64
     assert row.last_used_at == jtflow.clock.now()
+
+
+def test_an_api_request_within_a_minute_of_the_last_writes_nothing(api_as, jtflow, clock):
+    """No write transaction from reading: while another step holds SQLite's write lock, a
+    token check has nothing to wait for."""
+    api = api_as("bus_handler")
+    assert api.get("/api/tasks").status_code == 200
+    first_use = clock.now()
+    written: list[str] = []
+    bind = jtflow.sessions.kw["bind"]
+
+    def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if statement.split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            written.append(statement)
+
+    db_event.listen(bind, "before_cursor_execute", record)
+    try:
+        clock.advance(seconds=59)
+        assert api.get("/api/tasks").status_code == 200
+        assert written == []
+        clock.advance(seconds=2)
+        assert api.get("/api/tasks").status_code == 200
+        assert [w.split()[:2] for w in written] == [["UPDATE", "api_token"]]
+    finally:
+        db_event.remove(bind, "before_cursor_execute", record)
+    with jtflow.sessions() as db:
+        row = db.scalar(select(ApiToken).where(ApiToken.username == "bus_handler"))
+    assert row.last_used_at == clock.now() != first_use
+
+
+def test_an_expired_token_is_401_saying_how_to_get_a_new_one(client, jtflow, clock):
+    with jtflow.sessions() as db:
+        token = create_token(db, "bus_handler", clock.now(), days=1)
+        db.commit()
+    assert Api(client, token).get("/api/tasks").status_code == 200
+    clock.advance(days=1)
+    response = Api(client, token).get("/api/tasks")
+    assert response.status_code == 401
+    assert response.get_json()["detail"] == (
+        "令牌已于 2026-09-29 09:00 过期：请用 `jtflow token create bus_handler` 生成新令牌"
+    )
+    with jtflow.sessions() as db:
+        refused = db.scalar(select(AccessLog).where(AccessLog.action == "token_refused"))
+    assert refused is not None and "过期" in refused.detail
 
 
 def test_a_disabled_users_token_stops_working(api_as, jtflow):
