@@ -109,3 +109,36 @@ def deploy_variant(jtflow: Jtflow, folder: Path, *edits: tuple[str, str]) -> Def
     definition, created = jtflow.deploy(write_variant(folder, *edits))
     assert created
     return definition
+
+
+BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+SPIFF_NS = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+AFTER_SIGN_FOR = "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>"
+_PROBE_AFTER_SIGN_FOR = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions {BPMN_NS} {SPIFF_NS} id="d" targetNamespace="t">
+<bpmn:process id="event_lifecycle" isExecutable="true">
+<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+<bpmn:userTask id="sign_for" name="签收"><bpmn:extensionElements><spiffworkflow:properties>
+<spiffworkflow:property name="formJsonSchemaFilename" value="sign_for.json" />
+<spiffworkflow:property name="unit" value="TRANSPORT_DEV" />
+<spiffworkflow:property name="role" value="办理人" />
+</spiffworkflow:properties></bpmn:extensionElements>
+<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+{probe}
+<bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign_for" />
+<bpmn:sequenceFlow id="f2" sourceRef="sign_for" targetRef="probe" />
+<bpmn:sequenceFlow id="f3" sourceRef="probe" targetRef="end" />
+</bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def deploy_probe_after_sign_for(jtflow: Jtflow, folder: Path, probe: str) -> None:
+    """Deploy a small `event_lifecycle`: 签收, then `probe` (an element with id "probe",
+    flows AFTER_SIGN_FOR), then the end — to run diagram code in a case's second step."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "probe.bpmn"
+    text = _PROBE_AFTER_SIGN_FOR.replace("{BPMN_NS}", BPMN_NS).replace("{SPIFF_NS}", SPIFF_NS)
+    path.write_text(text.replace("{probe}", probe), encoding="utf-8")
+    jtflow.deploy(path)

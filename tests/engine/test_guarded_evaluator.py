@@ -18,10 +18,16 @@ from engine import deploy as deployment
 from engine.errors import DeploymentError, StalledInstance
 from engine.guarded_evaluator import CodeBudget, GuardedEnvironment, UnsafeCode
 from engine.models import Instance
-from tests.factories import kinds, open_steps, report, step
-
-BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
-SPIFF_NS = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+from tests.factories import (
+    AFTER_SIGN_FOR,
+    BPMN_NS,
+    SPIFF_NS,
+    deploy_probe_after_sign_for,
+    kinds,
+    open_steps,
+    report,
+    step,
+)
 
 
 def escape(marker: Path) -> str:
@@ -351,55 +357,31 @@ def test_ordinary_code_gives_the_same_answers_as_plain_python():
 
 # -- budgets in a running case: step_failed, the case unchanged ---------------------------
 
-WITH_PROBE_AFTER_SIGN_FOR = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions {bpmn} {spiff} id="d" targetNamespace="t">
-<bpmn:process id="event_lifecycle" isExecutable="true">
-<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-<bpmn:userTask id="sign_for" name="签收"><bpmn:extensionElements><spiffworkflow:properties>
-<spiffworkflow:property name="formJsonSchemaFilename" value="sign_for.json" />
-<spiffworkflow:property name="unit" value="TRANSPORT_DEV" />
-<spiffworkflow:property name="role" value="办理人" />
-</spiffworkflow:properties></bpmn:extensionElements>
-<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
-{probe}
-<bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
-<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign_for" />
-<bpmn:sequenceFlow id="f2" sourceRef="sign_for" targetRef="probe" />
-<bpmn:sequenceFlow id="f3" sourceRef="probe" targetRef="end" />
-</bpmn:process>
-</bpmn:definitions>
-"""
 
-AFTER = "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>"
 OVER_BUDGET = {
     "a loop": (
-        f'<bpmn:scriptTask id="probe">{AFTER}<bpmn:script>n = 0\n'
+        f'<bpmn:scriptTask id="probe">{AFTER_SIGN_FOR}<bpmn:script>n = 0\n'
         "for i in range(10**6):\n    for j in range(10**6):\n        n = n + 1"
         "</bpmn:script></bpmn:scriptTask>",
         "运行超过|元素超过",
     ),
     "a huge value": (
-        f'<bpmn:scriptTask id="probe">{AFTER}<bpmn:script>x = [0] * 10**10</bpmn:script></bpmn:scriptTask>',
+        f'<bpmn:scriptTask id="probe">{AFTER_SIGN_FOR}<bpmn:script>x = [0] * 10**10</bpmn:script></bpmn:scriptTask>',
         "超过上限",
     ),
     "an absurd working-day count": (
-        f'<bpmn:intermediateCatchEvent id="probe">{AFTER}<bpmn:timerEventDefinition>'
+        f'<bpmn:intermediateCatchEvent id="probe">{AFTER_SIGN_FOR}<bpmn:timerEventDefinition>'
         "<bpmn:timeDate>add_working_days(now(), 100000000)</bpmn:timeDate>"
         "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>",
         "工作日数 100000000 超出范围",
     ),
     "a multi-instance cardinality": (
-        f'<bpmn:scriptTask id="probe">{AFTER}<bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        f'<bpmn:scriptTask id="probe">{AFTER_SIGN_FOR}<bpmn:multiInstanceLoopCharacteristics isSequential="true">'
         "<bpmn:loopCardinality>10**7</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"
         "<bpmn:script>y = 1</bpmn:script></bpmn:scriptTask>",
         "多实例",
     ),
 }
-
-
-def deploy_probe_after_sign_for(jtflow, folder: Path, probe: str) -> None:  # type: ignore[no-untyped-def]
-    text = WITH_PROBE_AFTER_SIGN_FOR.format(bpmn=BPMN_NS, spiff=SPIFF_NS, probe=probe)
-    jtflow.deploy(write(folder, {"p.bpmn": text}))
 
 
 @pytest.mark.parametrize("case", list(OVER_BUDGET))
