@@ -29,6 +29,9 @@ class Settings:
     calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
     timer_lease_seconds: float = DEFAULT_LEASE_SECONDS
     secure_cookies: bool = False  # served over HTTPS: session cookies marked Secure
+    # Reverse proxies in front whose X-Forwarded-For is believed: sign-in failures are
+    # counted per client address, which behind a proxy is otherwise the proxy's own.
+    trusted_proxies: int = 0
     code_budget: CodeBudget = CodeBudget()
 
     @classmethod
@@ -42,6 +45,7 @@ class Settings:
             forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
             calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
             secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
+            trusted_proxies=_count(env, "JTFLOW_TRUSTED_PROXIES", defaults.trusted_proxies),
             timer_lease_seconds=_positive(
                 env, "JTFLOW_TIMER_LEASE_SECONDS", defaults.timer_lease_seconds, "秒"
             ),
@@ -67,6 +71,17 @@ def _positive(env: Mapping[str, str], name: str, default: float, unit: str) -> f
     if not value > 0:
         raise ConfigurationError(f"{name}={text} 无效：应为正数（{unit}），如 {default:g}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name)
+    if text is None or text.strip() == "":
+        return default
+    if not text.strip().isdigit() or int(text) > 10:
+        raise ConfigurationError(
+            f"{name}={text} 无效：应为 0–10 的整数（应用前面的反向代理层数，没有则为 0）"
+        )
+    return int(text)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, g, request, session
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.clock import SHANGHAI, Clock
 from engine.config import Settings, open_jtflow
@@ -54,6 +55,9 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
     )
     app.config.update(config or {})
+    if settings.trusted_proxies:  # the client's address, not the proxy's (sign-in lockout)
+        behind = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+        app.wsgi_app = behind  # type: ignore[method-assign]  # Flask's documented way
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # API answers stay readable Chinese
     app.extensions["jtflow"] = jtflow or open_jtflow(settings, clock)
     babel.init_app(app, locale_selector=_locale)

@@ -116,8 +116,8 @@ def logout() -> Any:
 
 
 def client_address() -> str:
-    """The address sign-in failures are counted against: the peer of this connection (behind
-    a reverse proxy, the proxy's unless the app is wrapped to trust its X-Forwarded-For)."""
+    """The address sign-in failures are counted against: the peer of this connection, or
+    behind JTFLOW_TRUSTED_PROXIES reverse proxies the client they forwarded for."""
     return request.remote_addr or "-"
 
 

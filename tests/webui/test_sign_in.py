@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from engine.accounts import REFUSED
-from engine.config import PROJECT_ROOT
+from engine.config import PROJECT_ROOT, Settings
 from engine.demo import DEMO_PASSWORD
+from engine.errors import ConfigurationError
 from engine.models import AccessLog
+from webui import create_app
 
 TRANSLATIONS = PROJECT_ROOT / "webui" / "translations" / "en" / "LC_MESSAGES"
 
@@ -136,6 +139,35 @@ def epoch_of(jtflow, username="c_12328"):  # type: ignore[no-untyped-def]
 
     with jtflow.sessions() as session:
         return session.scalar(select(User.session_epoch).where(User.username == username))
+
+
+def test_behind_a_trusted_proxy_failures_count_per_forwarded_address(db_url, jtflow):
+    app = create_app(
+        Settings(database_url=db_url, trusted_proxies=1), jtflow=jtflow, config={"TESTING": True}
+    )
+    attacker, user = app.test_client(), app.test_client()
+    attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    user.environ_base["HTTP_X_FORWARDED_FOR"] = "10.1.1.7"
+    for _ in range(6):
+        sign_in(attacker, password="guess")
+    assert sign_in(attacker).status_code == 401 and sign_in(user).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_not_believed(client):
+    """Else whoever is locked out would name another address in the header and go on."""
+    for number in range(6):
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        sign_in(client, password="guess")
+    assert sign_in(client).status_code == 401
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "11"])
+def test_a_bad_proxy_count_says_what_is_expected(value):
+    with pytest.raises(
+        ConfigurationError, match="JTFLOW_TRUSTED_PROXIES=.* 无效：应为 0–10 的整数"
+    ):
+        Settings.from_env({"JTFLOW_TRUSTED_PROXIES": value})
+    assert Settings.from_env({"JTFLOW_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
 
 
 def test_signing_in_starts_a_new_session_that_keeps_only_the_language(client, jtflow):
