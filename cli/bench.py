@@ -2,6 +2,8 @@
 
 Both runs use the same parsed spec, the same helpers and clock, and the same
 inputs: report → 分类转办 → 签收 → 办理答复 → 单位领导审核 → 中心审核 → 归档.
+Raw SpiffWorkflow evaluates diagram code with its own plain eval; a third side runs jtflow
+with that plain eval too, so the cost of the guarded evaluator is measured in the same run.
 Rates are timed without tracing, in alternating rounds whose medians are compared (so a
 burst of machine noise hits one round, not one side); peak memory comes from a separate
 traced pass.
@@ -16,6 +18,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,17 +56,27 @@ def run(lifecycles: int, database: str | None, rounds: int = 5) -> Iterator[str]
     url = f"sqlite:///{database or folder / 'bench.sqlite'}"
     jtflow = _prepared(url)
     yield (f"lifecycles: {lifecycles} (each {STEPS} user tasks) x {rounds} rounds, database: {url}")
+    unguarded = open_jtflow(Settings(database_url=url), jtflow.clock)
+    unguarded.runtime.environment = _plain(unguarded)
     _persisted(jtflow, 5)  # warm caches and imports alike
+    _persisted(unguarded, 5)
     _raw(jtflow, 5)
-    raw, persisted = [], []
+    raw, persisted, plain = [], [], []
     for _ in range(rounds):
         raw.append(lifecycles / _timed(_raw, jtflow, lifecycles))
         persisted.append(lifecycles / _timed(_persisted, jtflow, lifecycles))
+        plain.append(lifecycles / _timed(_persisted, unguarded, lifecycles))
     raw_rate, persisted_rate = statistics.median(raw), statistics.median(persisted)
+    plain_rate = statistics.median(plain)
     yield f"raw SpiffWorkflow (in memory): {raw_rate:.1f} lifecycles/s (median; {_rates(raw)})"
     yield (
         f"jtflow (persisted to SQLite): {persisted_rate:.1f} lifecycles/s "
         f"(median; {_rates(persisted)})"
+    )
+    yield (
+        f"jtflow with SpiffWorkflow's plain eval instead of the guarded evaluator: "
+        f"{plain_rate:.1f} lifecycles/s (median; {_rates(plain)}); "
+        f"the guard costs {100 * (1 - persisted_rate / plain_rate):.1f} %"
     )
     traced = min(lifecycles, 50)
     yield (
@@ -117,6 +130,19 @@ def _persisted(jtflow: Jtflow, n: int) -> None:
             )
 
 
+class _PlainEnvironment(TaskDataEnvironment):
+    """SpiffWorkflow's own evaluator (plain eval/exec, no checks, no budget): what the
+    guarded evaluator is measured against."""
+
+    @contextmanager
+    def step_budget(self) -> Iterator[None]:
+        yield
+
+
+def _plain(jtflow: Jtflow) -> _PlainEnvironment:
+    return _PlainEnvironment(jtflow.runtime.functions.published())
+
+
 def _raw(jtflow: Jtflow, n: int) -> None:
     """The same path on the same spec objects, in memory: no database, no serialization."""
     runtime = jtflow.runtime
@@ -132,12 +158,9 @@ def _raw(jtflow: Jtflow, n: int) -> None:
         "reporter": "c_monitor",
         "reporter_unit": "CENTER",
     }
-    # SpiffWorkflow's own evaluator (plain eval/exec), so the ratio includes what the
-    # guarded evaluator costs (DESIGN.md "Scripts are not trusted code")
+    # SpiffWorkflow's own evaluator, so the ratio includes what the guarded evaluator costs
     engine = ClockedScriptEngine(
-        runtime.clock,
-        TaskDataEnvironment(runtime.functions.published()),
-        runtime.functions.watching_provisional,
+        runtime.clock, _plain(jtflow), runtime.functions.watching_provisional
     )
     for _ in range(n):
         wf = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
