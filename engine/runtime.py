@@ -26,7 +26,7 @@ from .history import HistoryWriter
 from .models import Definition, Instance
 from .rows import EVALUATED_ON_OPEN, Snapshot, sync_tasks, sync_timers
 from .runner import TreeView, advance, property_of
-from .spiff import ClockedScriptEngine
+from .spiff import ClockedScriptEngine, bound_multi_instances
 from .state import SpecPair, WorkflowCodec
 from .tasks import OpenTask
 
@@ -94,6 +94,7 @@ class Runtime:
             definition = session.get(Definition, definition_id)
             assert definition is not None
             spec = self._specs[definition_id] = self.codec.load_spec(definition.spec)
+            bound_multi_instances([spec[0], *spec[1].values()])
         return spec
 
     def new_workflow(

@@ -7,7 +7,7 @@ clock instead, so a test can move a ten-working-day deadline in microseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -149,6 +149,33 @@ class ClockedScriptEngine(PythonScriptEngine):
         if expression == getattr(task.task_spec, "cardinality", None):
             _check_instances(value, task.task_spec.bpmn_id)
         return value
+
+
+class BoundedCollection:
+    """A multi-instance activity's input collection, refused past MAX_INSTANCES items (the
+    collection's count is the cardinality). Wraps SpiffWorkflow's data reference."""
+
+    def __init__(self, reference: Any, element_id: str):
+        self._reference, self._element_id = reference, element_id
+
+    def get(self, my_task: Any) -> Any:
+        collection = self._reference.get(my_task)
+        if hasattr(collection, "__len__"):
+            _check_instances(len(collection), self._element_id)
+        return collection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reference, name)
+
+
+def bound_multi_instances(specs: Iterable[Any]) -> None:
+    """Wrap every multi-instance input collection of these process specs (run once per
+    loaded definition; specs are stored without the wrapper, which never serializes)."""
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            reference = getattr(task_spec, "data_input", None)
+            if reference is not None and not isinstance(reference, BoundedCollection):
+                task_spec.data_input = BoundedCollection(reference, task_spec.bpmn_id)
 
 
 def _check_instances(count: Any, element_id: str) -> None:
