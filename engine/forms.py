@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.exceptions import SchemaError
 from rfc3339_validator import validate_rfc3339
 
 from .clock import within_years
 from .errors import DeploymentError, FieldError, FormInvalid, NotFound, Problem
+from .schema_patterns import UnsupportedPattern, compiled
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TYPES = {
@@ -51,6 +52,27 @@ def _is_date_time(value: object) -> bool:
 # optional rfc3339-validator package is missing.
 FORMAT_CHECKER = FormatChecker(formats=())
 FORMAT_CHECKER.checks("date-time")(_is_date_time)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it (ECMA-262), not as Python's `re` would read it."""
+    if validator.is_type(instance, "string") and not compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _patterns(item)
 
 
 class FormRegistry:
@@ -103,7 +125,14 @@ class FormRegistry:
             raise _broken(
                 path, f"不是有效的 JSON Schema（draft 2020-12），位置 {where}：{e.message}"
             ) from e
-        loaded = schema, Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        for pattern in _patterns(schema):
+            try:
+                compiled(pattern)
+            except (UnsupportedPattern, re.error) as e:
+                raise _broken(
+                    path, f"pattern {pattern} 不能按 JSON Schema（ECMA-262）读取：{e}"
+                ) from e
+        loaded = schema, FormValidator(schema, format_checker=FORMAT_CHECKER)
         self._loaded[name] = loaded
         return loaded
 
