@@ -18,6 +18,7 @@ from engine.errors import FieldError
 from .problems import ApiError, ChoiceError, fields_json
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a pair is decoded to one character already
+INTEGER = re.compile("-?[0-9]+")
 MAX_DEPTH = 32  # no form nests deeper; deeper bodies are refused before anything reads them
 
 
@@ -94,9 +95,20 @@ class Query:
         return value if value else None
 
     def choice(self, name: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+        """One of `allowed`, or None when absent. An empty value (`?light=`) is not one of
+        them and not absent either: refused, as the document's enum says."""
+        listed = "、".join(allowed)
+        if request.args.get(name) == "":
+            self.errors.append(
+                ChoiceError(
+                    name,
+                    f"参数 {name} 为空：不筛选时请省略该参数，否则取可选值之一（{listed}）",
+                    allowed=list(allowed),
+                )
+            )
+            return None
         value = self.text(name)
         if value is not None and value not in allowed:
-            listed = "、".join(allowed)
             self.errors.append(
                 ChoiceError(
                     name,
@@ -107,15 +119,21 @@ class Query:
             return None
         return value
 
-    def integer(self, name: str, default: int, low: int, high: int | None = None) -> int:
+    def integer(
+        self, name: str, default: int, low: int, high: int | None = None, *, about: str = ""
+    ) -> int:
+        """The parameter as an integer in [low, high]; with `about` (what it means) it is
+        required, and its absence is said with that meaning."""
         value = request.args.get(name)
-        if value is None or value == "":
+        if value is None:
+            if about:
+                self.errors.append(FieldError(name, f"缺少参数 {name}：{about}"))
             return default
-        try:
-            number = int(value)
-        except ValueError:
-            self.errors.append(FieldError(name, f"参数 {name} 应为整数，收到 {value[:40]}"))
+        if not INTEGER.fullmatch(value):  # int() would also take "1_0", " 1" and "١"
+            got = value[:40] or "空值"
+            self.errors.append(FieldError(name, f"参数 {name} 应为整数，收到 {got}"))
             return default
+        number = int(value)
         if number < low or (high is not None and number > high):
             bounds = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
             self.errors.append(FieldError(name, f"参数 {name} 应{bounds}"))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import NotFound, PermissionDenied
 from engine.history import case_history
 from engine.replay import replay_case
 from engine.visibility import open_steps, readers_of, reads_everything
 
 from ..reading import reading_case
 from .blueprint import api
+from .bodies import Query
 from .shapes import case_json, history_json
 
 
@@ -37,16 +38,18 @@ def replay(ref: str) -> Any:
     against its history up to that step."""
     from webui import current_jtflow
 
-    step = request.args.get("step", "")
-    if not step.isascii() or not step.isdigit():
-        raise InvalidInput("参数 step 应为正整数：第几步（历史事件序号，从 1 起）")
+    query = Query()
+    step = query.integer("step", 1, 1, about="第几步（历史事件序号，从 1 起）")
+    query.check()
     with reading_case(ref, how="replay") as (db, instance):
-        case_id = instance.id
-    result = replay_case(current_jtflow(), case_id, until=int(step))
+        case_id, steps = instance.id, instance.history_seq
+    if step > steps:  # a step the history does not have yet: not found, like a case
+        raise NotFound(f"案件 {instance.case_no} 没有第 {step} 步：它的历史共 {steps} 步")
+    result = replay_case(current_jtflow(), case_id, until=step)
     divergence = result.divergence
     return {
         "case_no": result.case_no,
-        "step": int(step),
+        "step": step,
         "reproduced": divergence is None,
         "divergence": None
         if divergence is None

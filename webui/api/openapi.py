@@ -32,11 +32,12 @@ def errors(*statuses: int) -> dict[str, Any]:
 ERROR_RESPONSES = {
     400: (
         "BadRequest",
-        "请求体不是有效的 JSON、不是 JSON 对象、嵌套过深，或查询参数有误（fields 指明参数）",
+        "请求体不是有效的 JSON、不是 JSON 对象、嵌套过深、文本含 NUL 字符（\\u0000）或孤立的"
+        "代理项（如 \\ud800），或查询参数有误（fields 指明参数）",
     ),
     401: ("Unauthorized", "缺少、无效或已撤销的 API 令牌"),
     403: ("Forbidden", "不是本单位（岗位）的工作，或审计员试图更改（S1）；已记入访问日志"),
-    404: ("NotFound", "任务或案件不存在"),
+    404: ("NotFound", "任务、案件或案件的第 k 步（重放）不存在"),
     409: ("Conflict", "重复办理、任务已由他人认领、已取消、案件已结束（E13）或与他人同时更改"),
     413: ("TooLarge", "请求体超过上限"),
     415: ("UnsupportedMediaType", "请求体不是 application/json"),
@@ -198,7 +199,7 @@ def paths() -> dict[str, Any]:
                     _query(
                         "step",
                         {"type": "integer", "minimum": 1},
-                        "第几步（历史事件序号，从 1 起）",
+                        "第几步（历史事件序号，从 1 起）；超过案件历史的步数为 404",
                     )
                     | {"required": True},
                 ],

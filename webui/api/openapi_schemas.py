@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.clock import YEARS_PATTERN
 from engine.forms import FormRegistry
 from engine.inbox import LIGHTS, MAX_PER_PAGE
 
@@ -26,7 +27,9 @@ LIGHT = {"type": "string", "enum": list(LIGHTS), "description": "电子监察灯
 
 
 def schemas(forms: FormRegistry) -> dict[str, Any]:
-    report = {k: v for k, v in forms.schema("report_event").items() if k not in ("$schema", "$id")}
+    report = with_years(
+        {k: v for k, v in forms.schema("report_event").items() if k not in ("$schema", "$id")}
+    )
     urgency = report["properties"]["urgency"]
     channel = report["properties"]["channel"]
     case_summary = {
@@ -194,6 +197,19 @@ def schemas(forms: FormRegistry) -> dict[str, Any]:
             ["case_no", "events"],
         ),
     }
+
+
+def with_years(schema: Any) -> Any:
+    """A copy of a form's schema whose date-times say the years the server takes
+    (engine.clock.YEARS, checked with the date-time format by engine.forms)."""
+    if isinstance(schema, list):
+        return [with_years(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: with_years(value) for key, value in schema.items()}
+    if copy.get("format") == "date-time" and "pattern" not in copy:
+        copy["pattern"] = YEARS_PATTERN
+    return copy
 
 
 def object_schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

@@ -138,3 +138,17 @@ def test_lone_surrogates_in_query_strings_are_ordinary_unknown_text(api_as, quer
     """Werkzeug decodes them as U+FFFD: no match (200) or not a value the list allows (400)."""
     response = api_as("auditor").get(f"/api/tasks?{query}")
     assert response.status_code in (200, 400) and response.get_json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["urgency=", "channel=", "light=", "scope=", "sort=", "page=", "per_page=", "page=%D9%A1"],
+)
+def test_an_empty_or_foreign_value_for_a_closed_parameter_is_a_400(api_as, query):
+    """The document lists the values (or an integer): an empty one is none of them. To not
+    filter, leave the parameter out."""
+    body = assert_error(api_as("c_12328").get(f"/api/tasks?{query}"), 400)
+    assert (
+        body["error"] == "invalid_parameter"
+        and body["fields"][0]["field"] == query[:-1].split("=")[0]
+    )

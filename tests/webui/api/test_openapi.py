@@ -3,13 +3,16 @@ route of the API blueprint, its bearer security, and takes the event body from t
 
 from __future__ import annotations
 
+import copy
 import re
 
+import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from engine.clock import YEARS, YEARS_PATTERN
 from tests.factories import report
 
 from .test_events import event
@@ -55,7 +58,19 @@ def test_the_bearer_scheme_and_the_event_form(api_as, jtflow):
     assert document["security"] == [{"bearerAuth": []}]
     schema = document["components"]["schemas"]["ReportEvent"]
     form = jtflow.forms.schema("report_event")
-    assert schema == {k: v for k, v in form.items() if k not in ("$schema", "$id")}
+    discovered = schema["properties"].pop("discovered_at")
+    expected = copy.deepcopy({k: v for k, v in form.items() if k not in ("$schema", "$id")})
+    assert discovered == {**expected["properties"].pop("discovered_at"), "pattern": YEARS_PATTERN}
+    assert schema == expected  # the form itself, its date-time saying the years taken
+
+
+@pytest.mark.parametrize("year", [1, 1899, 1900, 2026, 2999, 3000, 9999])
+def test_the_documented_years_are_the_years_the_server_takes(api_as, year):
+    """A date-time the document's pattern allows is one engine.forms takes, and no other."""
+    when = f"{year:04d}-06-01T12:00:00+08:00"
+    assert bool(re.search(YEARS_PATTERN, when)) == (year in YEARS)
+    response = api_as("c_monitor").post("/api/events", event(discovered_at=when))
+    assert response.status_code == (201 if year in YEARS else 422)
 
 
 def test_answers_match_their_documented_schemas(api_as, jtflow):

@@ -28,13 +28,27 @@ def test_the_case_at_step_k(api_as, jtflow):
     }
 
 
-def test_a_bad_step_is_a_clear_4xx(api_as, jtflow):
+def test_a_bad_step_is_a_400_naming_the_parameter(api_as, jtflow):
     case = bus_case(jtflow)
     api = api_as("auditor")
-    for step in ("0", "x", "-1", "999"):
+    for query in ("step=0", "step=x", "step=-1", "step=", "step=%D9%A1", "", "step=1.5"):
+        response = api.get(f"/api/cases/{case.case_no}/replay?{query}")
+        assert response.status_code == 400, query
+        body = response.get_json()
+        assert body["error"] == "invalid_parameter" and body["fields"][0]["field"] == "step"
+
+
+def test_a_step_past_the_history_is_not_found(api_as, jtflow):
+    """The document allows any step from 1: one the case has not reached is a 404, as a
+    case that does not exist is, however large the number."""
+    case = bus_case(jtflow)
+    api = api_as("auditor")
+    steps = len(api.get(f"/api/cases/{case.case_no}/history").get_json()["events"])
+    assert api.get(f"/api/cases/{case.case_no}/replay?step={steps}").status_code == 200
+    for step in (steps + 1, 2**64 + 1):
         response = api.get(f"/api/cases/{case.case_no}/replay?step={step}")
-        assert response.status_code in (400, 422), step
-        assert response.get_json()["detail"]
+        assert response.status_code == 404
+        assert f"共 {steps} 步" in response.get_json()["detail"]
 
 
 def test_replay_follows_the_case_reading_rule(api_as, jtflow):
