@@ -96,6 +96,8 @@ class FormRegistry:
         """Raise FormInvalid with one FieldError per problem found in ``data``."""
         schema, validator = self._load(name)
         errors = _field_errors(schema, validator.iter_errors(data))
+        named = {e.field for e in errors}
+        errors += [e for e in _nul_errors(schema, data) if e.field not in named]
         if errors:
             detail = "；".join(e.message for e in errors)
             raise FormInvalid(f"「{schema.get('title', name)}」填写有误：{detail}", errors=errors)
@@ -149,6 +151,21 @@ def _field_errors(schema: dict[str, Any], errors: Iterable[ValidationError]) -> 
         for field_error in _translate(schema, error):
             found.setdefault(field_error.field, field_error)
     return list(found.values())
+
+
+def _nul_errors(schema: dict[str, Any], data: Any) -> list[FieldError]:
+    """Text with a NUL character, which PostgreSQL cannot store, wherever it is typed."""
+    found: list[FieldError] = []
+    stack: list[tuple[list[str | int], Any]] = [([], data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str) and "\x00" in node:
+            found.append(_error(schema, path, "「{}」不能含 NUL 字符（\\u0000）"))
+        elif isinstance(node, dict):
+            stack.extend(([*path, key], value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend(([*path, i], value) for i, value in enumerate(node))
+    return sorted(found, key=lambda e: e.field)
 
 
 def _translate(schema: dict[str, Any], error: ValidationError) -> list[FieldError]:

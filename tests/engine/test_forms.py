@@ -288,3 +288,13 @@ def test_broken_schema_file_is_named(tmp_path: Path, content: str, reason: str) 
     with pytest.raises(DeploymentError) as caught:
         forms.validate("broken", {})
     assert "broken.json" in str(caught.value) and reason in str(caught.value)
+
+
+def test_text_with_a_nul_character_is_refused_wherever_it_is_typed() -> None:
+    """PostgreSQL cannot store it: pages and the command line get the field's error too."""
+    data = example("report_event", title="漏\x00水")
+    data["facility"] = {**data["facility"], "name": "\x00"}
+    assert errors_of("report_event", data) == [
+        FieldError("facility.name", "「设施名称」不能含 NUL 字符（\\u0000）"),
+        FieldError("title", "「事件标题」不能含 NUL 字符（\\u0000）"),
+    ]

@@ -88,3 +88,13 @@ def test_lone_surrogates_in_query_strings_are_just_unknown_text(client, username
     """Werkzeug decodes them as U+FFFD: a search that finds nothing, a case that is not found."""
     signed_in_as(client, username)
     assert client.get(path).status_code in (200, 404)
+
+
+def test_a_nul_character_typed_in_a_form_is_a_422_beside_its_field(client):
+    """PostgreSQL cannot store it; the page says which field, in the reader's language."""
+    signed_in_as(client, "c_12328")
+    typed = {**EVENT, "channel": "hotline_12328", "title": "漏\x00水"}
+    response = post(client, "/report", typed)
+    assert response.status_code == 422 and "「事件标题」不能含 NUL 字符" in text(response)
+    english = post(client, "/report?lang=en", typed)
+    assert english.status_code == 422 and "must not contain a NUL character" in text(english)
