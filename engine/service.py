@@ -363,5 +363,7 @@ def failure_reason(error: BaseException) -> str:
         if inner is None or isinstance(cause, DiagramCodeError):
             break
         cause = inner
-    reason = str(cause) if isinstance(cause, DiagramCodeError) else f"{type(cause).__name__}: {cause}"
+    reason = (
+        str(cause) if isinstance(cause, DiagramCodeError) else f"{type(cause).__name__}: {cause}"
+    )
     return f"{element}：{reason}" if element else reason
