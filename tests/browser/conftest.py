@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine.config import PROJECT_ROOT, Settings
+from tests.serving import served
 from webui import create_app
 
 CHROMIUM = os.environ.get("JTFLOW_CHROMIUM", "/usr/bin/chromium")
@@ -50,15 +49,8 @@ def live_app(db_url, jtflow) -> Iterator[str]:  # type: ignore[no-untyped-def]
     from tests.browser.steps import quick_passwords
 
     quick_passwords(jtflow)
-    app = create_app(Settings(database_url=db_url), jtflow=jtflow)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with served(create_app(Settings(database_url=db_url), jtflow=jtflow)) as base_url:
+        yield base_url
 
 
 @pytest.fixture

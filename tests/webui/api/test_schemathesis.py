@@ -10,15 +10,14 @@ its `max_redirects` argument), and over HTTP the run is the CLI's own."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
-from werkzeug.serving import make_server
 
+from tests import serving
 from tests.factories import report, step
 
 MAX_EXAMPLES = 20  # per operation and phase: the run stays within seconds
@@ -26,14 +25,8 @@ MAX_EXAMPLES = 20  # per operation and phase: the run stays within seconds
 
 @pytest.fixture
 def served(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving.served(app) as base_url:
+        yield base_url
 
 
 def problems_found(base_url: str, token: str) -> list[str]:
