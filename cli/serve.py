@@ -21,14 +21,16 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     """Start the web app (task inbox, case pages, REST API) with its timer scheduler."""
     import waitress
 
+    from engine.daily_anchor import daily_anchor_for
     from engine.scheduler import TimerScheduler
     from webui import create_app
 
     app = create_app(ctx.obj)
     jtflow = app.extensions["jtflow"]
     jtflow.next_timer_due()  # a missing or uninitialised database fails here, in one line
-    scheduler = None if no_scheduler else TimerScheduler(jtflow)
-    if scheduler is not None:
+    scheduler = None
+    if not no_scheduler:  # an audit key that cannot work fails here, in one line
+        scheduler = TimerScheduler(jtflow, daily_anchor=daily_anchor_for(ctx.obj, jtflow))
         jtflow.runtime.on_new_timers(scheduler.wake)
         scheduler.start()
     click.echo(f"jtflow 已启动：http://{host}:{port}/ （Ctrl+C 停止）", err=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from engine.daily_anchor import DailyAnchor, daily_anchor_for
 from engine.scheduler import DEFAULT_MAX_SLEEP_SECONDS, TimerScheduler
 
 
@@ -40,17 +41,21 @@ def _serve(ctx: click.Context, max_sleep_seconds: float) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     jtflow = jtflow_of(ctx)
     jtflow.next_timer_due()  # a missing or uninitialised database fails here, in one line
+    daily_anchor = daily_anchor_for(ctx.obj, jtflow)  # a key that cannot work fails here too
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    scheduler = TimerScheduler(jtflow, max_sleep_seconds=max_sleep_seconds)
+    scheduler = TimerScheduler(
+        jtflow, max_sleep_seconds=max_sleep_seconds, daily_anchor=daily_anchor
+    )
     scheduler.start()
     click.echo(
         f"计时器进程已启动（{jtflow.worker_id}，租约 {jtflow.timer_lease_seconds:g} 秒，"
-        f"最长休眠 {max_sleep_seconds:g} 秒）：发送 SIGTERM 或按 Ctrl+C 停止",
+        f"最长休眠 {max_sleep_seconds:g} 秒{_anchoring(daily_anchor)}）："
+        "发送 SIGTERM 或按 Ctrl+C 停止",
         err=True,
     )
     try:
@@ -61,3 +66,7 @@ def _serve(ctx: click.Context, max_sleep_seconds: float) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"计时器进程已停止：共触发计时器 {scheduler.fired} 个", err=True)
+
+
+def _anchoring(daily_anchor: DailyAnchor | None) -> str:
+    return "" if daily_anchor is None else f"，每日锚定链头至 {daily_anchor.path}"

@@ -33,17 +33,27 @@ class Settings:
     # counted per client address, which behind a proxy is otherwise the proxy's own.
     trusted_proxies: int = 0
     code_budget: CodeBudget = CodeBudget()
+    # S2: the key that signs the anchored chain heads, never stored in the database (nor
+    # shown in a repr); or the owner-only file holding it. engine/anchor_key.py reads them.
+    audit_key: str | None = field(default=None, repr=False)
+    audit_key_file: Path | None = None
+    audit_anchor_file: Path | None = None  # where checkpoints are appended
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         defaults = cls()
         extra = env.get("JTFLOW_CALENDAR_DIR")
+        key_file = env.get("JTFLOW_AUDIT_KEY_FILE")
+        anchor_file = env.get("JTFLOW_AUDIT_ANCHOR_FILE")
         return cls(
             database_url=env.get("JTFLOW_DATABASE_URL", defaults.database_url),
             processes_dir=Path(env.get("JTFLOW_PROCESSES_DIR", defaults.processes_dir)),
             forms_dir=Path(env.get("JTFLOW_FORMS_DIR", defaults.forms_dir)),
             calendar_dirs=defaults.calendar_dirs + ((Path(extra),) if extra else ()),
+            audit_key=env.get("JTFLOW_AUDIT_KEY") or None,
+            audit_key_file=Path(key_file) if key_file else None,
+            audit_anchor_file=Path(anchor_file) if anchor_file else None,
             secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
             trusted_proxies=_count(env, "JTFLOW_TRUSTED_PROXIES", defaults.trusted_proxies),
             timer_lease_seconds=_positive(

@@ -1,6 +1,8 @@
 """A case's dossier (S2): its facts, its steps and its whole history with every event's hash
 and the chain's head, for printing or handing over as JSON. Whoever holds the JSON can
-recompute the chain (engine.history.event_hash) and compare the head with the database."""
+recompute the chain (engine.history.event_hash) and compare the head with the database.
+The newest checkpoint covering the case (engine/anchoring.py) says up to which event its
+history is anchored outside the database."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .access import case_tasks
+from .anchoring import last_anchor
 from .history import case_history, first_break, hashed_fields
 from .models import Instance
 
@@ -59,4 +62,22 @@ def case_dossier(session: Session, instance: Instance) -> dict[str, Any]:
             "intact": broken is None and (not history or history[-1].hash == instance.history_hash),
             "first_break": None if broken is None else {"seq": broken[0], "why": broken[1]},
         },
+        "anchor": _anchor(session, instance, history),
+    }
+
+
+def _anchor(session: Session, instance: Instance, history: list[Any]) -> dict[str, Any] | None:
+    """The newest checkpoint covering the case, None before the first. `holds`: the event at
+    the anchored seq still has the anchored hash, as the database recorded it; the proof
+    is the anchor file (`jtflow audit verify --since-anchor FILE`)."""
+    anchored = last_anchor(session, instance.id)
+    if anchored is None:
+        return None
+    event = history[anchored.seq - 1] if len(history) >= anchored.seq else None
+    return {
+        "at": _iso(anchored.at),
+        "checkpoint": anchored.number,
+        "seq": anchored.seq,
+        "hash": anchored.hash,
+        "holds": event is not None and event.hash == anchored.hash,
     }

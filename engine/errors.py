@@ -33,6 +33,10 @@ class ConfigurationError(JtflowError):
     """A JTFLOW_* setting that cannot work, such as a malformed database URL."""
 
 
+class AnchorInvalid(JtflowError):
+    """An anchor file that does not prove itself: a wrong signature, a line altered or lost."""
+
+
 class StalledInstance(JtflowError):
     """A workflow stopped with work left and nothing that could move it on."""
 

@@ -154,6 +154,8 @@ class Instance(Base):
         # the inbox's case filters and search (engine/inbox.py) read this index, never the row:
         # on SQLite a column stored after `state` is reached through the blob's overflow pages
         Index("ix_instance_inbox", "id", "urgency", "channel", "case_no", "title", "location"),
+        # every case's chain head, for anchoring and verifying without the rows' state blobs
+        Index("ix_instance_chain_head", "id", "history_seq", "history_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -266,4 +268,37 @@ class HistoryEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column()
     definition_id: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchor(Base):
+    """A signed checkpoint of every case's chain head (S2), as appended to an anchor file.
+
+    The file, outside the database and signed with a key the database never holds, is the
+    proof; this row says when and where one was written, lets one process make the day's
+    checkpoint (`day` is unique) and lets the dossier name the checkpoint covering a case."""
+
+    __tablename__ = "audit_anchor"
+    __table_args__ = (UniqueConstraint("chain", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(64))  # signature of the file's first checkpoint
+    number: Mapped[int] = mapped_column(Integer)  # its line in that file: 1, 2, …
+    at: Mapped[datetime] = mapped_column()
+    day: Mapped[str | None] = mapped_column(String(10), unique=True, default=None)  # daily key
+    cases: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    root: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(64))
+    file: Mapped[str] = mapped_column(String(1000))
+    made_by: Mapped[str] = mapped_column(String(200))
+
+
+class AuditAnchorHead(Base):
+    """A case's chain head as a checkpoint anchored it; a checkpoint lists only the heads
+    that moved since the one before, so a case's newest row is its anchored head."""
+
+    __tablename__ = "audit_anchor_head"
+    instance_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("audit_anchor.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,9 @@ cap bounds how late such a timer can be noticed. `wake()` is the same-process sh
 for a step that has just created a timer. Started, it first fires everything that came
 due while the process was down, once each, earliest due first.
 
+With an audit key configured it also wakes the daily checkpoint of the chain heads
+(engine/daily_anchor.py), a job of its own so anchoring never delays a timer.
+
 Runs inside the web process or as `jtflow worker`; it never imports Flask.
 """
 
@@ -22,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from .clock import Clock
+from .daily_anchor import DailyAnchor
 from .models import Definition
 from .retiming import LoadedYears
 from .service import Jtflow
@@ -29,6 +33,7 @@ from .service import Jtflow
 log = logging.getLogger(__name__)
 
 JOB_ID = "jtflow-timers"
+ANCHOR_JOB_ID = "jtflow-daily-anchor"
 DEFAULT_MAX_SLEEP_SECONDS = 30.0
 
 
@@ -50,6 +55,7 @@ class TimerScheduler:
         clock: Clock | None = None,
         max_sleep_seconds: float = DEFAULT_MAX_SLEEP_SECONDS,
         scheduler: JobScheduler | None = None,
+        daily_anchor: DailyAnchor | None = None,
     ):
         self.jtflow = jtflow
         self.clock = clock or jtflow.clock
@@ -63,12 +69,25 @@ class TimerScheduler:
         self.fired = 0  # timers fired since start, for logs and tests
         self.calendar_years = LoadedYears(jtflow)  # years an administrator loaded elsewhere
         self.next_run_at: datetime | None = None
+        self.daily_anchor = daily_anchor
 
     def start(self) -> None:
         """Start waking; the first wake is now, so timers missed while down fire first."""
         self.warm_up()
         self._scheduler.start()
         self.wake()
+        if self.daily_anchor is not None:
+            self._scheduler.add_job(
+                self.daily_anchor.run,
+                "interval",
+                seconds=self.daily_anchor.check_seconds,
+                next_run_time=self.clock.now(),  # a day not yet anchored is anchored at start
+                id=ANCHOR_JOB_ID,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
 
     def warm_up(self) -> None:
         """Build the deployed specs now, so the first timer to come due is not late by it."""
