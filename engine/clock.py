@@ -1,10 +1,15 @@
 """The injectable clock: the only place in engine/ that reads the wall clock.
 
-Tests pass a FakeClock and move ten working days in microseconds, with no sleep.
+Tests pass a FakeClock (or a TickingClock, which moves at every read like a real one) and
+move ten working days in microseconds, with no sleep. Steps read it through a StepClock:
+one step, one instant (DESIGN.md).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -43,6 +48,66 @@ class FakeClock:
     def set(self, instant: datetime) -> datetime:
         self._now = to_utc(instant)
         return self._now
+
+
+class TickingClock(FakeClock):
+    """A fake clock that also moves on by `tick` at every read, as a real clock does between
+    two reads: code that reads the clock twice where it means one instant shows it."""
+
+    def __init__(self, start: datetime, tick: timedelta = timedelta(milliseconds=1)):
+        super().__init__(start)
+        self.tick = tick
+        self._lock = threading.Lock()  # web tests read it from a server thread too
+
+    def now(self) -> datetime:
+        with self._lock:
+            instant = self._now
+            self._now += self.tick
+            return instant
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        with self._lock:
+            return super().advance(delta, **kwargs)
+
+    def set(self, instant: datetime) -> datetime:
+        with self._lock:
+            return super().set(instant)
+
+
+class StepClock:
+    """The clock a step reads (DESIGN.md: one step, one instant). While a step is open on
+    this thread, `now()` is the instant the step opened with, read once from the injected
+    clock; it stamps every event, row and timer the step writes, and is what diagram code's
+    `now()` and the timers see. Outside a step `now()` reads the injected clock."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self._local = threading.local()  # web requests step cases on several threads
+
+    def now(self) -> datetime:
+        instant: datetime | None = getattr(self._local, "instant", None)
+        return self.clock.now() if instant is None else instant
+
+    def instant(self) -> datetime:
+        """The open step's instant; writing a step's rows outside a step is a bug."""
+        instant: datetime | None = getattr(self._local, "instant", None)
+        if instant is None:
+            raise RuntimeError("a step's rows are written inside StepClock.step()")
+        return instant
+
+    @contextmanager
+    def step(self) -> Iterator[datetime]:
+        """Open a step: read the clock once; until the block ends that instant is `now()`.
+        A step opened inside an open one is part of it and keeps the outer instant."""
+        outer: datetime | None = getattr(self._local, "instant", None)
+        if outer is not None:
+            yield outer
+            return
+        self._local.instant = instant = self.clock.now()
+        try:
+            yield instant
+        finally:
+            self._local.instant = None
 
 
 def to_utc(instant: datetime) -> datetime:

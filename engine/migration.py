@@ -80,8 +80,8 @@ def migrate_case(
     dry_run: bool = False,
 ) -> Migration:
     """Move one running case to `to_version` of its process (default: the newest)."""
-    runtime, now = jtflow.runtime, jtflow.clock.now()
-    with jtflow.sessions() as session:
+    runtime = jtflow.runtime
+    with runtime.step() as now, jtflow.sessions() as session:
         _check_actor(session, actor)
         instance = find_case(session, case)
         source = session.get(Definition, instance.definition_id)

@@ -165,13 +165,13 @@ class _Change:
 def _retime_once(
     jtflow: Jtflow, instance_id: int, schedule: YearSchedule, actor: str
 ) -> list[Retimed]:
-    runtime, now = jtflow.runtime, jtflow.clock.now()
-    with jtflow.sessions() as session:
+    runtime = jtflow.runtime
+    with runtime.step() as now, jtflow.sessions() as session:
         instance = session.get(Instance, instance_id)
         if instance is None or instance.status in ENDED:
             return []
         loaded = runtime.load(session, instance)
-        changes = _changes(loaded.workflow, jtflow.clock, runtime.functions.calendar)
+        changes = _changes(loaded.workflow, runtime.clock, runtime.functions.calendar)
         if not changes:
             runtime.committed(loaded)  # nothing was touched: the live workflow is still current
             return []

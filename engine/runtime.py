@@ -3,6 +3,8 @@
 One step is one transaction (DESIGN.md): load → act → advance → save state,
 task and timer rows and history → commit. The instance row's version number
 makes a stale writer fail with a Conflict instead of overwriting a newer state.
+One step is also one instant: a step runs inside `Runtime.step()`, and everything
+it writes, and every `now()` its diagram code and timers see, is that instant.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -18,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from .calendar import WorkingCalendar
-from .clock import Clock
+from .clock import Clock, StepClock
 from .diagram_functions import DiagramFunctions
 from .errors import CaseArchived
 from .guarded_evaluator import CodeBudget, GuardedEnvironment
@@ -54,7 +57,8 @@ class Advanced:
 
 
 class Runtime:
-    """Holds what every step needs: the clock, the calendar-bound helpers, the codec, the specs.
+    """Holds what every step needs: the step clock, the calendar-bound helpers, the codec, the
+    specs.
 
     It also keeps the live workflows of recently stepped instances, keyed by the instance
     row's version: a step whose row still has that version continues the live object
@@ -69,8 +73,8 @@ class Runtime:
         live_workflows: int = 256,
         budget: CodeBudget | None = None,
     ):
-        self.clock = clock
-        self.functions = DiagramFunctions(clock, calendar)
+        self.clock = StepClock(clock)  # what steps, diagram helpers and timers read
+        self.functions = DiagramFunctions(self.clock, calendar)
         self.environment = GuardedEnvironment(self.functions.published(), budget)
         self.codec = WorkflowCodec()
         self._specs: dict[int, SpecPair] = {}
@@ -82,6 +86,11 @@ class Runtime:
         return ClockedScriptEngine(
             self.clock, self.environment, self.functions.watching_provisional
         )
+
+    def step(self) -> AbstractContextManager[datetime]:
+        """Within the block, this thread's step has one instant: the clock is read once on
+        entering and that instant is the step's `now()` everywhere (nested blocks share it)."""
+        return self.clock.step()
 
     def budget(self) -> AbstractContextManager[None]:
         """Within the block, all diagram code of this thread shares one step's budget."""
@@ -164,7 +173,7 @@ class Runtime:
 
         Returns the tasks the step opened."""
         wf, instance, history = loaded.workflow, loaded.instance, loaded.history
-        now = self.clock.now()
+        now = self.clock.instant()
         view = advanced.view
         loaded.after = Snapshot.of(view)
         with session.no_autoflush:

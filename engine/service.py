@@ -1,8 +1,9 @@
 """jtflow's engine as one object: the operations the CLI and the web app call.
 
-Each operation is one transaction. A step that fails leaves the instance as it
-was before the step and records the failure in the case history, so a stalled
-instance is never silent and nothing already saved is lost.
+Each operation is one transaction at one instant (Runtime.step). A step that fails
+leaves the instance as it was before the step and records the failure, at the step's
+instant, in the case history, so a stalled instance is never silent and nothing
+already saved is lost.
 """
 
 from __future__ import annotations
@@ -91,13 +92,12 @@ class Jtflow:
 
     def report_event(self, report: dict[str, Any], *, reporter: str) -> CaseRef:
         """报送: register an event and start its lifecycle; returns its case number."""
-        with self.sessions() as session:
+        with self.runtime.step() as now, self.sessions() as session:
             user = get_user(session, reporter)
             facts = case_facts(self.forms, report, user)
             definition = deployment.latest_definition(session, LIFECYCLE)
             if definition is None:
                 raise NotFound(f"流程 {LIFECYCLE} 尚未部署：请先运行 `jtflow init`")
-            now = self.clock.now()
             instance = Instance(
                 definition_id=definition.id,
                 status="running",
@@ -156,12 +156,11 @@ class Jtflow:
         self._task_change(task_id, username, claim=False)
 
     def _task_change(self, task_id: int, username: str, *, claim: bool) -> None:
-        with self._transaction() as session:
+        with self.runtime.step() as now, self._transaction() as session:
             task, instance, _ = task_for_action(session, task_id, username)
             if not claim and task.assignee != username:
                 raise Conflict(f"任务 {task_id} 未由 {username} 认领，无需释放")
             task.assignee = username if claim else None
-            now = self.clock.now()
             instance.updated_at = now  # bumps the version: claims race like completions
             history = HistoryWriter(session, instance)
             history.append(
@@ -178,7 +177,7 @@ class Jtflow:
         """Complete a task with form data, checked against its form and the user's unit and role.
 
         Returns the tasks this step opened."""
-        with self._transaction() as session:
+        with self.runtime.step() as now, self._transaction() as session:
             task, instance, _ = task_for_action(session, task_id, username)
             submitted = {**(task.defaults or {}), **data}
             self.forms.validate(task.form, submitted)
@@ -191,7 +190,6 @@ class Jtflow:
                 spiff_task.data.update(filled)
                 spiff_task.run()
                 loaded.completed.add(task.spiff_task_id)
-                now = self.clock.now()
                 task.state, task.assignee = "completed", username
                 task.completed_at, task.completed_by, task.data = now, username, submitted
                 task.late_seconds = lateness(task.due_at, now)
@@ -246,7 +244,7 @@ class Jtflow:
     def _fire_case(self, instance_id: int, claims: list[timers.Claim]) -> int:
         owner = self.worker_id
         try:
-            with self._transaction() as session:
+            with self.runtime.step(), self._transaction() as session:
                 waiting = timers.waiting_of(session, instance_id)
                 if not timers.still_mine(waiting, claims, owner):
                     return 0  # fired or taken over by another worker meanwhile
@@ -307,9 +305,10 @@ class Jtflow:
         act: Callable[[Loaded], None],
         attempt: dict[str, Any],
     ) -> list[OpenTask]:
-        """Run `act` on the loaded instance and save the result. If the workflow fails, the
-        step is undone and `attempt` (the input that failed) is recorded with the error, so
-        a replay can try it again (engine/replay.py)."""
+        """Run `act` on the loaded instance and save the result, inside an open
+        `Runtime.step()`. If the workflow fails, the step is undone and `attempt` (the input
+        that failed) is recorded with the error at the step's instant, so a replay can try it
+        again (engine/replay.py)."""
         loaded = self.runtime.load(session, instance)
         try:
             with self.runtime.budget():
@@ -337,7 +336,8 @@ class Jtflow:
             assert instance is not None
             history = HistoryWriter(session, instance)
             data = {"error": message, **attempt}
-            history.append("step_failed", at=self.clock.now(), actor=actor, data=data)
+            at = self.runtime.clock.instant()  # the failed step's
+            history.append("step_failed", at=at, actor=actor, data=data)
             session.flush()
             history.write()
             session.commit()
