@@ -1,4 +1,5 @@
-"""Fixtures: a real SQLite file per test (copied from a migrated template) and a fake clock."""
+"""Fixtures: a real SQLite file per test (copied from a migrated template) and a fake clock
+that ticks a millisecond at every read, as a real one moves between two reads."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.clock import SHANGHAI, FakeClock
+from engine.clock import SHANGHAI, FakeClock, TickingClock
 from engine.config import PROJECT_ROOT, Settings, load_calendar
 from engine.db import make_engine, make_session_factory, migrate
 from engine.demo import add_demo_users
@@ -57,8 +58,10 @@ def db_url(tmp_path: Path, template_db: Path) -> str:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
+def clock() -> TickingClock:
+    """Moved by tests with `advance`/`set`, and on by 1 ms at every read: a step that read
+    the clock twice where it means one instant (DESIGN.md) would show it, as on a real one."""
+    return TickingClock(START)
 
 
 @pytest.fixture

@@ -4,11 +4,13 @@ right person — each step on a fresh engine object, so every test also saves, r
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from engine.clock import Clock
 from engine.config import PROJECT_ROOT
 from engine.demo import actor_for, answer_for
 from engine.models import Definition, Instance, Task
@@ -39,6 +41,25 @@ def report(jtflow: Jtflow, **overrides: Any) -> CaseRef:
     reporter = overrides.pop("reporter", None) or REPORTERS[event["channel"]]
     event.pop("reporter", None)
     return jtflow.report_event(event, reporter=reporter)
+
+
+class Span:
+    """The test clock's instants just before and just after a block: on a clock that ticks
+    at every read, an instant the block read lies `in` the span (not equal to a later read).
+    """
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+
+    def __enter__(self) -> Span:
+        self.start = self.clock.now()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.end = self.clock.now()
+
+    def __contains__(self, instant: datetime) -> bool:
+        return self.start <= instant <= self.end
 
 
 def open_tasks(jtflow: Jtflow, case: CaseRef) -> list[Task]:

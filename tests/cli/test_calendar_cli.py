@@ -34,6 +34,7 @@ def provisional_case(jtflow, clock):  # type: ignore[no-untyped-def]
     """Transferred Thu 31 Dec 2026 10:00: 签收 due provisionally Fri 1 Jan 2027 10:00."""
     clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI))
     case = report(jtflow)
+    clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI))  # the transfer at 10:00 sharp
     step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     assert task_at(jtflow, case, "sign_for").provisional
     return case

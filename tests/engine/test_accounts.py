@@ -276,14 +276,14 @@ def test_reading_a_token_writes_its_last_use_at_most_once_a_minute(jtflow, clock
     try:
         writes = []
         for seconds in (0, 30, 29, 2):  # uses at +0 s, +30 s, +59 s and +61 s
-            clock.advance(seconds=seconds)
+            used = clock.advance(seconds=seconds)
             statements.clear()
             with jtflow.sessions() as session:
-                user_for_token(session, token, clock.now())
+                user_for_token(session, token, used)
                 session.commit()
             writes.append([s for s in statements if s in ("UPDATE", "INSERT", "DELETE")])
     finally:
         event.remove(bind, "before_cursor_execute", record)
     assert writes == [["UPDATE"], [], [], ["UPDATE"]]
     with jtflow.sessions() as session:
-        assert session.scalar(select(ApiToken.last_used_at)) == clock.now()
+        assert session.scalar(select(ApiToken.last_used_at)) == used

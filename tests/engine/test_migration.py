@@ -6,6 +6,8 @@ a case the new version cannot hold is refused and left exactly as it was."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from engine.audit import verify
@@ -70,8 +72,15 @@ def test_a_migrated_case_keeps_its_task_and_owner_and_gets_the_new_deadline(jtfl
     assert "sign_for" in migration.changed
     [after] = open_tasks(jtflow, case)
     assert (after.id, after.assignee, after.name) == (before.id, "bus_handler", "签收确认")
-    # Monday 28 Sep 09:00 + 2 working days = Wednesday 30 Sep 09:00 (was Tuesday 29 Sep)
-    assert after.due_at is not None and after.due_at.isoformat() == "2026-09-30T01:00:00+00:00"
+    # transferred Monday 28 Sep 09:00 (and the milliseconds the ticking clock moved) + 2
+    # working days = Wednesday 30 Sep 09:00 (was Tuesday 29 Sep): from the same anchor
+    [transfer] = [
+        e
+        for e in jtflow.history(case.case_id)
+        if (e.kind, e.element_id) == ("task_completed", "classify")
+    ]
+    assert transfer.at.isoformat().startswith("2026-09-28T01:00:00")
+    assert after.due_at == transfer.at + timedelta(days=2)
     assert after.warn_at is not None and after.warn_at > before.warn_at
     with jtflow.sessions() as session:
         timer = session.query(Timer).filter_by(element_id="timer_sign_for", state="waiting").one()

@@ -78,6 +78,7 @@ def test_a_one_working_day_deadline_on_new_years_day_moves_to_the_next_working_d
     1 Jan 2027 10:00; loading 2027 (1 Jan off) moves it to Mon 4 Jan 10:00, yellow light too."""
     clock.set(at("2026-12-31T10:00"))
     case = report(jtflow)
+    clock.set(at("2026-12-31T10:00"))  # the transfer at 10:00 sharp (the test clock ticks)
     step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     sign_for = task_at(jtflow, case, "sign_for")
     assert sign_for.provisional and sign_for.due_at == at("2027-01-01T10:00")
@@ -115,6 +116,7 @@ def test_a_ten_working_day_deadline_across_the_year_end_is_recomputed(jtflow, cl
     Mon 11 Jan 2027; with 1 Jan off it is Tue 12 Jan 09:00, and the timer fires then."""
     clock.set(at("2026-12-28T09:00"))
     case = report(jtflow, urgency="normal")
+    clock.set(at("2026-12-28T09:00"))  # the transfer at 09:00 sharp (the test clock ticks)
     step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     step(jtflow, case, "sign_for")
     reply = task_at(jtflow, case, "handle_reply")
