@@ -4,24 +4,30 @@ How the load is made (it decides what the figures mean):
 
 - **Seed**: real cases played through the engine on SQLite — full lifecycles, cases returned
   by the center's audit, urgent cases left to go yellow and red and be pressed.
-- **Copies** up to `--cases`: each seed case's instance row and history rows copied under a
-  new case id. A chain's hashes cover each event's content, not its case id, so every copy
-  is a valid chain that `audit verify` must recompute in full like any other. The copies
-  leave out the workflow state (verify never reads it; 100,000 copies of it would be GBs).
+- **Copies** up to `--cases`: each seed case's instance, task and history rows copied under
+  new ids (cli/bench_copies.py), its chain rehashed, so every copy is a case `audit verify`
+  must check in full like any other — chain and rows. The copies leave out the workflow
+  state (verify never reads it; 100,000 copies of it would be GBs).
 - **Replay**: one real case whose reply the center returns until its history holds at least
   `--replay-events` events, replayed by `audit replay`'s code.
 """
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from cli.bench import _prepared
+from cli.bench_copies import insert_copies, templates_of
+from engine.anchor_check import verify_since_anchor
+from engine.anchor_key import AnchorKey
+from engine.anchoring import anchor
 from engine.audit import verify
 from engine.demo import actor_for, answer_for
 from engine.models import HistoryEvent, Instance, Task
@@ -36,6 +42,7 @@ REPORT = {
     "location": "BRT第一码头站",
     "facility": {"type": "brt_station", "name": "第一码头站"},
 }
+COPY_BATCH = 2_000  # copies inserted per statement batch
 RETURNED = {"accepted": False, "reason": "缺少处置照片", "basis": "答复要素要求"}
 
 
@@ -44,7 +51,9 @@ RETURNED = {"accepted": False, "reason": "缺少处置照片", "basis": "答复�
 @click.option("--replay-events", default=200, show_default=True)
 @click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
 def audit(cases: int, replay_events: int, database: str | None) -> None:
-    """Verify the hash chains of N cases; replay one case of about 200 events."""
+    """Verify the hash chains of N cases; replay one case of about 200 events.
+
+    Then anchor every case's chain head, twice, and verify since the anchor."""
     folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-audit-"))
     url = f"sqlite:///{database or folder / 'audit.sqlite'}"
     jtflow = _prepared(url)
@@ -66,6 +75,8 @@ def audit(cases: int, replay_events: int, database: str | None) -> None:
     seconds = time.perf_counter() - started
     assert replayed.divergence is None, replayed.divergence
     click.echo(f"replay: events={replayed.events} time={seconds:.2f}s")
+    for line in anchor_figures(jtflow, folder / "anchors.jsonl"):
+        click.echo(line)
 
 
 def _seed(jtflow: Jtflow, count: int) -> None:
@@ -97,34 +108,14 @@ def _step(jtflow: Jtflow, case_id: int, returned: bool = False) -> bool:
 
 
 def _copy_up_to(jtflow: Jtflow, cases: int) -> None:
-    """Double the cases (instance rows and their history) until there are enough."""
+    """Copy the seed cases round-robin (cli/bench_copies.py) until there are enough."""
     engine = jtflow.sessions.kw["bind"]
     with engine.begin() as connection:
-        have = connection.scalar(select(func.count()).select_from(Instance))
-        while have < cases:
-            batch = min(have, cases - have)
-            offset = connection.scalar(select(func.max(Instance.id)))
-            connection.execute(
-                text(
-                    "INSERT INTO instance (id, case_no, definition_id, status, state, version,"
-                    " channel, urgency, title, facts, created_at, updated_at, ended_at,"
-                    " history_seq, history_hash)"
-                    " SELECT id + :offset, 'COPY-' || (id + :offset), definition_id, status,"
-                    " x'', version, channel, urgency, title, facts, created_at, updated_at,"
-                    " ended_at, history_seq, history_hash FROM instance WHERE id <= :batch"
-                ),
-                {"offset": offset, "batch": batch},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO history_event (instance_id, seq, at, actor, kind, element_id,"
-                    " data, definition_id, prev_hash, hash)"
-                    " SELECT instance_id + :offset, seq, at, actor, kind, element_id, data,"
-                    " definition_id, prev_hash, hash FROM history_event"
-                    " WHERE instance_id <= :batch ORDER BY instance_id, seq"
-                ),
-                {"offset": offset, "batch": batch},
-            )
+        seeds = templates_of(connection, list(connection.scalars(select(Instance.id))))
+        have = len(seeds)
+        while have < cases and seeds:
+            batch = min(COPY_BATCH, cases - have)
+            insert_copies(connection, (seeds[i % len(seeds)] for i in range(have, have + batch)))
             have += batch
 
 
@@ -143,3 +134,30 @@ def _count(jtflow: Jtflow, case_id: int) -> int:
     with jtflow.sessions() as session:
         query = select(func.count()).where(HistoryEvent.instance_id == case_id)
         return int(session.scalar(query) or 0)
+
+
+def anchor_figures(jtflow: Jtflow, path: Path) -> Iterator[str]:
+    """`audit anchor` over every case — the first checkpoint lists every head, the next one
+    (nothing moved) only its own line — and `audit verify --since-anchor` of them all."""
+    key = AnchorKey(secrets.token_bytes(32))
+    for label in ("anchor", "anchor again"):
+        size = path.stat().st_size if path.exists() else 0
+        started = time.perf_counter()
+        made = anchor(jtflow.sessions, key, path, at=jtflow.clock.now(), made_by="bench")
+        seconds = time.perf_counter() - started
+        assert made is not None and not made.rewritten
+        checkpoint = made.checkpoint
+        yield (
+            f"{label}: cases={checkpoint.cases} changed={checkpoint.changed} "
+            f"time={seconds:.2f}s file +{(path.stat().st_size - size) / 1024:,.1f} KiB"
+        )
+    with jtflow.sessions() as session:
+        started = time.perf_counter()
+        result = verify_since_anchor(session, key, path)
+        seconds = time.perf_counter() - started
+    assert result.intact, (result.chains.broken[:3], result.rewritten[:3])
+    events = result.chains.events
+    yield (
+        f"verify --since-anchor: cases={result.chains.cases} anchored={result.anchored} "
+        f"events={events} time={seconds:.1f}s rate={events / seconds:,.0f} events/s"
+    )

@@ -12,10 +12,10 @@ How the load is made (it decides what the figures mean):
   steps with green, yellow and red lights. Reporting stops at exactly `--tasks` open tasks.
 - **Other units' work and older history**: 60 real cases played through the engine (BRT
   station events, returned by the center now and then, timers fired; fewer for `--tasks`
-  under 60), then their instance, task and
-  history rows copied under new case ids until the history table holds `--history` rows. A
-  chain's hashes do not cover the case id, so the copies are valid chains; their open tasks
-  (other units') stay open, fresh spiff ids. The copies leave out the workflow state.
+  under 60), then copied (cli/bench_copies.py: instance, task and history rows under new
+  ids, the chain rehashed, so each copy is a case `audit verify` accepts) until the history
+  table holds `--history` rows; their open tasks (other units') stay open. The copies leave
+  out the workflow state.
 - **Server time**: a WSGI middleware around the Flask app times each request from the call
   into the app until its body is produced — routing, sign-in lookup, the queries, templates
   and JSON, not the test client — on the wall clock (the figures the bar is about) and in
@@ -29,7 +29,6 @@ How the load is made (it decides what the figures mean):
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 import time
@@ -40,10 +39,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import click
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from cli.bench import _prepared
 from cli.bench_audit import _seed
+from cli.bench_copies import Template, insert_copies, templates_of
 from engine.accounts import create_token
 from engine.clock import SHANGHAI, FakeClock
 from engine.config import Settings
@@ -136,61 +136,33 @@ def _open_of_unit(jtflow: Jtflow) -> int:
 
 
 def _copy_up_to(jtflow: Jtflow, history: int) -> None:
-    """Copy the other units' cases (instance, task and history rows) until the history table
-    holds at least `history` rows: each round copies the copyable cases once more."""
+    """Copy the other units' cases (instance, task and history rows, cli/bench_copies.py)
+    until the history table holds at least `history` rows."""
     engine = jtflow.sessions.kw["bind"]
     with engine.begin() as connection:
-        copyable = [  # the seed cases: no task of the measured unit is open in them
-            row.id
-            for row in connection.execute(
+        copyable = list(  # the seed cases: no task of the measured unit is open in them
+            connection.scalars(
                 select(Instance.id).where(
                     ~Instance.id.in_(select(Task.instance_id).where(Task.unit_code == UNIT))
                 )
             )
-        ]
-        have = int(connection.scalar(select(func.count()).select_from(HistoryEvent)) or 0)
-        sizes = dict(
-            connection.execute(
-                select(HistoryEvent.instance_id, func.count()).group_by(HistoryEvent.instance_id)
-            ).all()
         )
-        while have < history and copyable:
-            batch, events = [], 0
-            for case_id in copyable:
-                if have + events >= history:
-                    break
-                batch.append(case_id)
-                events += sizes.get(case_id, 0)
-            offset = int(connection.scalar(select(func.max(Instance.id))) or 0)
-            for statement in _COPY:
-                connection.execute(text(statement), {"offset": offset, "ids": json.dumps(batch)})
-            copyable += [case_id + offset for case_id in batch]
-            sizes.update({case_id + offset: sizes.get(case_id, 0) for case_id in batch})
+        seeds = templates_of(connection, copyable)
+        have = int(connection.scalar(select(func.count()).select_from(HistoryEvent)) or 0)
+        turn = 0
+        while have < history and seeds:
+            batch: list[Template] = []
+            events = 0
+            while have + events < history and len(batch) < COPY_BATCH:
+                seed = seeds[turn % len(seeds)]
+                batch.append(seed)
+                events += len(seed.events)
+                turn += 1
+            insert_copies(connection, batch)
             have += events
 
 
-_COPY = tuple(
-    statement.replace("IN :ids", "IN (SELECT value FROM json_each(:ids))")
-    for statement in (
-        "INSERT INTO instance (id, case_no, definition_id, status, state, version, channel,"
-        " urgency, title, location, facts, created_at, updated_at, ended_at, history_seq,"
-        " history_hash)"
-        " SELECT id + :offset, 'COPY-' || (id + :offset), definition_id, status, x'', version,"
-        " channel, urgency, title, location, facts, created_at, updated_at, ended_at, history_seq,"
-        " history_hash FROM instance WHERE id IN :ids",
-        "INSERT INTO task (instance_id, spiff_task_id, element_id, name, lane, unit_code, role,"
-        " form, state, assignee, created_at, due_at, warn_at, light, late_seconds, provisional,"
-        " completed_at, completed_by, defaults, data)"
-        " SELECT instance_id + :offset, lower(hex(randomblob(16))), element_id, name, lane,"
-        " unit_code, role, form, state, assignee, created_at, due_at, warn_at, light,"
-        " late_seconds, provisional, completed_at, completed_by, defaults, data"
-        " FROM task WHERE instance_id IN :ids ORDER BY id",
-        "INSERT INTO history_event (instance_id, seq, at, actor, kind, element_id, data,"
-        " definition_id, prev_hash, hash)"
-        " SELECT instance_id + :offset, seq, at, actor, kind, element_id, data, definition_id,"
-        " prev_hash, hash FROM history_event WHERE instance_id IN :ids ORDER BY instance_id, seq",
-    )
-)
+COPY_BATCH = 2_000  # copies inserted per statement batch
 
 
 def _describe(jtflow: Jtflow) -> str:
@@ -210,7 +182,7 @@ def _describe(jtflow: Jtflow) -> str:
                 select(Task.element_id, func.count()).where(*unit).group_by(Task.element_id)
             ).all()
         )
-        real = count(~Instance.case_no.like("COPY-%"), model=Instance)
+        real = count(func.length(Instance.state) > 0, model=Instance)  # copies have no state
         return (
             f"{UNIT} open tasks={count(*unit)} ("
             + " ".join(f"{k}={v}" for k, v in sorted(steps.items()))

@@ -3,13 +3,15 @@
 A case's events must run seq 1, 2, 3 … with each event's `prev_hash` equal to the hash
 of the one before and its own hash equal to the hash of its content; the case row's
 chain head (last seq and hash) must name the last event, so deleting the newest event
-shows too; and the case's definition version must be the one its newest event was
-recorded under. The first event where any of this fails is named.
+shows too; the case's definition version must be the one its newest event was
+recorded under; and the case row and its task rows must say what the chain says
+(engine/chain_rows.py), since pages show those rows. The first place where any of this
+fails is named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -17,8 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .chain_rows import CASE_FIELDS, TASK_FIELDS, case_row_disagrees, task_rows_disagree
 from .history import first_break
-from .models import HistoryEvent, Instance
+from .models import HistoryEvent, Instance, Task
 
 
 @dataclass(frozen=True)
@@ -56,17 +59,25 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
     """Recompute the chain of one case, or of every case, streaming the rows in order."""
     cases_query = select(
         Instance.id,
-        Instance.case_no,
         Instance.history_seq,
         Instance.history_hash,
         Instance.definition_id,
+        *(getattr(Instance, name) for name in CASE_FIELDS),
     ).order_by(Instance.id)
     events_query = select(*_EVENT_COLUMNS).order_by(HistoryEvent.instance_id, HistoryEvent.seq)
+    tasks_query = select(
+        Task.id,
+        Task.instance_id,
+        Task.spiff_task_id,
+        *(getattr(Task, name) for name in TASK_FIELDS),
+    ).order_by(Task.instance_id, Task.id)
     if case_id is not None:
         cases_query = cases_query.where(Instance.id == case_id)
         events_query = events_query.where(HistoryEvent.instance_id == case_id)
+        tasks_query = tasks_query.where(Task.instance_id == case_id)
     connection = session.connection()  # Core rows: no ORM loading for millions of events
     cases = connection.execute(cases_query).all()
+    tasks = _TasksByCase(connection.execution_options(yield_per=batch).execute(tasks_query))
     streamed = connection.execution_options(yield_per=batch).execute(events_query)
     by_case = groupby(streamed, key=lambda row: row.instance_id)
     broken: list[Broken] = []
@@ -84,7 +95,12 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
                 Broken(instance_id, None, events[0].seq, "事件所属的案件不存在（案件记录被删除）")
             )
             continue
-        problem = first_break(events) or _head_disagrees(case, events)
+        problem = (
+            first_break(events)
+            or _head_disagrees(case, events)
+            or case_row_disagrees(case, events)
+            or task_rows_disagree(tasks.of(instance_id), events)
+        )
         if problem is not None:
             broken.append(Broken(case.id, case.case_no, *problem))
     for case_id_without_events in sorted(known - seen):
@@ -92,6 +108,28 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
         if case.history_seq:
             broken.append(Broken(case.id, case.case_no, 1, "案件的历史事件全部缺失"))
     return Verification(len(cases), counted, sorted(broken, key=lambda b: b.case_id))
+
+
+class _TasksByCase:
+    """Task rows streamed in case order, taken case by case as the events reach each case."""
+
+    def __init__(self, rows: Iterable[Any]):
+        self._groups = groupby(rows, key=lambda row: row.instance_id)
+        self._next: tuple[int, list[Any]] | None = None
+        self._advance()
+
+    def _advance(self) -> None:
+        group = next(self._groups, None)
+        self._next = None if group is None else (group[0], list(group[1]))
+
+    def of(self, instance_id: int) -> list[Any]:
+        while self._next is not None and self._next[0] < instance_id:
+            self._advance()  # rows of a case with no events: verify names that case already
+        if self._next is None or self._next[0] != instance_id:
+            return []
+        rows = self._next[1]
+        self._advance()
+        return rows
 
 
 def _head_disagrees(case: Any, events: list[Any]) -> tuple[int | None, str] | None:

@@ -1,0 +1,246 @@
+"""What a case's hash chain says its rows must hold (S2: every fact a page shows is checked).
+
+Pages, exports and the API read a case's facts from its `instance` row and its steps from
+its `task` rows, not from the history. Folding the chained events in order gives what
+those rows must say — the facts reported, the status the case ended with, each task's
+unit, role, deadlines, light, owner, answer and times — so `audit verify` names the first
+row field that an edit behind the engine's back made disagree with the chain.
+
+Facts of a task the chain cannot vouch for are not checked: the unit, role and deadlines
+of a task carried over a migration (the `migrated` event records the versions and moved
+timers, not the carried rows' new unit and role).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .cases import case_number
+from .rows import LIGHTS
+
+UNCHECKED = object()  # a fact the chain does not vouch for (after a migration)
+
+CASE_FIELDS = {
+    "case_no": "案件编号",
+    "facts": "事件信息",
+    "title": "标题",
+    "channel": "来源渠道",
+    "urgency": "紧急程度",
+    "location": "事件地点",
+    "created_at": "报送时间",
+    "status": "状态",
+    "ended_at": "结束时间",
+}
+TASK_FIELDS = {
+    "element_id": "步骤",
+    "unit_code": "承办单位",
+    "role": "岗位",
+    "created_at": "开始时间",
+    "due_at": "时限",
+    "warn_at": "黄灯时间",
+    "light": "监察灯",
+    "state": "状态",
+    "assignee": "认领人",
+    "completed_at": "完成时间",
+    "completed_by": "办理人",
+    "data": "办理数据",
+    "late_seconds": "超时秒数",
+}
+
+
+_INDEX = {name: index for index, name in enumerate(TASK_FIELDS)}
+_STATE, _ELEMENT = _INDEX["state"], _INDEX["element_id"]
+
+
+class _ExpectedTask:
+    """A task row as the chain says it must be: values in TASK_FIELDS order, and for each
+    the seq of the event that recorded it (lists, not objects: verify folds millions)."""
+
+    __slots__ = ("values", "seqs")
+
+    def __init__(self, values: list[Any], seq: int):
+        self.values, self.seqs = values, [seq] * len(values)
+
+    def set(self, name: str, value: Any, seq: int) -> None:
+        index = _INDEX[name]
+        self.values[index], self.seqs[index] = value, seq
+
+    @property
+    def element_id(self) -> str:
+        return str(self.values[_ELEMENT])
+
+    @property
+    def open(self) -> bool:
+        return bool(self.values[_STATE] == "open")
+
+
+def case_row_disagrees(case: Any, events: Sequence[Any]) -> tuple[int | None, str] | None:
+    """The first field of the case row (its CASE_FIELDS, by name) that its chain does not
+    say, as (seq, why)."""
+    reported = events[0]
+    if reported.kind != "case_reported":
+        return reported.seq, "第 1 条事件不是报送事件（案件的来历缺失）"
+    facts = reported.data or {}
+    ended = next((e for e in reversed(events) if e.kind == "case_ended"), None)
+    expected = (  # in CASE_FIELDS order, with the seq of the event that recorded each
+        (case_number(case.id, reported.at), 1),
+        (facts, 1),
+        (facts.get("title"), 1),
+        (facts.get("channel"), 1),
+        (facts.get("urgency"), 1),
+        (facts.get("location"), 1),
+        (reported.at, 1),
+        ("running", 1) if ended is None else ((ended.data or {}).get("status"), ended.seq),
+        (None, 1) if ended is None else (ended.at, ended.seq),
+    )
+    for (name, label), (value, seq) in zip(CASE_FIELDS.items(), expected, strict=True):
+        if getattr(case, name) != value:
+            return seq, f"案件记录的{label}与第 {seq} 条事件记录的不符（案件记录被改动）"
+    return None
+
+
+def task_rows_disagree(
+    tasks: Iterable[Any], events: Sequence[Any]
+) -> tuple[int | None, str] | None:
+    """The first task row field that the case's chain does not say, as (seq, why); a row
+    the chain never created, or a task the chain created without a row, is named too.
+    `tasks` are rows of (id, instance_id, spiff_task_id, *TASK_FIELDS)."""
+    rows = {row.spiff_task_id: row for row in tasks}
+    expected = _expected_tasks(events, {row.id: row.spiff_task_id for row in rows.values()})
+    for spiff_id, task in expected.items():
+        row = rows.pop(spiff_id, None)
+        if row is None:
+            created = task.seqs[_INDEX["created_at"]]
+            return created, f"第 {created} 条事件开始的步骤没有任务记录（任务记录被删除）"
+        stored = row[3:]
+        if stored == tuple(task.values):
+            continue
+        for label, value, recorded, seq in zip(
+            TASK_FIELDS.values(), stored, task.values, task.seqs, strict=True
+        ):
+            if recorded is not UNCHECKED and value != recorded:
+                return seq, f"任务 #{row.id} 的{label}与第 {seq} 条事件记录的不符（任务记录被改动）"
+    for row in rows.values():
+        return None, f"任务 #{row.id} 在历史中没有来历（任务记录是后加的）"
+    return None
+
+
+def _instant(text: str | None) -> datetime | None:
+    """An instant the engine itself wrote into event data (UTC ISO 8601, with its offset)."""
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass
+class _Fold:
+    """The task rows implied by the events seen so far, by Spiff task id."""
+
+    spiff_ids: dict[int, str]  # task row id → Spiff task id (events name either)
+    tasks: dict[str, _ExpectedTask]
+    pending_light: dict[str, tuple[datetime, str, int]]  # element → its light in this step
+
+
+def _expected_tasks(events: Sequence[Any], spiff_ids: dict[int, str]) -> dict[str, _ExpectedTask]:
+    """Fold the events into the task rows they imply, by Spiff task id."""
+    fold = _Fold(spiff_ids, {}, {})
+    for event in events:
+        step = _FOLDS.get(event.kind)
+        if step is not None:
+            step(fold, event)
+    return fold.tasks
+
+
+def _created(fold: _Fold, event: Any) -> None:
+    data, element = event.data, event.element_id
+    task = fold.tasks[data["spiff_task_id"]] = _ExpectedTask(
+        [  # in TASK_FIELDS order
+            element,
+            data.get("unit"),
+            data.get("role"),
+            event.at,
+            _instant(data.get("due_at")),
+            _instant(data.get("warn_at")),
+            "green",
+            "open",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        event.seq,
+    )
+    light = fold.pending_light.get(element)
+    if light is not None and light[0] == event.at:  # lit in the step that opened it
+        task.set("light", light[1], light[2])
+
+
+def _acted(fold: _Fold, event: Any) -> None:
+    """A claim, a release or a completion: the row's owner, and a completion's answer."""
+    data, kind, seq = event.data, event.kind, event.seq
+    task = fold.tasks.get(fold.spiff_ids.get(int(data.get("task_id") or 0), ""))
+    if task is None:
+        return
+    task.set("assignee", None if kind == "task_released" else event.actor, seq)
+    if kind == "task_completed":
+        values, seqs = task.values, task.seqs
+        for name, value in (
+            ("state", "completed"),
+            ("completed_at", event.at),
+            ("completed_by", event.actor),
+            ("data", data.get("data")),
+            ("late_seconds", data.get("late_seconds")),
+        ):
+            index = _INDEX[name]
+            values[index], seqs[index] = value, seq
+
+
+def _cancelled(fold: _Fold, event: Any) -> None:
+    task = fold.tasks.get(event.data.get("spiff_task_id", ""))
+    if task is not None:
+        task.set("state", "cancelled", event.seq)
+
+
+def _recomputed(fold: _Fold, event: Any) -> None:
+    column = "warn_at" if (event.element_id or "").startswith("warn_") else "due_at"
+    for task in _open_at(fold.tasks, event.data.get("watches")):
+        task.set(column, _instant(event.data.get("new_due_at")), event.seq)
+
+
+def _migrated(fold: _Fold, event: Any) -> None:
+    for task in fold.tasks.values():
+        if task.open:
+            for name in ("unit_code", "role", "due_at", "warn_at"):
+                task.set(name, UNCHECKED, event.seq)
+
+
+def _light(fold: _Fold, event: Any) -> None:
+    """E12 as engine/rows.py writes it: a step's fired timers set the light of the open rows
+    of the step they watch to the most severe of them; a row opened later in the same step
+    takes it too."""
+    element, seq, pending = event.element_id, event.seq, fold.pending_light
+    light = str(event.data.get("light"))
+    earlier = pending.get(element)
+    if earlier is not None and earlier[0] == event.at:
+        light = max(earlier[1], light, key=LIGHTS.index)
+    pending[element] = (event.at, light, seq)
+    for task in _open_at(fold.tasks, element):
+        task.set("light", light, seq)
+
+
+def _open_at(tasks: dict[str, _ExpectedTask], element_id: str | None) -> list[_ExpectedTask]:
+    return [t for t in tasks.values() if t.element_id == element_id and t.open]
+
+
+_FOLDS = {
+    "task_created": _created,
+    "task_claimed": _acted,
+    "task_released": _acted,
+    "task_completed": _acted,
+    "task_cancelled": _cancelled,
+    "light_changed": _light,
+    "deadline_recomputed": _recomputed,
+    "migrated": _migrated,
+}
