@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.bench_audit import anchor_figures
 from tests.engine.test_anchor import rewrite_history
 from tests.factories import report, step
 
@@ -97,3 +98,10 @@ def test_a_shared_database_needs_the_anchor_file_set(cli):
 def test_a_missing_anchor_file_is_one_line(cli, cases, tmp_path):
     line = one_error(cli("audit", "verify", "--since-anchor", str(tmp_path / "no"), env=KEY))
     assert "不存在" in line
+
+
+def test_the_audit_benchmark_measures_anchoring(jtflow, cases, tmp_path):
+    first, again, checked = anchor_figures(jtflow, tmp_path / "anchors.jsonl")
+    assert first.startswith("anchor: cases=3 changed=3 time=")
+    assert again.startswith("anchor again: cases=3 changed=0 time=")
+    assert checked.startswith("verify --since-anchor: cases=3 anchored=3 events=")
