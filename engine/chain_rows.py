@@ -6,9 +6,8 @@ those rows must say — the facts reported, the status the case ended with, each
 unit, role, deadlines, light, owner, answer and times — so `audit verify` names the first
 row field that an edit behind the engine's back made disagree with the chain.
 
-Facts of a task the chain cannot vouch for are not checked: the unit, role and deadlines
-of a task carried over a migration (the `migrated` event records the versions and moved
-timers, not the carried rows' new unit and role).
+A migration records what its carried rows now say (unit, role, moved deadlines); one
+recorded before it did leaves those facts of its open tasks unchecked.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from .cases import case_number
-from .rows import LIGHTS
+from .rows import LIGHTS, is_warning
 
 UNCHECKED = object()  # a fact the chain does not vouch for (after a migration)
 
@@ -204,16 +203,38 @@ def _cancelled(fold: _Fold, event: Any) -> None:
 
 
 def _recomputed(fold: _Fold, event: Any) -> None:
-    column = "warn_at" if (event.element_id or "").startswith("warn_") else "due_at"
+    column = "warn_at" if is_warning(event.element_id or "") else "due_at"
     for task in _open_at(fold.tasks, event.data.get("watches")):
         task.set(column, _instant(event.data.get("new_due_at")), event.seq)
 
 
 def _migrated(fold: _Fold, event: Any) -> None:
+    """Carried tasks take the new version's unit and role (recorded by element: several open
+    tasks of one element with different units stay unchecked), and its moved deadlines. A
+    migration recorded before those were written down leaves them unchecked."""
+    data, seq = event.data, event.seq
+    carried, retimed = data.get("carried"), data.get("retimed") or []
+    definitions: dict[str, set[tuple[str, str]]] = {}
+    for entry in carried or ():
+        definitions.setdefault(entry["element_id"], set()).add((entry["unit"], entry["role"]))
     for task in fold.tasks.values():
-        if task.open:
-            for name in ("unit_code", "role", "due_at", "warn_at"):
-                task.set(name, UNCHECKED, event.seq)
+        if not task.open:
+            continue
+        defined = definitions.get(task.element_id)
+        if carried is not None and defined is not None and len(defined) == 1:
+            (unit, role), *_ = defined
+            task.set("unit_code", unit, seq)
+            task.set("role", role, seq)
+        elif carried is None or defined is not None:  # not written down, or ambiguous
+            task.set("unit_code", UNCHECKED, seq)
+            task.set("role", UNCHECKED, seq)
+        if any("watches" not in moved for moved in retimed):
+            task.set("due_at", UNCHECKED, seq)
+            task.set("warn_at", UNCHECKED, seq)
+    for moved in retimed:
+        column = "warn_at" if is_warning(moved["element_id"]) else "due_at"
+        for task in _open_at(fold.tasks, moved.get("watches")):
+            task.set(column, _instant(moved["new_due_at"]), seq)
 
 
 def _light(fold: _Fold, event: Any) -> None:

@@ -40,7 +40,7 @@ from .errors import (
 from .models import Definition, Instance, Task, User
 from .process_versions import definition_of
 from .rows import as_defined
-from .runner import TreeView
+from .runner import TreeView, watched_element
 from .runtime import ENDED, Loaded, evaluate_property
 from .service import Jtflow
 from .users import get_user
@@ -101,6 +101,7 @@ def migrate_case(
             )
             if dry_run:  # the migrated tree is dropped: the case's next step loads it again
                 return migration
+            carried = _carried(loaded)  # diagram code, before the step writes anything
             instance.definition_id = target.id
             loaded.history.append(
                 "migrated",
@@ -113,10 +114,23 @@ def migrate_case(
                     "to_definition": target.id,
                     "changed": changed,
                     "retimed": migration.retimed,
+                    # what the carried rows now say, so audit verify can check them (by
+                    # element: Spiff task ids differ from run to run, replays included)
+                    "carried": sorted(
+                        (
+                            {
+                                "element_id": row["element_id"],
+                                "unit": row["unit_code"],
+                                "role": row["role"],
+                            }
+                            for row in carried.values()
+                        ),
+                        key=lambda entry: (entry["element_id"], entry["unit"], entry["role"]),
+                    ),
                 },
             )
             runtime.save(session, loaded, actor)
-            _refresh_carried_rows(session, loaded)
+            _refresh_carried_rows(session, carried)
             session.commit()
         runtime.committed(loaded)
         return migration
@@ -274,6 +288,7 @@ def _moved_deadlines(loaded: Loaded) -> list[dict[str, Any]]:
         moved.append(
             {
                 "element_id": task.task_spec.bpmn_id,
+                "watches": watched_element(task),
                 "old_due_at": parse_instant(was).isoformat(),
                 "new_due_at": parse_instant(value).isoformat(),
             }
@@ -281,18 +296,25 @@ def _moved_deadlines(loaded: Loaded) -> list[dict[str, Any]]:
     return moved
 
 
-def _refresh_carried_rows(session: Session, loaded: Loaded) -> None:
-    """The save inserted rows for new tasks, closed gone ones and moved changed deadlines
-    (engine/rows.py); the rows of tasks carried over keep their id, owner and light and take
-    the new version's name, unit, role, form and defaults."""
+def _carried(loaded: Loaded) -> dict[str, dict[str, Any]]:
+    """The rows of tasks carried over keep their id, owner and light and take the new
+    version's name, unit, role, form and defaults: those columns, by Spiff task id."""
     wf = loaded.workflow
-    for task in TreeView.of(wf).ready_user:
-        if str(task.id) not in loaded.before.tasks:
-            continue
+    return {
+        str(task.id): as_defined(task, lambda task, name: evaluate_property(wf, task, name))
+        for task in TreeView.of(wf).ready_user
+        if str(task.id) in loaded.before.tasks
+    }
+
+
+def _refresh_carried_rows(session: Session, carried: dict[str, dict[str, Any]]) -> None:
+    """The save inserted rows for new tasks, closed gone ones and moved changed deadlines
+    (engine/rows.py); the carried rows take their new definitions here."""
+    for spiff_id, columns in carried.items():
         session.execute(
             update(Task)
-            .where(Task.spiff_task_id == str(task.id), Task.state == "open")
-            .values(**as_defined(task, lambda task, name: evaluate_property(wf, task, name))),
+            .where(Task.spiff_task_id == spiff_id, Task.state == "open")
+            .values(**columns),
             execution_options={"synchronize_session": False},
         )
 

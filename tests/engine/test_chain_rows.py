@@ -9,7 +9,9 @@ import sqlite3
 import pytest
 
 from engine.audit import verify
-from tests.factories import report, step, task_at
+from engine.migration import migrate_case
+from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
+from tests.factories import report, step, task_at, write_variant
 
 
 @pytest.fixture
@@ -110,3 +112,35 @@ def test_an_added_task_row_is_named(jtflow, db_url, case):
     )
     [(case_id, _, reason)] = broken(jtflow)
     assert case_id == case.case_id and "后加的" in reason
+
+
+SIGN_FOR_BY_LEADER_IN_TWO_DAYS = (  # a new version: 签收 by the unit's leader, in 2 WD
+    (
+        '<spiffworkflow:property name="role" value="办理人" />',
+        '<spiffworkflow:property name="role" value="单位领导" />',
+    ),
+    *SIGN_FOR_IN_TWO_WORKING_DAYS[1:],
+)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "says"),
+    [("role = '办理人'", "岗位"), ("due_at = '2030-01-01 00:00:00.000000'", "时限")],
+)
+def test_a_carried_task_is_checked_against_its_migration(
+    jtflow, db_url, tmp_path, assignment, says
+):
+    migrated = report(jtflow)
+    step(jtflow, migrated, "classify", {"decision": "transfer", "lead_unit": "BUS_GROUP"})
+    write_variant(tmp_path / "v2", *SIGN_FOR_BY_LEADER_IN_TWO_DAYS)
+    jtflow.deploy(tmp_path / "v2" / "event_lifecycle.bpmn")
+    migrate_case(jtflow, migrated.case_id, actor="owner")
+    assert task_at(jtflow, migrated, "sign_for").role == "单位领导"
+    assert broken(jtflow) == []
+    tamper(
+        db_url,
+        f"UPDATE task SET {assignment} WHERE instance_id = ? AND element_id = 'sign_for'",
+        migrated.case_id,
+    )
+    [(case_id, _, reason)] = broken(jtflow)
+    assert case_id == migrated.case_id and says in reason
