@@ -139,10 +139,13 @@ def anchor(ctx: click.Context, path: Path | None) -> None:
 
 @audit_commands.command("replay")
 @click.argument("case")
+@click.option("--raw", is_flag=True, help="Also print both events as JSON.")
 @click.pass_context
 @reports_errors
-def replay(ctx: click.Context, case: str) -> None:
-    """Re-execute CASE's recorded inputs and check every stored event is reproduced."""
+def replay(ctx: click.Context, case: str, raw: bool) -> None:
+    """Re-execute CASE's recorded inputs and check every stored event is reproduced; say
+    which field of the first event that differs was recorded as what, and what the engine
+    produces now."""
     import json
 
     from engine.replay import replay_case
@@ -157,6 +160,10 @@ def replay(ctx: click.Context, case: str) -> None:
         return
     divergence = result.divergence
     click.echo(f"案件 {result.case_no}：第 {divergence.seq} 条事件重放不一致", err=True)
-    for label, value in (("记录", divergence.expected), ("重放", divergence.replayed)):
-        click.echo(f"  {label}：{json.dumps(value, ensure_ascii=False, sort_keys=True)}", err=True)
+    for sentence in divergence.said:
+        click.echo(f"  {sentence}", err=True)
+    if raw:
+        for label, value in (("记录", divergence.expected), ("重放", divergence.replayed)):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            click.echo(f"  {label}：{text}", err=True)
     sys.exit(1)

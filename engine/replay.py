@@ -7,14 +7,14 @@ version — all at their recorded instants. Everything else in the history (task
 and cancelled, lights changed, the end) is what the engine made of them. A replay runs the
 inputs on the recorded definition versions, on a fake clock, in a scratch SQLite database,
 and compares every event it produces with the stored one: the first difference is
-reported with its step.
+reported with its step, and said in words (engine/divergence.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,8 @@ from .calendar import WorkingCalendar
 from .calendar_years import schedule_of
 from .clock import FakeClock
 from .db import make_engine, make_session_factory
+from .divergence import Divergence
+from .element_names import element_names
 from .errors import InvalidInput, JtflowError, StalledInstance
 from .migration import migrate_case
 from .models import (
@@ -56,13 +58,6 @@ INPUTS = (
     "migrated",  # a process owner moved the case to another version of its process
 )
 _RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
-
-
-@dataclass(frozen=True)
-class Divergence:
-    seq: int
-    expected: dict[str, Any]
-    replayed: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -109,8 +104,13 @@ def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Re
         with _scratch_copy(source, session, instance, versions[0]) as target:
             name = instance.case_no or str(instance.id)
             if until is None:
-                return _run(target, name, recorded, source_tasks, versions, whole=True)
-            return _run(target, name, recorded[:until], source_tasks, versions, whole=False)
+                result = _run(target, name, recorded, source_tasks, versions, whole=True)
+            else:
+                result = _run(target, name, recorded[:until], source_tasks, versions, whole=False)
+        if result.divergence is None:
+            return result
+        names = element_names(session, instance)  # to say the divergence in words
+        return replace(result, divergence=replace(result.divergence, names=names))
 
 
 def _run(

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from engine.divergence import DATA_ITEM, FIELD_NAMES, KIND_NAMES, Divergence
 from engine.element_names import ElementName
 from engine.errors import FieldError
 
@@ -34,22 +35,7 @@ STATUS = {  # the end events' case_status (engine.runtime) and "running" before 
     "recorded": _l("已办结备案"),
     "completed": _l("已办结"),
 }
-HISTORY = {
-    "case_reported": _l("报送事件"),
-    "task_created": _l("开始步骤"),
-    "task_claimed": _l("认领"),
-    "task_released": _l("释放"),
-    "task_completed": _l("完成步骤"),
-    "task_cancelled": _l("步骤取消"),
-    "timer_fired": _l("时限到达"),
-    "light_changed": _l("监察灯变化"),
-    "deadline_recomputed": _l("时限重算"),
-    "step_failed": _l("步骤失败"),
-    "returned": _l("退回"),
-    "escalated": _l("超期催办"),
-    "migrated": _l("迁移到新版本"),
-    "case_ended": _l("案件结束"),
-}
+HISTORY = {kind: _l(name) for kind, name in KIND_NAMES.items()}  # the engine names them too
 
 
 def label(table: dict[str, object], code: str | None) -> str:
@@ -83,6 +69,26 @@ def element_label(names: dict[str, ElementName], element_id: str | None) -> str:
     return translated(found.name)
 
 
+def said_divergence(divergence: Divergence, names: dict[str, ElementName]) -> list[str]:
+    """Why a replay differs from the record (engine.divergence), sentence by sentence in the
+    reader's language: the event by its kind and diagram name, the field by its name."""
+
+    def event_name(kind: str | None, element_id: str | None) -> str:
+        name = label(HISTORY, kind)
+        if not element_id:
+            return name
+        return gettext("{kind}：{element}").format(
+            kind=name, element=element_label(names, element_id)
+        )
+
+    def field_name(field: str) -> str:
+        if field.startswith("data."):
+            return gettext(DATA_ITEM).format(key=field.removeprefix("data."))
+        return gettext(FIELD_NAMES[field]) if field in FIELD_NAMES else field
+
+    return [s.say(gettext(s.template), event_name, field_name) for s in divergence.sentences]
+
+
 def for_templates() -> dict[str, Any]:
     """Every page's templates read codes through these tables (a context processor)."""
     return {
@@ -93,4 +99,5 @@ def for_templates() -> dict[str, Any]:
         "statuses": STATUS,
         "kinds": HISTORY,
         "element_label": element_label,
+        "said_divergence": said_divergence,
     }

@@ -35,7 +35,8 @@ def history(ref: str) -> Any:
 @api.get("/cases/<ref>/replay")
 def replay(ref: str) -> Any:
     """The case as it stood at step k (S2): re-executed from its recorded inputs and checked
-    against its history up to that step."""
+    against its history up to that step; a difference is said in words (`explanation`) and
+    field by field, with both events as they are."""
     from webui import current_jtflow
 
     query = Query()
@@ -55,6 +56,11 @@ def replay(ref: str) -> Any:
         if divergence is None
         else {
             "seq": divergence.seq,
+            "explanation": divergence.explanation,
+            "differences": [
+                {"field": d.field, "recorded": d.recorded, "replayed": d.replayed}
+                for d in divergence.differences
+            ],
             "recorded": divergence.expected,
             "replayed": divergence.replayed,
         },

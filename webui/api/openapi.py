@@ -227,7 +227,39 @@ REPLAY: dict[str, Any] = {
         "case_no": {"type": "string"},
         "step": {"type": "integer"},
         "reproduced": {"type": "boolean"},
-        "divergence": {"type": ["object", "null"]},
+        "divergence": {
+            "type": ["object", "null"],
+            "description": "重放与记录的第一处不同；一致时为 null",
+            "required": ["seq", "explanation", "differences", "recorded", "replayed"],
+            "properties": {
+                "seq": {"type": "integer", "description": "不一致的历史事件序号"},
+                "explanation": {
+                    "type": "string",
+                    "description": "哪条事件的哪一项不同、记录为何、重放得到何，用文字说明",
+                },
+                "differences": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "recorded", "replayed"],
+                        "properties": {
+                            "field": {
+                                "type": "string",
+                                "description": "at、actor、kind、element_id、definition，"
+                                "数据中的一项为 data.键名；整条事件多出或缺失为 event",
+                            },
+                            "recorded": {"description": "记录的值（null：记录中没有）"},
+                            "replayed": {"description": "重放得到的值（null：重放没有得到）"},
+                        },
+                    },
+                },
+                "recorded": {"type": "object", "description": "记录的事件"},
+                "replayed": {
+                    "type": ["object", "null"],
+                    "description": "重放得到的事件；输入被拒绝时为 {error}",
+                },
+            },
+        },
         "state": {
             "type": ["object", "null"],
             "properties": {
