@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .anchor_file import (
     FORMAT,
     GENESIS,
+    AnchorLog,
     Checkpoint,
     Heads,
     appending,
@@ -71,31 +72,16 @@ def anchor(
             ):
                 return None
             moved, rewritten = _moves(session, log.heads, _current_heads(session))
-            number = len(log.checkpoints) + 1
-            heads: Heads = dict(log.heads)
-            heads.update((case_id, (seq, head, number)) for case_id, (seq, head) in moved.items())
-            body: dict[str, Any] = {
-                "format": FORMAT,
-                "number": number,
-                "at": at.isoformat(),
-                "day": day,
-                "cases": len(heads),
-                "heads": [[case_id, seq, head] for case_id, (seq, head) in sorted(moved.items())],
-                "rewritten": sorted(rewritten),
-                "root": heads_root(heads),
-                "key": key.key_id,
-                "prev": log.newest.signature if log.newest else GENESIS,
-            }
-            line, signature = signed_line(body, key)
+            checkpoint, line = _next_checkpoint(log, moved, rewritten, key, at, day)
             record = AuditAnchor(
-                chain=log.chain or signature,
-                number=number,
+                chain=log.chain or checkpoint.signature,
+                number=checkpoint.number,
                 at=at,
                 day=day,
-                cases=len(heads),
-                changed=len(moved),
-                root=body["root"],
-                signature=signature,
+                cases=checkpoint.cases,
+                changed=checkpoint.changed,
+                root=checkpoint.root,
+                signature=checkpoint.signature,
                 file=str(path.resolve()),
                 made_by=made_by,
             )
@@ -115,8 +101,36 @@ def anchor(
                         for case_id, (seq, head) in moved.items()
                     ],
                 )
-            names = case_numbers(session, rewritten)
+            names = case_numbers(session, list(checkpoint.rewritten))
             session.commit()
+    return Anchored(checkpoint, path, [(c, names.get(c)) for c in checkpoint.rewritten])
+
+
+def _next_checkpoint(
+    log: AnchorLog,
+    moved: dict[int, tuple[int, str]],
+    rewritten: list[int],
+    key: AnchorKey,
+    at: datetime,
+    day: str | None,
+) -> tuple[Checkpoint, bytes]:
+    """The checkpoint after the file's newest, and its signed line."""
+    number = len(log.checkpoints) + 1
+    heads: Heads = dict(log.heads)
+    heads.update((case_id, (seq, head, number)) for case_id, (seq, head) in moved.items())
+    body: dict[str, Any] = {
+        "format": FORMAT,
+        "number": number,
+        "at": at.isoformat(),
+        "day": day,
+        "cases": len(heads),
+        "heads": [[case_id, seq, head] for case_id, (seq, head) in sorted(moved.items())],
+        "rewritten": sorted(rewritten),
+        "root": heads_root(heads),
+        "key": key.key_id,
+        "prev": log.newest.signature if log.newest else GENESIS,
+    }
+    line, signature = signed_line(body, key)
     checkpoint = Checkpoint(
         number=number,
         at=at,
@@ -125,11 +139,9 @@ def anchor(
         changed=len(moved),
         root=body["root"],
         signature=signature,
-        rewritten=tuple(sorted(rewritten)),
+        rewritten=tuple(body["rewritten"]),
     )
-    return Anchored(
-        checkpoint, path, [(case_id, names.get(case_id)) for case_id in sorted(rewritten)]
-    )
+    return checkpoint, line
 
 
 def _current_heads(session: Session) -> list[Any]:
