@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.audit import verify
-from engine.clock import FakeClock
+from engine.clock import TickingClock
 from engine.config import Settings, open_jtflow
 from engine.migration import migrate_running
 from engine.replay import replay_case
@@ -17,7 +17,7 @@ from tests.factories import deploy_variant, kinds
 
 @pytest.mark.postgres
 def test_cases_migrate_verify_and_replay_on_postgresql(pg_url, tmp_path):
-    jtflow = open_jtflow(Settings(database_url=pg_url), FakeClock(START))
+    jtflow = open_jtflow(Settings(database_url=pg_url), TickingClock(START))
     try:
         cases = [waiting_at_sign_for(jtflow) for _ in range(3)]
         deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
