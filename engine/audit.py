@@ -11,17 +11,20 @@ fails is named.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import JSON, Connection, Select, select
 from sqlalchemy.orm import Session
 
-from .chain_rows import CASE_FIELDS, TASK_FIELDS, case_row_disagrees, task_rows_disagree
+from .chain_rows import CASE_FIELDS, TASK_FIELDS, rows_disagree
 from .history import first_break
-from .models import HistoryEvent, Instance, Task
+from .models import HistoryEvent, Instance, Task, UtcDateTime
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,10 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
         tasks_query = tasks_query.where(Task.instance_id == case_id)
     connection = session.connection()  # Core rows: no ORM loading for millions of events
     cases = connection.execute(cases_query).all()
-    tasks = _TasksByCase(connection.execution_options(yield_per=batch).execute(tasks_query))
-    streamed = connection.execution_options(yield_per=batch).execute(events_query)
-    by_case = groupby(streamed, key=lambda row: row.instance_id)
+    tasks = _TasksByCase(streamed_rows(connection, tasks_query, batch))
+    by_case = groupby(
+        streamed_rows(connection, events_query, batch), key=lambda row: row.instance_id
+    )
     broken: list[Broken] = []
     counted = 0
     known = {case.id for case in cases}
@@ -98,8 +102,7 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
         problem = (
             first_break(events)
             or _head_disagrees(case, events)
-            or case_row_disagrees(case, events)
-            or task_rows_disagree(tasks.of(instance_id), events)
+            or rows_disagree(case, tasks.of(instance_id), events)
         )
         if problem is not None:
             broken.append(Broken(case.id, case.case_no, *problem))
@@ -108,6 +111,41 @@ def verify(session: Session, case_id: int | None = None, batch: int = 10_000) ->
         if case.history_seq:
             broken.append(Broken(case.id, case.case_no, 1, "案件的历史事件全部缺失"))
     return Verification(len(cases), counted, sorted(broken, key=lambda b: b.case_id))
+
+
+def streamed_rows(connection: Connection, query: Select[Any], batch: int) -> Iterator[Any]:
+    """The rows of a Core select, in order, as named tuples. On SQLite they come straight
+    from the driver's cursor, their instants and JSON read here: SQLAlchemy's per-row result
+    machinery was a third of verify's time. Elsewhere SQLAlchemy streams them."""
+    if connection.dialect.name != "sqlite":
+        yield from connection.execution_options(yield_per=batch).execute(query)
+        return
+    columns = list(query.selected_columns)
+    make = namedtuple("Row", [column.key for column in columns])._make  # type: ignore[misc,attr-defined]
+    readers = [
+        (index, reader)
+        for index, column in enumerate(columns)
+        if (reader := _SQLITE_READERS.get(type(column.type))) is not None
+    ]
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(batch):
+            for raw in chunk:
+                values = list(raw)
+                for index, reader in readers:
+                    if values[index] is not None:
+                        values[index] = reader(values[index])
+                yield make(values)
+    finally:
+        cursor.close()
+
+
+_SQLITE_READERS: dict[type, Callable[[Any], Any]] = {
+    UtcDateTime: lambda text: datetime.fromisoformat(text + "+00:00"),  # stored naive UTC
+    JSON: orjson.loads,
+}
 
 
 class _TasksByCase:

@@ -13,7 +13,7 @@ recorded before it did leaves those facts of its open tasks unchecked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +51,8 @@ TASK_FIELDS = {
 
 
 _INDEX = {name: index for index, name in enumerate(TASK_FIELDS)}
-_STATE, _ELEMENT = _INDEX["state"], _INDEX["element_id"]
+_STATE, _ELEMENT, _ASSIGNEE = _INDEX["state"], _INDEX["element_id"], _INDEX["assignee"]
+_COMPLETED = [_INDEX[n] for n in ("state", "completed_at", "completed_by", "data", "late_seconds")]
 
 
 class _ExpectedTask:
@@ -76,39 +77,62 @@ class _ExpectedTask:
         return bool(self.values[_STATE] == "open")
 
 
-def case_row_disagrees(case: Any, events: Sequence[Any]) -> tuple[int | None, str] | None:
-    """The first field of the case row (its CASE_FIELDS, by name) that its chain does not
-    say, as (seq, why)."""
-    reported = events[0]
+@dataclass
+class _Fold:
+    """What the events seen so far say the rows hold."""
+
+    spiff_ids: dict[int, str]  # task row id → Spiff task id (events name either)
+    tasks: dict[str, _ExpectedTask] = field(default_factory=dict)  # by Spiff task id
+    pending_light: dict[str, tuple[datetime, str, int]] = field(default_factory=dict)
+    ended: Any = None  # the case_ended event
+
+
+def rows_disagree(
+    case: Any, tasks: Iterable[Any], events: Sequence[Any]
+) -> tuple[int | None, str] | None:
+    """The first row field the case's chain does not say, as (seq, why): the case row's
+    (CASE_FIELDS, from its 5th column on), then its task rows' — rows of (id, instance_id,
+    spiff_task_id, *TASK_FIELDS). A task row the chain never created, or a task the chain
+    created without a row, is named too."""
+    rows = {row.spiff_task_id: row for row in tasks}
+    fold = _Fold({row.id: row.spiff_task_id for row in rows.values()})
+    for event in events:
+        step = _FOLDS.get(event.kind)
+        if step is not None:
+            step(fold, event)
+    return _case_disagrees(case, events[0], fold.ended) or _tasks_disagree(rows, fold.tasks)
+
+
+def _case_disagrees(case: Any, reported: Any, ended: Any) -> tuple[int | None, str] | None:
     if reported.kind != "case_reported":
         return reported.seq, "第 1 条事件不是报送事件（案件的来历缺失）"
     facts = reported.data or {}
-    ended = next((e for e in reversed(events) if e.kind == "case_ended"), None)
-    expected = (  # in CASE_FIELDS order, with the seq of the event that recorded each
-        (case_number(case.id, reported.at), 1),
-        (facts, 1),
-        (facts.get("title"), 1),
-        (facts.get("channel"), 1),
-        (facts.get("urgency"), 1),
-        (facts.get("location"), 1),
-        (reported.at, 1),
-        ("running", 1) if ended is None else ((ended.data or {}).get("status"), ended.seq),
-        (None, 1) if ended is None else (ended.at, ended.seq),
+    expected = (  # in CASE_FIELDS order
+        case_number(case.id, reported.at),
+        facts,
+        facts.get("title"),
+        facts.get("channel"),
+        facts.get("urgency"),
+        facts.get("location"),
+        reported.at,
+        "running" if ended is None else (ended.data or {}).get("status"),
+        None if ended is None else ended.at,
     )
-    for (name, label), (value, seq) in zip(CASE_FIELDS.items(), expected, strict=True):
-        if getattr(case, name) != value:
+    stored = case[-len(CASE_FIELDS) :]
+    if tuple(stored) == expected:
+        return None
+    for index, (label, value, recorded) in enumerate(
+        zip(CASE_FIELDS.values(), stored, expected, strict=True)
+    ):
+        if value != recorded:
+            seq = ended.seq if ended is not None and index >= 7 else 1
             return seq, f"案件记录的{label}与第 {seq} 条事件记录的不符（案件记录被改动）"
     return None
 
 
-def task_rows_disagree(
-    tasks: Iterable[Any], events: Sequence[Any]
+def _tasks_disagree(
+    rows: dict[str, Any], expected: dict[str, _ExpectedTask]
 ) -> tuple[int | None, str] | None:
-    """The first task row field that the case's chain does not say, as (seq, why); a row
-    the chain never created, or a task the chain created without a row, is named too.
-    `tasks` are rows of (id, instance_id, spiff_task_id, *TASK_FIELDS)."""
-    rows = {row.spiff_task_id: row for row in tasks}
-    expected = _expected_tasks(events, {row.id: row.spiff_task_id for row in rows.values()})
     for spiff_id, task in expected.items():
         row = rows.pop(spiff_id, None)
         if row is None:
@@ -132,33 +156,14 @@ def _instant(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-@dataclass
-class _Fold:
-    """The task rows implied by the events seen so far, by Spiff task id."""
-
-    spiff_ids: dict[int, str]  # task row id → Spiff task id (events name either)
-    tasks: dict[str, _ExpectedTask]
-    pending_light: dict[str, tuple[datetime, str, int]]  # element → its light in this step
-
-
-def _expected_tasks(events: Sequence[Any], spiff_ids: dict[int, str]) -> dict[str, _ExpectedTask]:
-    """Fold the events into the task rows they imply, by Spiff task id."""
-    fold = _Fold(spiff_ids, {}, {})
-    for event in events:
-        step = _FOLDS.get(event.kind)
-        if step is not None:
-            step(fold, event)
-    return fold.tasks
-
-
 def _created(fold: _Fold, event: Any) -> None:
-    data, element = event.data, event.element_id
+    data, element, at = event.data, event.element_id, event.at
     task = fold.tasks[data["spiff_task_id"]] = _ExpectedTask(
         [  # in TASK_FIELDS order
             element,
             data.get("unit"),
             data.get("role"),
-            event.at,
+            at,
             _instant(data.get("due_at")),
             _instant(data.get("warn_at")),
             "green",
@@ -172,27 +177,22 @@ def _created(fold: _Fold, event: Any) -> None:
         event.seq,
     )
     light = fold.pending_light.get(element)
-    if light is not None and light[0] == event.at:  # lit in the step that opened it
+    if light is not None and light[0] == at:  # lit in the step that opened it
         task.set("light", light[1], light[2])
 
 
 def _acted(fold: _Fold, event: Any) -> None:
     """A claim, a release or a completion: the row's owner, and a completion's answer."""
     data, kind, seq = event.data, event.kind, event.seq
-    task = fold.tasks.get(fold.spiff_ids.get(int(data.get("task_id") or 0), ""))
+    task = fold.tasks.get(fold.spiff_ids.get(data.get("task_id"), ""))
     if task is None:
         return
-    task.set("assignee", None if kind == "task_released" else event.actor, seq)
+    values, seqs = task.values, task.seqs
+    values[_ASSIGNEE] = None if kind == "task_released" else event.actor
+    seqs[_ASSIGNEE] = seq
     if kind == "task_completed":
-        values, seqs = task.values, task.seqs
-        for name, value in (
-            ("state", "completed"),
-            ("completed_at", event.at),
-            ("completed_by", event.actor),
-            ("data", data.get("data")),
-            ("late_seconds", data.get("late_seconds")),
-        ):
-            index = _INDEX[name]
+        answer = ("completed", event.at, event.actor, data.get("data"), data.get("late_seconds"))
+        for index, value in zip(_COMPLETED, answer, strict=True):
             values[index], seqs[index] = value, seq
 
 
@@ -200,6 +200,10 @@ def _cancelled(fold: _Fold, event: Any) -> None:
     task = fold.tasks.get(event.data.get("spiff_task_id", ""))
     if task is not None:
         task.set("state", "cancelled", event.seq)
+
+
+def _ended(fold: _Fold, event: Any) -> None:
+    fold.ended = event
 
 
 def _recomputed(fold: _Fold, event: Any) -> None:
@@ -256,6 +260,7 @@ def _open_at(tasks: dict[str, _ExpectedTask], element_id: str | None) -> list[_E
 
 
 _FOLDS = {
+    "case_ended": _ended,
     "task_created": _created,
     "task_claimed": _acted,
     "task_released": _acted,

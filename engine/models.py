@@ -49,7 +49,9 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def process(value: str | None) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+            # the stored text is naive UTC; reading it with its offset appended is several
+            # times faster than `.replace(tzinfo=UTC)` after the parse
+            return None if value is None else datetime.fromisoformat(value + "+00:00")
 
         return process
 
