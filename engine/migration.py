@@ -23,26 +23,24 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from .clock import parse_instant
 from .errors import (
-    Conflict,
     InvalidInput,
     JtflowError,
     NotFound,
     PermissionDenied,
     StalledInstance,
 )
-from .models import Definition, Instance, Task, User
+from .models import Definition, Instance, User
 from .process_versions import definition_of
-from .rows import as_defined
+from .rows import DEFINED, as_defined
 from .runner import TreeView, watched_element
 from .runtime import ENDED, Loaded, evaluate_property
 from .service import Jtflow
+from .step import case_step
 from .users import get_user
 from .visibility import MAX_ID, find_case
 
@@ -81,15 +79,16 @@ def migrate_case(
 ) -> Migration:
     """Move one running case to `to_version` of its process (default: the newest)."""
     runtime = jtflow.runtime
-    with runtime.step() as now, jtflow.sessions() as session:
+    with case_step(runtime, jtflow.sessions) as step:
+        session, now = step.session, step.now
         _check_actor(session, actor)
         instance = find_case(session, case)
         source = session.get(Definition, instance.definition_id)
         assert source is not None
         target = _target(session, source, to_version)
-        loaded = runtime.load(session, instance)  # an ended case is refused here (E13)
         name = instance.case_no or str(instance.id)
-        with _explained(name, target.version):  # the session closes uncommitted on error
+
+        def act(loaded: Loaded) -> Migration:
             spec, dependencies = runtime.spec_of(session, target.id)
             changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
             migration = Migration(
@@ -101,7 +100,7 @@ def migrate_case(
             )
             if dry_run:  # the migrated tree is dropped: the case's next step loads it again
                 return migration
-            carried = _carried(loaded)  # diagram code, before the step writes anything
+            loaded.redefined = _carried(loaded)  # diagram code, before the step writes anything
             instance.definition_id = target.id
             loaded.history.append(
                 "migrated",
@@ -123,26 +122,29 @@ def migrate_case(
                                 "unit": row["unit_code"],
                                 "role": row["role"],
                             }
-                            for row in carried.values()
+                            for row in loaded.redefined.values()
                         ),
                         key=lambda entry: (entry["element_id"], entry["unit"], entry["role"]),
                     ),
                 },
             )
-            runtime.save(session, loaded, actor)
-            _refresh_carried_rows(session, carried)
-            session.commit()
-        runtime.committed(loaded)
-        return migration
+            return migration
+
+        with _explained(name, target.version):
+            return step.run(
+                instance,
+                act,
+                actor=actor,
+                conflict=f"案件 {name} 刚被他人更新，未迁移：请重新运行迁移",
+                preview=dry_run,
+            ).value
 
 
 @contextmanager
 def _explained(case_no: str, version: int) -> Iterator[None]:
-    """A raced or failing migration as the engine's own errors, said plainly."""
+    """A failing migration as the engine's own error, said plainly."""
     try:
         yield
-    except (StaleDataError, IntegrityError):
-        raise Conflict(f"案件 {case_no} 刚被他人更新，未迁移：请重新运行迁移") from None
     except (SpiffWorkflowException, StalledInstance) as e:
         raise MigrationRefused(f"案件 {case_no} 在版本 {version} 上无法继续：{e}") from e
 
@@ -301,22 +303,12 @@ def _carried(loaded: Loaded) -> dict[str, dict[str, Any]]:
     version's name, unit, role, form and defaults: those columns, by Spiff task id."""
     wf = loaded.workflow
     return {
-        str(task.id): as_defined(task, lambda task, name: evaluate_property(wf, task, name))
+        str(task.id): as_defined(
+            task, {name: evaluate_property(wf, task, name) for name in DEFINED}
+        )
         for task in TreeView.of(wf).ready_user
         if str(task.id) in loaded.before.tasks
     }
-
-
-def _refresh_carried_rows(session: Session, carried: dict[str, dict[str, Any]]) -> None:
-    """The save inserted rows for new tasks, closed gone ones and moved changed deadlines
-    (engine/rows.py); the carried rows take their new definitions here."""
-    for spiff_id, columns in carried.items():
-        session.execute(
-            update(Task)
-            .where(Task.spiff_task_id == spiff_id, Task.state == "open")
-            .values(**columns),
-            execution_options={"synchronize_session": False},
-        )
 
 
 def _case_no(jtflow: Jtflow, case: str | int) -> str:

@@ -16,20 +16,18 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .calendar import WorkingCalendar, YearSchedule
 from .calendar_years import record_year, schedule_of
-from .clock import Clock, parse_instant
+from .clock import parse_instant
 from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
-from .guarded_evaluator import GuardedEnvironment
 from .models import CalendarYear, Instance, Timer
 from .runner import waiting_timers, watched_element
-from .runtime import ENDED
+from .runtime import ENDED, Loaded
 from .service import Jtflow
-from .spiff import PROVISIONAL, ClockedScriptEngine, utc_iso
+from .spiff import PROVISIONAL, utc_iso
+from .step import case_step
 from .users import get_user
 
 ADMINISTRATOR = "管理员"
@@ -166,45 +164,45 @@ def _retime_once(
     jtflow: Jtflow, instance_id: int, schedule: YearSchedule, actor: str
 ) -> list[Retimed]:
     runtime = jtflow.runtime
-    with runtime.step() as now, jtflow.sessions() as session:
-        instance = session.get(Instance, instance_id)
+    with case_step(runtime, jtflow.sessions) as step:
+        now = step.now
+        instance = step.session.get(Instance, instance_id)
         if instance is None or instance.status in ENDED:
             return []
-        loaded = runtime.load(session, instance)
-        changes = _changes(loaded.workflow, runtime.clock, runtime.functions.calendar)
-        if not changes:
-            runtime.committed(loaded)  # nothing was touched: the live workflow is still current
-            return []
         source = f"{schedule.year} 年：{schedule.source}"
-        for change in changes:
-            change.task._set_internal_data(
-                event_value=utc_iso(change.new_due), **{PROVISIONAL: change.provisional}
-            )
-            loaded.history.append(
-                "deadline_recomputed",
-                at=now,
-                actor=actor,
-                element_id=change.task.task_spec.bpmn_id,
-                data={
-                    "watches": change.watches,
-                    "old_due_at": change.old_due.isoformat(),
-                    "new_due_at": change.new_due.isoformat(),
-                    "old_provisional": True,
-                    "provisional": change.provisional,
-                    "calendar_year": schedule.year,
-                    "calendar_source": source,
-                    "loaded_by": actor,
-                },
-            )
-        try:
-            runtime.save(session, loaded, actor)  # moves the rows; may fire what is now due
-            session.commit()
-        except (StaleDataError, IntegrityError):
-            session.rollback()
-            raise Conflict(
-                f"案件 {instance.case_no} 刚被他人更新，时限未重算：请重新运行 `jtflow calendar load`"
-            ) from None
-        runtime.committed(loaded)
+
+        def act(loaded: Loaded) -> list[_Change]:
+            changes = _changes(loaded.workflow, runtime.functions)
+            loaded.changed = bool(changes)  # none: the live workflow is still current
+            for change in changes:
+                change.task._set_internal_data(
+                    event_value=utc_iso(change.new_due), **{PROVISIONAL: change.provisional}
+                )
+                loaded.history.append(
+                    "deadline_recomputed",
+                    at=now,
+                    actor=actor,
+                    element_id=change.task.task_spec.bpmn_id,
+                    data={
+                        "watches": change.watches,
+                        "old_due_at": change.old_due.isoformat(),
+                        "new_due_at": change.new_due.isoformat(),
+                        "old_provisional": True,
+                        "provisional": change.provisional,
+                        "calendar_year": schedule.year,
+                        "calendar_source": source,
+                        "loaded_by": actor,
+                    },
+                )
+            return changes
+
+        changes = step.run(  # the write moves the rows, and may fire what is now due
+            instance,
+            act,
+            actor=actor,
+            conflict=f"案件 {instance.case_no} 刚被他人更新，时限未重算："
+            "请重新运行 `jtflow calendar load`",
+        ).value
         return [
             Retimed(
                 instance.case_no or str(instance.id),
@@ -218,8 +216,10 @@ def _retime_once(
         ]
 
 
-def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
-    """The provisional timers whose deadline or flag differs on `calendar`."""
+def _changes(wf: Any, functions: DiagramFunctions) -> list[_Change]:
+    """The provisional timers whose deadline or flag differs on the helpers' calendar (the
+    year already switched to): each timer's expression evaluated again by the case's own
+    script engine."""
     changes = []
     for timer in waiting_timers(wf):
         task = timer.task
@@ -228,10 +228,8 @@ def _changes(wf: Any, clock: Clock, calendar: WorkingCalendar) -> list[_Change]:
             continue
         if not isinstance(definition, TimeDateEventDefinition):
             continue  # durations are wall-clock: never provisional
-        functions = DiagramFunctions(clock, calendar)  # the helpers on the new calendar
-        engine = ClockedScriptEngine(clock, GuardedEnvironment(functions.published()))
         with functions.watching_provisional() as seen:
-            value = str(engine.evaluate(task, definition.expression))
+            value = str(wf.script_engine.evaluate(task, definition.expression))
         old_due, new_due = parse_instant(timer.due), parse_instant(value)
         provisional = seen[0]
         if new_due == old_due and provisional:

@@ -3,11 +3,12 @@
 The open task rows and waiting timer rows of an instance are always exactly the READY
 user tasks and WAITING timers of its saved workflow, so a step diffs the workflow
 against its own snapshot from the start of the step instead of querying the rows.
+Every write of a `task` row is here, and so is the light rule (E12).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,9 +21,11 @@ from .history import HistoryWriter
 from .models import Instance, Task, Timer, table_of
 from .runner import TreeView, property_of, watched_element
 from .spiff import PROVISIONAL
-from .tasks import OpenTask
+from .tasks import OpenTask, lateness
 
-EVALUATED_ON_OPEN = ("unit", "form_defaults", "records_opened")  # properties a new row reads
+DEFINED = ("unit", "form_defaults")  # evaluated properties that are a task row's columns
+EVALUATED_ON_OPEN = (*DEFINED, "records_opened")  # properties a new row reads
+Evaluated = Mapping[tuple[str, str], Any]  # (Spiff task id, property) → its value
 Deadline = tuple[str, bool]  # a timer's due instant as Spiff keeps it, and its provisional flag
 
 
@@ -230,9 +233,11 @@ def sync_tasks(
     history: HistoryWriter,
     now: datetime,
     watches: dict[str, Watch],
-    evaluate: Callable[[Any, str], Any],
+    evaluated: Evaluated,
 ) -> list[OpenTask]:
-    """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past."""
+    """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past.
+
+    `evaluated` holds the new tasks' EVALUATED_ON_OPEN properties (Runtime.advance)."""
     ready = {str(t.id): t for t in view.ready_user}
     gone = [s for s in before.tasks if s not in ready and s not in completed]
     _close(session, Task, gone, state="cancelled")
@@ -253,7 +258,7 @@ def sync_tasks(
         row = {
             "instance_id": instance.id,
             "spiff_task_id": spiff_id,
-            **as_defined(task, evaluate),
+            **as_defined(task, {name: evaluated[(spiff_id, name)] for name in DEFINED}),
             "state": "open",
             "created_at": now,
             "due_at": watch.due,
@@ -275,7 +280,7 @@ def sync_tasks(
                 "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
             },
         )
-        opened_as = evaluate(task, "records_opened")
+        opened_as = evaluated[(spiff_id, "records_opened")]
         if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
             history.append(
                 str(opened_as),
@@ -296,18 +301,45 @@ def sync_tasks(
     ]
 
 
-def as_defined(task: Any, evaluate: Callable[[Any, str], Any]) -> dict[str, Any]:
-    """A task row's columns that its diagram element defines (a migration refreshes them)."""
+def as_defined(task: Any, evaluated: Mapping[str, Any]) -> dict[str, Any]:
+    """A task row's columns that its diagram element defines (a migration refreshes them);
+    `evaluated` holds the task's DEFINED properties."""
     element_id = task.task_spec.bpmn_id
     return {
         "element_id": element_id,
         "name": task.task_spec.bpmn_name or element_id,
         "lane": task.task_spec.lane,
-        "unit_code": str(evaluate(task, "unit") or ""),
+        "unit_code": str(evaluated["unit"] or ""),
         "role": property_of(task, "role") or "",
         "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
-        "defaults": evaluate(task, "form_defaults"),
+        "defaults": evaluated["form_defaults"],
     }
+
+
+def redefine_tasks(session: Session, redefined: Mapping[str, dict[str, Any]]) -> None:
+    """Open rows of tasks carried to another version keep their id, owner and light and take
+    the new version's columns (`as_defined`), by Spiff task id."""
+    table = table_of(Task)
+    for spiff_id, columns in redefined.items():
+        session.connection().execute(
+            update(table)
+            .where(table.c.spiff_task_id == spiff_id, table.c.state == "open")
+            .values(**columns)
+        )
+
+
+def assign_task(task: Task, assignee: str | None) -> None:
+    """A claim (the user) or a release (None) of an open task."""
+    task.assignee = assignee
+
+
+def complete_task(task: Task, by: str, at: datetime, data: dict[str, Any]) -> int | None:
+    """The row of a task done: by whom, when, with what, and how late (E12). Returns the
+    lateness in seconds, None if on time."""
+    task.state, task.assignee = "completed", by
+    task.completed_at, task.completed_by, task.data = at, by, data
+    task.late_seconds = lateness(task.due_at, at)
+    return task.late_seconds
 
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:

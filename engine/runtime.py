@@ -1,10 +1,11 @@
 """Loading an instance, moving it one step, and saving it with its rows and history.
 
 One step is one transaction (DESIGN.md): load → act → advance → save state,
-task and timer rows and history → commit. The instance row's version number
-makes a stale writer fail with a Conflict instead of overwriting a newer state.
-One step is also one instant: a step runs inside `Runtime.step()`, and everything
-it writes, and every `now()` its diagram code and timers see, is that instant.
+task and timer rows and history → commit, driven by engine/step.py. The instance
+row's version number makes a stale writer fail with a Conflict instead of
+overwriting a newer state. One step is also one instant: a step runs inside
+`Runtime.step()`, and everything it writes, and every `now()` its diagram code
+and timers see, is that instant.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .errors import CaseArchived
 from .guarded_evaluator import CodeBudget, GuardedEnvironment
 from .history import HistoryWriter
 from .models import Definition, Instance
-from .rows import EVALUATED_ON_OPEN, Snapshot, sync_tasks, sync_timers
+from .rows import EVALUATED_ON_OPEN, Snapshot, redefine_tasks, sync_tasks, sync_timers
 from .runner import TreeView, advance, property_of
 from .spiff import ClockedScriptEngine, bound_multi_instances
 from .state import SpecPair, WorkflowCodec
@@ -45,7 +46,10 @@ class Loaded:
     history: HistoryWriter
     before: Snapshot = field(default_factory=Snapshot)
     completed: set[str] = field(default_factory=set)
-    after: Snapshot = field(default_factory=Snapshot)  # set by save: the next step's `before`
+    after: Snapshot = field(default_factory=Snapshot)  # set by write: the next step's `before`
+    changed: bool = True  # False: the act changed nothing, the step writes nothing
+    # carried open tasks' new definitions (a migration), by Spiff task id, for their rows
+    redefined: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,12 +151,6 @@ class Runtime:
 
     # -- saving ----------------------------------------------------------------------
 
-    def save(self, session: Session, loaded: Loaded, actor: str) -> list[OpenTask]:
-        """Advance the workflow, then write its state, task rows, timer rows and history.
-
-        Returns the tasks the step opened."""
-        return self.write(session, loaded, self.advance(loaded), actor)
-
     def advance(self, loaded: Loaded) -> Advanced:
         """Run the workflow on and evaluate what its new tasks' rows need: all of the
         step's diagram code, before the step writes anything (no write lock held meanwhile)."""
@@ -187,8 +185,9 @@ class Runtime:
                 history,
                 now,
                 watches,
-                lambda task, name: advanced.evaluated[(str(task.id), name)],
+                advanced.evaluated,
             )
+            redefine_tasks(session, loaded.redefined)
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now
             if wf.completed:

@@ -1,41 +1,38 @@
 """jtflow's engine as one object: the operations the CLI and the web app call.
 
-Each operation is one transaction at one instant (Runtime.step). A step that fails
-leaves the instance as it was before the step and records the failure, at the step's
-instant, in the case history, so a stalled instance is never silent and nothing
-already saved is lost.
+Each operation that changes a case is one step (engine/step.py): one transaction at one
+instant. A step that fails leaves the instance as it was before the step and records the
+failure, at the step's instant, in the case history, so a stalled instance is never silent
+and nothing already saved is lost.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import deploy as deployment
 from . import timers
 from .calendar import WorkingCalendar
 from .cases import case_facts, case_number
 from .clock import Clock
-from .errors import CaseArchived, Conflict, JtflowError, NotFound, StalledInstance
+from .errors import CaseArchived, Conflict, JtflowError, NotFound
 from .forms import FormRegistry
-from .guarded_evaluator import CodeBudget, DiagramCodeError
+from .guarded_evaluator import CodeBudget
 from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, User
+from .rows import assign_task, complete_task
 from .runtime import Loaded, Runtime, evaluate_property
-from .tasks import OpenTask, fill_form_data, lateness, open_tasks_for, task_for_action
+from .step import case_step
+from .tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
 from .users import get_user
 from .visibility import find_case
 
@@ -92,7 +89,8 @@ class Jtflow:
 
     def report_event(self, report: dict[str, Any], *, reporter: str) -> CaseRef:
         """报送: register an event and start its lifecycle; returns its case number."""
-        with self.runtime.step() as now, self.sessions() as session:
+        with case_step(self.runtime, self.sessions) as step:
+            session, now = step.session, step.now
             user = get_user(session, reporter)
             facts = case_facts(self.forms, report, user)
             definition = deployment.latest_definition(session, LIFECYCLE)
@@ -113,19 +111,18 @@ class Jtflow:
                 history_hash=GENESIS,
             )
             workflow = self.runtime.new_workflow(session, definition.id, facts)
-            loaded = Loaded(instance, workflow, HistoryWriter(session, instance))
-            try:
-                with self.runtime.budget():
-                    advanced = self.runtime.advance(loaded)  # before the first write
-            except _STEP_FAILURES as e:
-                raise StalledInstance(f"事件未能报送，未保存任何内容：{failure_reason(e)}") from e
-            session.add(instance)
-            session.flush()
-            instance.case_no = case_number(instance.id, now)
-            loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
-            opened = self.runtime.write(session, loaded, advanced, reporter)
-            session.commit()
-            self.runtime.committed(loaded)
+
+            def inserted(loaded: Loaded) -> None:
+                instance.case_no = case_number(instance.id, now)
+                loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
+
+            opened = step.start(
+                Loaded(instance, workflow, HistoryWriter(session, instance)),
+                actor=reporter,
+                refused="事件未能报送，未保存任何内容：",
+                inserted=inserted,
+            )
+            assert instance.case_no is not None  # numbered once inserted
             return CaseRef(instance.id, instance.case_no, opened)
 
     def case(self, case: str | int) -> Instance:
@@ -156,11 +153,12 @@ class Jtflow:
         self._task_change(task_id, username, claim=False)
 
     def _task_change(self, task_id: int, username: str, *, claim: bool) -> None:
-        with self.runtime.step() as now, self._transaction() as session:
+        with case_step(self.runtime, self.sessions) as step:
+            session, now = step.session, step.now
             task, instance, _ = task_for_action(session, task_id, username)
             if not claim and task.assignee != username:
                 raise Conflict(f"任务 {task_id} 未由 {username} 认领，无需释放")
-            task.assignee = username if claim else None
+            assign_task(task, username if claim else None)
             instance.updated_at = now  # bumps the version: claims race like completions
             history = HistoryWriter(session, instance)
             history.append(
@@ -177,8 +175,9 @@ class Jtflow:
         """Complete a task with form data, checked against its form and the user's unit and role.
 
         Returns the tasks this step opened."""
-        with self.runtime.step() as now, self._transaction() as session:
-            task, instance, _ = task_for_action(session, task_id, username)
+        with case_step(self.runtime, self.sessions) as step:
+            now = step.now
+            task, instance, _ = task_for_action(step.session, task_id, username)
             submitted = {**(task.defaults or {}), **data}
             self.forms.validate(task.form, submitted)
             filled = fill_form_data(self.forms.schema(task.form), submitted)
@@ -190,15 +189,13 @@ class Jtflow:
                 spiff_task.data.update(filled)
                 spiff_task.run()
                 loaded.completed.add(task.spiff_task_id)
-                task.state, task.assignee = "completed", username
-                task.completed_at, task.completed_by, task.data = now, username, submitted
-                task.late_seconds = lateness(task.due_at, now)
+                late_seconds = complete_task(task, username, now, submitted)
                 loaded.history.append(
                     "task_completed",
                     at=now,
                     actor=username,
                     element_id=task.element_id,
-                    data={"task_id": task.id, "data": submitted, "late_seconds": task.late_seconds},
+                    data={"task_id": task.id, "data": submitted, "late_seconds": late_seconds},
                 )
                 recorded = evaluate_property(loaded.workflow, spiff_task, "records")
                 if recorded:  # what the diagram says this answer means, e.g. "returned" (E4, E10)
@@ -211,7 +208,7 @@ class Jtflow:
                     )
 
             attempt = {"attempt": "task_completed", "task_id": task.id, "data": submitted}
-            return self._step(session, instance, username, act, attempt)
+            return step.run(instance, act, actor=username, attempt=attempt).opened
 
     # -- timers ------------------------------------------------------------------------
 
@@ -244,20 +241,19 @@ class Jtflow:
     def _fire_case(self, instance_id: int, claims: list[timers.Claim]) -> int:
         owner = self.worker_id
         try:
-            with self.runtime.step(), self._transaction() as session:
-                waiting = timers.waiting_of(session, instance_id)
+            with case_step(self.runtime, self.sessions) as step:
+                waiting = timers.waiting_of(step.session, instance_id)
                 if not timers.still_mine(waiting, claims, owner):
                     return 0  # fired or taken over by another worker meanwhile
-                instance = session.get(Instance, instance_id)
+                instance = step.session.get(Instance, instance_id)
                 assert instance is not None
-                self._step(
-                    session,
+                step.run(
                     instance,
-                    "system",
                     lambda loaded: loaded.workflow.refresh_timers(),
-                    {"attempt": "timer_fired"},
+                    actor="system",
+                    attempt={"attempt": "timer_fired"},
                 )
-                return timers.fired_count(session, list(waiting))
+                return timers.fired_count(step.session, list(waiting))
         except CaseArchived:
             with self.sessions() as session:
                 timers.cancel(session, claims)
@@ -281,89 +277,6 @@ class Jtflow:
         with self.sessions() as session:
             return timers.next_claimable(session, owner=self.worker_id, now=self.clock.now())
 
-    # -- steps -------------------------------------------------------------------------
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            try:
-                yield session
-                if session.in_transaction():
-                    session.commit()
-            except (StaleDataError, IntegrityError):
-                session.rollback()
-                raise Conflict("该案件刚被他人更新，本次操作未保存：请刷新后重试") from None
-            except JtflowError:
-                session.rollback()
-                raise
-
-    def _step(
-        self,
-        session: Session,
-        instance: Instance,
-        actor: str,
-        act: Callable[[Loaded], None],
-        attempt: dict[str, Any],
-    ) -> list[OpenTask]:
-        """Run `act` on the loaded instance and save the result, inside an open
-        `Runtime.step()`. If the workflow fails, the step is undone and `attempt` (the input
-        that failed) is recorded with the error at the step's instant, so a replay can try it
-        again (engine/replay.py)."""
-        loaded = self.runtime.load(session, instance)
-        try:
-            with self.runtime.budget():
-                act(loaded)
-                advanced = self.runtime.advance(loaded)  # all diagram code, before any write
-            opened = self.runtime.write(session, loaded, advanced, actor)
-            session.commit()
-            self.runtime.committed(loaded)
-            return opened
-        except StalledInstance as e:
-            session.rollback()
-            self._record_failure(instance.id, actor, str(e), attempt)
-            raise
-        except _STEP_FAILURES as e:  # step undone, failure kept
-            session.rollback()
-            message = f"流程步骤执行失败，本次操作未保存：{failure_reason(e)}"
-            self._record_failure(instance.id, actor, message, attempt)
-            raise StalledInstance(message) from e
-
-    def _record_failure(
-        self, instance_id: int, actor: str, message: str, attempt: dict[str, Any]
-    ) -> None:
-        with self.sessions() as session:
-            instance = session.get(Instance, instance_id)
-            assert instance is not None
-            history = HistoryWriter(session, instance)
-            data = {"error": message, **attempt}
-            at = self.runtime.clock.instant()  # the failed step's
-            history.append("step_failed", at=at, actor=actor, data=data)
-            session.flush()
-            history.write()
-            session.commit()
-
     def users(self) -> list[User]:
         with self.sessions() as session:
             return list(session.scalars(select(User).order_by(User.unit_code, User.username)))
-
-
-# what a workflow step can fail with: SpiffWorkflow's errors and diagram code refused at run
-# time (raised directly where SpiffWorkflow calls the environment without wrapping)
-_STEP_FAILURES = (SpiffWorkflowException, DiagramCodeError, RecursionError)
-
-
-def failure_reason(error: BaseException) -> str:
-    """Why a step failed, in words: the innermost cause SpiffWorkflow wrapped (a refusal of
-    diagram code says what to do), with the element that met it."""
-    element, cause = None, error
-    while True:
-        spec = getattr(cause, "task_spec", None)
-        element = element or getattr(spec, "bpmn_id", None)
-        inner = cause.__cause__ or cause.__context__
-        if inner is None or isinstance(cause, DiagramCodeError):
-            break
-        cause = inner
-    reason = (
-        str(cause) if isinstance(cause, DiagramCodeError) else f"{type(cause).__name__}: {cause}"
-    )
-    return f"{element}：{reason}" if element else reason

@@ -227,13 +227,13 @@ def test_a_migration_racing_a_step_is_a_conflict_and_the_step_wins(jtflow, fresh
     case = waiting_at_sign_for(jtflow)
     deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)
     migrating = fresh()
-    save = migrating.runtime.save
+    write = migrating.runtime.write
 
-    def save_after_a_handler(session, loaded, actor):  # type: ignore[no-untyped-def]
+    def write_after_a_handler(session, loaded, advanced, actor):  # type: ignore[no-untyped-def]
         step(fresh(), case, "sign_for")
-        save(session, loaded, actor)
+        return write(session, loaded, advanced, actor)
 
-    migrating.runtime.save = save_after_a_handler  # type: ignore[method-assign]
+    migrating.runtime.write = write_after_a_handler  # type: ignore[method-assign]
     with pytest.raises(Conflict, match="重新运行迁移"):
         migrate_case(migrating, case.case_id, actor="owner")
     assert "migrated" not in kinds(jtflow, case) and definition_of(jtflow, case) == 1
