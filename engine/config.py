@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from .calendar import WorkingCalendar, load_year_file
 from .calendar_years import with_stored_years
 from .clock import Clock, SystemClock
@@ -115,10 +117,13 @@ def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:
     return calendar
 
 
-def open_jtflow(settings: Settings, clock: Clock | None = None) -> Jtflow:
-    """The engine on the configured database; the calendar is the package's years, the
-    calendar folders' files, and on top the years an administrator loaded (SPEC §2)."""
-    sessions = make_session_factory(make_engine(settings.database_url))
+def open_jtflow(
+    settings: Settings, clock: Clock | None = None, *, engine: Engine | None = None
+) -> Jtflow:
+    """The engine on the configured database (or on `engine`, made by db.make_engine, which
+    the web app shares with its pages); the calendar is the package's years, the calendar
+    folders' files, and on top the years an administrator loaded (SPEC §2)."""
+    sessions = make_session_factory(engine or make_engine(settings.database_url))
     return Jtflow(
         sessions,
         clock=clock or SystemClock(),

@@ -19,7 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -57,7 +57,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    # The map on an explicit registry, not as `type_annotation_map`: the web app binds this
+    # base through Flask-SQLAlchemy (`SQLAlchemy(model_class=Base)`), which refuses the latter.
+    registry = registry(
+        type_annotation_map={datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    )
 
 
 def table_of(model: type[Base]) -> Table:

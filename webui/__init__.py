@@ -24,7 +24,7 @@ from .audit import audit
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
 from .diagram import diagram
-from .extensions import babel, csrf
+from .extensions import babel, csrf, current_jtflow, db
 from .inbox import inbox
 from .processes import processes
 from .report import report
@@ -59,7 +59,7 @@ def create_app(
         behind = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
         app.wsgi_app = behind  # type: ignore[method-assign]  # Flask's documented way
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # API answers stay readable Chinese
-    app.extensions["jtflow"] = jtflow or open_jtflow(settings, clock)
+    _bind_engine(app, settings, clock, jtflow)
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)
     app.before_request(load_signed_in_user)
@@ -82,6 +82,23 @@ def create_app(
     return app
 
 
+def _bind_engine(
+    app: Flask, settings: Settings, clock: Clock | None, jtflow: Jtflow | None
+) -> None:
+    """One engine and pool for the Jtflow and the pages' sessions (Flask-SQLAlchemy): a
+    given Jtflow brings its own; else Flask-SQLAlchemy makes it from the settings' address
+    (engine.db.make_engine) and the Jtflow is opened on it."""
+    if jtflow is not None:
+        app.extensions["jtflow"] = jtflow
+        app.config["SQLALCHEMY_DATABASE_URI"] = jtflow.sessions.kw["bind"].url
+        db.init_app(app)
+        return
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
+    db.init_app(app)
+    with app.app_context():
+        app.extensions["jtflow"] = open_jtflow(settings, clock, engine=db.engine)
+
+
 def local_time(instant: datetime) -> str:
     """Instants are stored in UTC and shown in Xiamen's time."""
     return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
@@ -94,12 +111,6 @@ def _locale() -> str:
         session["lang"] = chosen
         return str(chosen)
     return "zh"
-
-
-def current_jtflow() -> Jtflow:
-    from flask import current_app
-
-    return current_app.extensions["jtflow"]
 
 
 __all__ = ["create_app", "current_jtflow", "g"]

@@ -21,6 +21,7 @@ from engine.user_admin import (
 )
 
 from .auth import signed_in
+from .extensions import current_jtflow, request_session
 
 admin_users = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -35,8 +36,6 @@ def index() -> Any:
 @admin_users.post("")
 @signed_in
 def add() -> Any:
-    from webui import current_jtflow
-
     check_administrator(g.user)
     engine = current_jtflow()
     form = request.form
@@ -48,7 +47,7 @@ def add() -> Any:
         "unit_code": unit_code,
         "roles": roles,
     }
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             create_user(
                 db,
@@ -71,11 +70,9 @@ def add() -> Any:
 @admin_users.post("/<username>/password")
 @signed_in
 def password(username: str) -> Any:
-    from webui import current_jtflow
-
     check_administrator(g.user)
     engine = current_jtflow()
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             reset_password(
                 db, g.user, engine.clock.now(), username, request.form.get("password", "")
@@ -90,11 +87,9 @@ def password(username: str) -> Any:
 @admin_users.post("/<username>/disable")
 @signed_in
 def disable_account(username: str) -> Any:
-    from webui import current_jtflow
-
     check_administrator(g.user)
     engine = current_jtflow()
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             disable(db, g.user, engine.clock.now(), username)
         except InvalidInput as e:
@@ -109,9 +104,7 @@ def _page(
     errors: dict[str, str] | None = None,
     row_errors: dict[str, str] | None = None,
 ) -> str:
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         users, organisations = all_users(db), units(db)
     return render_template(
         "admin_users.html",

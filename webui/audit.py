@@ -37,6 +37,7 @@ from engine.visibility import reads_everything
 from .auth import signed_in
 from .case_export import as_csv, as_xlsx
 from .diagram import viewer_installed
+from .extensions import current_jtflow, request_session
 from .labels import LIGHT
 from .reading import reading_case
 
@@ -67,13 +68,10 @@ def _filters(args: MultiDict[str, str]) -> CaseFilter:
 @audit.get("/cases")
 @signed_in
 def cases() -> Any:
-    from webui import current_jtflow
-
     _auditors_only()
     args = request.args
-    engine = current_jtflow()
     error = None
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             page = search_cases(
                 db,
@@ -103,12 +101,10 @@ def cases() -> Any:
 @signed_in
 def export(fmt: str) -> Any:
     """The whole search (every page) as a spreadsheet; each case exported is logged."""
-    from webui import current_jtflow
-
     _auditors_only()
     engine = current_jtflow()
     now = engine.clock.now()
-    with engine.sessions() as db:
+    with request_session() as db:
         rows = all_matching(db, _filters(request.args))
         detail = f"{fmt.upper()} 查询导出：{request.query_string.decode()[:300]}"
         for row in rows:
@@ -137,8 +133,6 @@ def first_step(case_no: str) -> Any:
 @signed_in
 def steps(case_no: str, k: int) -> Any:
     """The case at step k: the event, the diagram's tokens, the data and lights as they stood."""
-    from webui import current_jtflow
-
     with reading_case(case_no) as (db, case):
         history = case_history(db, case.id)
         step_names = element_names(db, case)
@@ -187,8 +181,6 @@ def _progress_at(events: list[HistoryEvent], state: dict[str, Any] | None) -> di
 @signed_in
 def dossier(case_no: str) -> Any:
     """The case's dossier as a printable page (print styles hide the header and links)."""
-    from webui import current_jtflow
-
     with reading_case(case_no, how="export") as (db, case):
         facts = case_dossier(db, case)
         history = case_history(db, case.id)

@@ -31,6 +31,8 @@ from engine.accounts import (
 )
 from engine.models import User
 
+from .extensions import current_jtflow, request_session
+
 auth = Blueprint("auth", __name__)
 
 
@@ -45,7 +47,7 @@ def load_signed_in_user() -> None:
     g.user = None
     username = session.get("username")
     if username:
-        with jtflow().sessions() as db:
+        with request_session() as db:
             user = db.scalar(select(User).where(User.username == username))
         if user is not None and user.active and session.get("epoch") == user.session_epoch:
             g.user = user
@@ -70,8 +72,8 @@ def login() -> Any:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        engine = jtflow()
-        with engine.sessions() as db:
+        engine = current_jtflow()
+        with request_session() as db:
             try:
                 user = authenticate(
                     db,
@@ -98,8 +100,8 @@ def login() -> Any:
 def logout() -> Any:
     """Ends every session of the user on the server, not only this browser's cookie."""
     if g.user is not None:
-        engine = jtflow()
-        with engine.sessions() as db:
+        engine = current_jtflow()
+        with request_session() as db:
             end_sessions(db, g.user.username)
             log_access(
                 db,
@@ -146,9 +148,3 @@ def _safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or decoded.startswith("//"):
         return url_for("inbox.index")
     return target
-
-
-def jtflow() -> Any:
-    from webui import current_jtflow
-
-    return current_jtflow()

@@ -20,6 +20,7 @@ from engine.config import PROJECT_ROOT
 from engine.visibility import visible_case
 
 from .auth import signed_in
+from .extensions import request_session
 from .labels import translated
 
 diagram = Blueprint("diagram", __name__)
@@ -57,10 +58,8 @@ def viewer_file(name: str) -> Any:
 def case_diagram(case_no: str) -> Any:
     """The BPMN XML of the definition version the case runs on (`?version=`: an earlier one
     it ran on, for the step-through view of a migrated case)."""
-    from webui import current_jtflow
-
     version = request.args.get("version", type=int)
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         xml = diagram_xml(db, visible_case(db, g.user, case_no), version)
     return bpmn_answer(xml)
 

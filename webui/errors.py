@@ -22,6 +22,8 @@ from engine.errors import (
     StalledInstance,
 )
 
+from .extensions import current_jtflow, request_session
+
 STATUS: list[tuple[type[JtflowError], int, str]] = [
     (NotFound, 404, "not_found"),
     (PermissionDenied, 403, "forbidden"),
@@ -76,11 +78,9 @@ def _http_error(e: HTTPException) -> Any:
 
 
 def log_refusal(detail: str) -> None:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     user = getattr(g, "user", None)
-    with engine.sessions() as db:
+    with request_session() as db:
         log_access(
             db,
             engine.clock.now(),

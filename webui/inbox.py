@@ -15,6 +15,7 @@ from engine.visibility import check_may_change
 
 from .auth import signed_in
 from .due import due_phrase
+from .extensions import current_jtflow, request_session
 from .task_page import known_id
 
 inbox = Blueprint("inbox", __name__)
@@ -25,12 +26,10 @@ FILTERS = ("urgency", "channel", "light", "step", "q", "sort")
 @inbox.route("/")
 @signed_in
 def index() -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     args = request.args
     tab = args.get("tab", "all")
-    with engine.sessions() as db:
+    with request_session() as db:
         page = open_tasks_page(
             db,
             g.user,
@@ -82,8 +81,6 @@ def release(task_id: int) -> Any:
 
 def _change(task_id: int, *, claim: bool) -> Any:
     """A claim that raced another is said plainly on the inbox; a refusal is a 403 page."""
-    from webui import current_jtflow
-
     from .auth import _safe_next
 
     engine = current_jtflow()

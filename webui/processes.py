@@ -15,6 +15,7 @@ from engine.process_versions import definition_of, process_versions
 
 from .auth import signed_in
 from .diagram import bpmn_answer, viewer_installed
+from .extensions import current_jtflow, request_session
 
 processes = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -27,18 +28,14 @@ def _owners_only() -> None:
 
 @processes.get("")
 def index() -> Any:
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         versions = process_versions(db)
     return render_template("processes.html", versions=versions)
 
 
 @processes.get("/<process_id>/<int:version>")
 def version_page(process_id: str, version: int) -> Any:
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         versions = [v for v in process_versions(db) if v.process_id == process_id]
     shown = next((v for v in versions if v.version == version), None)
     if shown is None:
@@ -55,9 +52,7 @@ def version_page(process_id: str, version: int) -> Any:
 
 @processes.get("/<process_id>/<int:version>/diagram.bpmn")
 def diagram(process_id: str, version: int) -> Any:
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         xml = bpmn_text(definition_of(db, process_id, version))
     return bpmn_answer(xml)
 
@@ -65,8 +60,6 @@ def diagram(process_id: str, version: int) -> Any:
 @processes.get("/<process_id>/<int:version>/migration")
 def preview(process_id: str, version: int) -> Any:
     """What migrating the version's running cases would do: nothing is changed."""
-    from webui import current_jtflow
-
     to = request.args.get("to", type=int)
     report = migrate_running(
         current_jtflow(),
@@ -87,8 +80,6 @@ def preview(process_id: str, version: int) -> Any:
 
 @processes.post("/<process_id>/<int:version>/migration")
 def migrate(process_id: str, version: int) -> Any:
-    from webui import current_jtflow
-
     to = request.form.get("to", type=int)
     report = migrate_running(
         current_jtflow(), process_id, from_version=version, to_version=to, actor=g.user.username

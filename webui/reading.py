@@ -15,15 +15,15 @@ from engine.accounts import log_access
 from engine.models import Instance, Task
 from engine.visibility import read_case, visible_task
 
+from .extensions import current_jtflow, request_session
+
 
 @contextmanager
 def reading_case(ref: str | int, how: str = "view") -> Iterator[tuple[Session, Instance]]:
     """A session and the case, if `g.user` may read it; the reading is logged and committed
     before the caller reads on, so a page that fails later still leaves its trace."""
-    from webui import current_jtflow
-
     engine = current_jtflow()
-    with engine.sessions() as db:
+    with request_session() as db:
         case = read_case(db, g.user, ref, engine.clock.now(), how=how)
         db.commit()
         yield db, case
@@ -33,10 +33,8 @@ def reading_case(ref: str | int, how: str = "view") -> Iterator[tuple[Session, I
 def reading_task(task_id: int) -> Iterator[tuple[Session, Task, Instance]]:
     """A session, the task and its case, if `g.user` may read the task; logged (and
     committed) as a view of the case, naming the task it was opened through."""
-    from webui import current_jtflow
-
     engine = current_jtflow()
-    with engine.sessions() as db:
+    with request_session() as db:
         task, case = visible_task(db, g.user, task_id)
         log_access(
             db,

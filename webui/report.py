@@ -14,6 +14,7 @@ from engine.errors import FormInvalid, PermissionDenied
 from engine.visibility import check_may_change
 
 from .auth import signed_in
+from .extensions import current_jtflow
 from .form_fields import data_from, fields_for, form_problems
 
 report = Blueprint("report", __name__)
@@ -27,8 +28,6 @@ ORDER = ("channel", "urgency", "discovered_at", "location", "facility", "title",
 @report.route("/report", methods=["GET", "POST"])
 @signed_in
 def new() -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     check_may_change(g.user)
     channels = report_channels(g.user)

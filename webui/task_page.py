@@ -16,6 +16,7 @@ from engine.visibility import check_may_change, visible_task
 
 from .auth import signed_in
 from .due import due_phrase
+from .extensions import current_jtflow, request_session
 from .form_fields import data_from, fields_for, form_problems
 from .labels import translated
 from .reading import reading_task
@@ -43,8 +44,6 @@ def show(task_id: int) -> Any:
 def complete(task_id: int) -> Any:
     """Success goes back to the inbox; a wrong field or a raced completion shows the page
     again with everything typed kept, the reason next to the field or at the top."""
-    from webui import current_jtflow
-
     engine = current_jtflow()
     known_id(task_id)
     check_may_change(g.user)
@@ -69,8 +68,6 @@ def _page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     with reading_task(task_id) as (db, task, case):
         history = case_history(db, case.id)
@@ -129,16 +126,12 @@ def _flat(fields: list[Any]) -> list[Any]:
 
 def _form_of(task_id: int) -> str:
     """The task's form, once the user may see the task (a 403 or 404 otherwise)."""
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         task, _case = visible_task(db, g.user, task_id)
         return task.form
 
 
 def _name_of(task_id: int) -> str:
-    from webui import current_jtflow
-
     return current_jtflow().task(task_id).name
 
 

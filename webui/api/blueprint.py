@@ -14,7 +14,7 @@ from flask import Blueprint, g, request
 from engine.accounts import SignInRefused, log_access, user_for_token
 from engine.errors import InvalidInput
 
-from ..extensions import csrf
+from ..extensions import csrf, current_jtflow, request_session
 from .problems import ApiError, answer_error, invalid_input
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -26,8 +26,6 @@ PUBLIC = {"api.openapi"}  # the description of the API is not a secret
 
 @api.before_request
 def authenticate() -> Any:
-    from webui import current_jtflow
-
     g.user = None  # a session cookie does not count here
     if request.endpoint in PUBLIC:
         return None
@@ -40,7 +38,7 @@ def authenticate() -> Any:
         )
     engine = current_jtflow()
     now = engine.clock.now()
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             user = user_for_token(db, token, now)
         except SignInRefused as e:

@@ -12,6 +12,7 @@ from engine.history import case_history
 from engine.replay import replay_case
 from engine.visibility import open_steps, readers_of, reads_everything
 
+from ..extensions import current_jtflow
 from ..reading import reading_case
 from .blueprint import api
 from .bodies import Query
@@ -37,8 +38,6 @@ def replay(ref: str) -> Any:
     """The case as it stood at step k (S2): re-executed from its recorded inputs and checked
     against its history up to that step; a difference is said in words (`explanation`) and
     field by field, with both events as they are."""
-    from webui import current_jtflow
-
     query = Query()
     step = query.integer("step", 1, 1, about="第几步（历史事件序号，从 1 起）")
     query.check()

@@ -9,6 +9,7 @@ from flask import g, url_for
 from engine.errors import FormInvalid
 from engine.visibility import check_may_change
 
+from ..extensions import current_jtflow
 from .blueprint import api
 from .bodies import json_object
 from .problems import with_choices
@@ -17,8 +18,6 @@ from .shapes import opened
 
 @api.post("/events")
 def report_event() -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     check_may_change(g.user)
     report = json_object()

@@ -9,6 +9,7 @@ from typing import Any
 from engine.forms import FormRegistry
 from engine.inbox import MAX_PER_PAGE, SCOPES, SORTS
 
+from ..extensions import current_jtflow
 from .blueprint import MAX_ID, api
 from .openapi_schemas import ID, LIGHT, ref, schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
@@ -16,8 +17,6 @@ from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
 @api.get("/openapi.json")
 def openapi() -> Any:
-    from webui import current_jtflow
-
     return document(current_jtflow().forms)
 
 

@@ -10,6 +10,7 @@ from flask import g
 from engine.errors import InvalidInput
 from engine.inbox import LIGHTS, MAX_PER_PAGE, SCOPES, SORTS, open_tasks_page
 
+from ..extensions import current_jtflow, request_session
 from .blueprint import api
 from .bodies import Query
 from .problems import ApiError, allowed_values, fields_json
@@ -21,8 +22,6 @@ MAX_PAGE = 100_000  # keeps the SQL offset far from any integer limit
 
 @api.get("/tasks")
 def tasks() -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     report = engine.forms.schema("report_event")
     query = Query()
@@ -35,7 +34,7 @@ def tasks() -> Any:
     page_no = query.integer("page", 1, 1, MAX_PAGE)
     per_page = query.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     query.check()
-    with engine.sessions() as db:
+    with request_session() as db:
         try:
             page = open_tasks_page(
                 db,

@@ -13,6 +13,7 @@ from flask import g
 from engine.errors import FieldError, FormInvalid
 from engine.visibility import check_may_change, visible_task
 
+from ..extensions import current_jtflow, request_session
 from ..reading import reading_task
 from .blueprint import MAX_ID, api
 from .bodies import json_object
@@ -22,8 +23,6 @@ from .shapes import opened, task_detail, task_json
 
 @api.get(f"/tasks/<int(max={MAX_ID}):task_id>")
 def task(task_id: int) -> Any:
-    from webui import current_jtflow
-
     engine = current_jtflow()
     with reading_task(task_id) as (_db, found, instance):
         return task_detail(found, instance, engine.forms.schema(found.form))
@@ -31,8 +30,6 @@ def task(task_id: int) -> Any:
 
 @api.post(f"/tasks/<int(max={MAX_ID}):task_id>/claim")
 def claim(task_id: int) -> Any:
-    from webui import current_jtflow
-
     check_may_change(g.user)
     current_jtflow().claim(task_id, g.user.username)
     return _current(task_id)
@@ -40,8 +37,6 @@ def claim(task_id: int) -> Any:
 
 @api.post(f"/tasks/<int(max={MAX_ID}):task_id>/release")
 def release(task_id: int) -> Any:
-    from webui import current_jtflow
-
     check_may_change(g.user)
     current_jtflow().release(task_id, g.user.username)
     return _current(task_id)
@@ -50,8 +45,6 @@ def release(task_id: int) -> Any:
 @api.post(f"/tasks/<int(max={MAX_ID}):task_id>/complete")
 def complete(task_id: int) -> Any:
     """Body `{"data": {...}}`, the step's form data; answers with the tasks the step opened."""
-    from webui import current_jtflow
-
     engine = current_jtflow()
     check_may_change(g.user)
     data = _form_data(json_object())
@@ -75,8 +68,6 @@ def _form_data(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _current(task_id: int) -> Any:
-    from webui import current_jtflow
-
-    with current_jtflow().sessions() as db:
+    with request_session() as db:
         found, instance = visible_task(db, g.user, task_id)
     return task_json(found, instance)
