@@ -121,7 +121,8 @@ def report(
 @click.pass_context
 @reports_errors
 def tasks(ctx: click.Context, username: str) -> None:
-    """Open tasks for a user: their unit's and post's, unclaimed or claimed by them."""
+    """Open tasks for a user, as their inbox lists them (S1): their unit's and post's,
+    unclaimed or claimed by them; an auditor's, every open task (read-only)."""
     rows = jtflow_of(ctx).tasks_for(username)
     if not rows:
         click.echo("没有待办任务")

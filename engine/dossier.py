@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .access import case_tasks
 from .anchoring import last_anchor
 from .history import case_history, first_break, hashed_fields
 from .models import Instance
+from .visibility import case_tasks
 
 
 def _iso(instant: Any) -> str | None:

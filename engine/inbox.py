@@ -1,9 +1,9 @@
 """The open-task query behind the inbox page and `GET /api/tasks`: one user's visible work,
 filtered, sorted by deadline and paged in SQL (SPEC §1, S1, E12).
 
-Visibility (S1): a handler or a center post sees the open tasks addressed to its own unit
-and one of its roles — those it claimed and those nobody claimed; an auditor (审计员)
-sees every open task, read-only. Paging and counting happen in the database, so an inbox
+Visibility (S1) is engine/access_rule.py's `inbox_tasks`: a handler or a center post sees
+the open tasks addressed to its own unit and one of its roles — those it claimed and those
+nobody claimed; an auditor (审计员) sees every open task, read-only. Paging and counting happen in the database, so an inbox
 of 10,000 open tasks costs one pass over ix_task_inbox (and ix_instance_inbox when the
 case is filtered or searched) that pages and counts at once, then the page's 25 rows.
 """
@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, defer
 
+from .access_rule import inbox_tasks
 from .errors import FieldError, InvalidInput
 from .models import Instance, Task, User
-from .visibility import reads_everything
 
 SCOPES = ("all", "mine", "unclaimed")  # mine: claimed by me; unclaimed: nobody's yet
 SORTS = ("due", "-due")  # by deadline, earliest first or latest first; no deadline last
@@ -61,7 +61,7 @@ def open_tasks_page(
     ``text`` is found in the case number, title or location. ``page`` counts from 1 and
     ``per_page`` is at most 100. Bad values raise InvalidInput naming the parameter."""
     _check(scope, light, sort, page, per_page)
-    where = _visible(user, scope)
+    where: list[Any] = inbox_tasks(user, scope)
     on_case = []  # conditions on the case: the case is joined only when they are asked for
     if urgency:
         on_case.append(Instance.urgency == urgency)
@@ -109,30 +109,13 @@ def open_steps(session: Session, user: User) -> list[tuple[str, str]]:
     """The steps (element id, name) the user has open tasks at: the choices of a step filter.
 
     The steps come from ix_task_inbox alone; only one task per step is read for its name."""
-    first_of_step = (
-        select(func.min(Task.id)).where(*_visible(user, "all")).group_by(Task.element_id)
-    )
+    first_of_step = select(func.min(Task.id)).where(*inbox_tasks(user)).group_by(Task.element_id)
     rows = session.execute(
         select(Task.element_id, Task.name)
         .where(Task.id.in_(first_of_step))
         .order_by(Task.element_id)
     )
     return [(element_id, name) for element_id, name in rows]
-
-
-def _visible(user: User, scope: str) -> list[Any]:
-    where: list[Any] = [Task.state == "open"]
-    if not reads_everything(user):
-        where += [Task.unit_code == user.unit_code, Task.role.in_(list(user.roles or []))]
-    if scope == "mine":
-        where.append(Task.assignee == user.username)
-    elif scope == "unclaimed":
-        where.append(Task.assignee.is_(None))
-    elif not reads_everything(user):
-        where.append(or_(Task.assignee.is_(None), Task.assignee == user.username))
-    else:
-        where.append(true())
-    return where
 
 
 def _matching(query: _Query, where: list[Any], on_case: list[Any]) -> _Query:

@@ -6,25 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from .access_rule import inbox_tasks, may_act_on
 from .errors import CaseArchived, Conflict, NotFound, PermissionDenied
 from .models import Instance, Task, User
-from .users import may_act_on
 
 
 def open_tasks_for(session: Session, user: User) -> list[tuple[Task, Instance]]:
-    """Open tasks addressed to the user's unit and roles: their own claims and the unclaimed."""
+    """The user's inbox (access_rule.inbox_tasks), every page at once: `jtflow tasks`."""
     rows = session.execute(
         select(Task, Instance)
         .join(Instance, Instance.id == Task.instance_id)
-        .where(
-            Task.state == "open",
-            Task.unit_code == user.unit_code,
-            Task.role.in_(user.roles),
-            or_(Task.assignee.is_(None), Task.assignee == user.username),
-        )
+        .where(*inbox_tasks(user))
         .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
     )
     return [(task, instance) for task, instance in rows]

@@ -31,8 +31,3 @@ def add_user(
     session.add(user)
     session.flush()
     return user
-
-
-def may_act_on(user: User, unit_code: str, role: str) -> bool:
-    """S1: a person acts only on work addressed to their own unit and one of their roles."""
-    return user.active and user.unit_code == unit_code and role in user.roles

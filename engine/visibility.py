@@ -1,7 +1,6 @@
-"""Who may read which case and task, and who may change anything (S1).
+"""Reading cases and tasks (S1): the task rule is engine/access_rule.py's; here, the cases.
 
-- A task is read by the people it is addressed to: its unit and one of their roles (the
-  inbox's rule, engine/inbox.py), whether it is open or done.
+- A task is read by the people it is addressed to (access_rule.sees_task).
 - A case is read by every unit that has or had a task in it, and by the unit that reported
   it (a patrol, E11). The center is not one reader but its posts (SPEC §1): a center post
   reads the cases that have or had a task for that post, and those reported on a channel
@@ -19,31 +18,13 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from .access_rule import CENTER, reads_everything, sees_task
 from .accounts import log_access
 from .errors import NotFound, PermissionDenied
 from .models import AccessLog, Instance, Task, User
 from .reference import INTAKE_POST
 
-AUDITOR = "审计员"
-CENTER = "CENTER"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
-
-
-def reads_everything(user: User) -> bool:
-    """S1: an auditor reads every unit's work and changes nothing."""
-    return AUDITOR in (user.roles or [])
-
-
-def check_may_change(user: User) -> None:
-    """Auditors only read (S1): every change by one is refused before it is tried."""
-    if reads_everything(user):
-        raise PermissionDenied(f"{user.username} 是审计员，只能查阅，不能报送、认领或办理（S1）")
-
-
-def sees_task(user: User, task: Task) -> bool:
-    return reads_everything(user) or (
-        task.unit_code == user.unit_code and task.role in (user.roles or [])
-    )
 
 
 def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Instance]:
@@ -137,4 +118,11 @@ def open_steps(session: Session, instance: Instance) -> list[Task]:
             .where(Task.instance_id == instance.id, Task.state == "open")
             .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
         )
+    )
+
+
+def case_tasks(session: Session, instance: Instance) -> list[Task]:
+    """Every task of the case in the order they opened: the step names its history refers to."""
+    return list(
+        session.scalars(select(Task).where(Task.instance_id == instance.id).order_by(Task.id))
     )

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from engine.access_rule import reads_everything
 from engine.accounts import log_access
 from engine.case_diagram import version_of
 from engine.case_search import (
@@ -32,7 +33,6 @@ from engine.errors import JtflowError, NotFound, PermissionDenied
 from engine.history import case_history
 from engine.models import HistoryEvent
 from engine.replay import replay_case
-from engine.visibility import reads_everything
 
 from .auth import signed_in
 from .case_export import as_csv, as_xlsx

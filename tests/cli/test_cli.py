@@ -79,6 +79,19 @@ def test_a_case_goes_from_report_to_history_through_the_command_line(jtflow_cli)
     assert "触发计时器 0 个" in ok(jtflow_cli("timers", "fire"))
 
 
+def test_the_tasks_command_lists_what_the_inbox_lists(jtflow_cli):
+    """S1 is one rule (engine/access_rule.py): a handler sees their unit's and post's open
+    tasks; an auditor every open task, read-only, as on the inbox page."""
+    seeded(jtflow_cli)
+    ok(jtflow_cli("user", "add", "auditor", "--name", "审计", "--unit", "BUREAU",
+                  "--role", "审计员"))  # fmt: skip
+    ok(jtflow_cli("user", "add", "bus_handler", "--name", "公交", "--unit", "BUS_GROUP",
+                  "--role", "办理人"))  # fmt: skip
+    case_no = ok(jtflow_cli(*REPORT)).strip()
+    assert case_no in ok(jtflow_cli("tasks", "--user", "auditor"))
+    assert "没有待办任务" in ok(jtflow_cli("tasks", "--user", "bus_handler"))
+
+
 def test_a_completion_with_bad_data_names_the_fields_and_changes_nothing(jtflow_cli):
     seeded(jtflow_cli)
     case_no = ok(jtflow_cli(*REPORT)).strip()

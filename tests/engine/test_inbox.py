@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import sqlite
 
+from engine.access_rule import inbox_tasks
 from engine.errors import InvalidInput
-from engine.inbox import _matching, _visible, open_steps, open_tasks_page
+from engine.inbox import _matching, open_steps, open_tasks_page
 from engine.models import Instance, Task, User
 from tests.factories import report, task_at
 
@@ -121,7 +122,7 @@ def test_ten_thousand_open_tasks_of_one_unit_page_fast_on_the_index(jtflow, cloc
         assert all(t.due_at is None for t, _ in last.rows)  # no deadline sorts last
         assert first.rows[0][0].due_at == now + timedelta(minutes=1)
         assert elapsed < 1.0
-        ids = _matching(select(Task.id), _visible(me, "all"), [])
+        ids = _matching(select(Task.id), inbox_tasks(me), [])
         sql = str(ids.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r[3]) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
         assert "COVERING INDEX ix_task_inbox" in plan
@@ -144,7 +145,7 @@ def test_case_filters_and_search_read_indexes_not_the_case_rows(jtflow):
         me = user(session, "c_12328")
         assert open_tasks_page(session, me, text="海沧", urgency="normal").total == 1
         on_case = [Instance.urgency == "urgent", Instance.location.like("%海沧%")]
-        ids = _matching(select(Task.id), _visible(me, "all"), on_case)
+        ids = _matching(select(Task.id), inbox_tasks(me), on_case)
         sql = str(ids.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r[3]) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "COVERING INDEX ix_task_inbox" in plan

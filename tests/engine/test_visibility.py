@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.access_rule import check_may_change
 from engine.errors import NotFound, PermissionDenied
 from engine.models import User
 from engine.visibility import (
-    check_may_change,
     find_case,
     open_steps,
     sees_case,

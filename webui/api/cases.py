@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import g
 
+from engine.access_rule import reads_everything
 from engine.errors import NotFound, PermissionDenied
 from engine.history import case_history
 from engine.replay import replay_case
-from engine.visibility import open_steps, readers_of, reads_everything
+from engine.visibility import open_steps, readers_of
 
 from ..extensions import current_jtflow
 from ..reading import reading_case

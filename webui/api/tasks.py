@@ -10,8 +10,9 @@ from typing import Any
 
 from flask import g
 
+from engine.access_rule import check_may_change
 from engine.errors import FieldError, FormInvalid
-from engine.visibility import check_may_change, visible_task
+from engine.visibility import visible_task
 
 from ..extensions import current_jtflow, request_session
 from ..reading import reading_task
