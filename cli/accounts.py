@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from cli.support import jtflow_of, local, reports_errors
-from engine.accounts import MAX_TOKEN_DAYS, TOKEN_DAYS
+from engine.people.accounts import MAX_TOKEN_DAYS, TOKEN_DAYS
 
 
 @click.group("user")
@@ -39,8 +39,8 @@ def user_add(
     roles: tuple[str, ...],
     password: str | None,
 ) -> None:
-    from engine.accounts import set_password
-    from engine.users import add_user
+    from engine.people.accounts import set_password
+    from engine.people.users import add_user
 
     with jtflow_of(ctx).sessions() as session:
         add_user(session, username, display_name, unit, list(roles))
@@ -58,7 +58,7 @@ def user_add(
 @click.pass_context
 @reports_errors
 def user_passwd(ctx: click.Context, username: str, password: str) -> None:
-    from engine.accounts import set_password
+    from engine.people.accounts import set_password
 
     with jtflow_of(ctx).sessions() as session:
         set_password(session, username, password)
@@ -72,7 +72,7 @@ def user_passwd(ctx: click.Context, username: str, password: str) -> None:
 @reports_errors
 def user_disable(ctx: click.Context, username: str) -> None:
     """Disable a user: no sign-in, no tasks, and their API tokens are revoked."""
-    from engine.accounts import disable_user
+    from engine.people.accounts import disable_user
 
     with jtflow_of(ctx).sessions() as session:
         disable_user(session, username)
@@ -110,7 +110,7 @@ def token_create(ctx: click.Context, username: str, days: int) -> None:
     """Create an API token for USER; it is shown once and stored only as a hash.
 
     The token alone goes to standard output (for scripts); its expiry to standard error."""
-    from engine.accounts import create_token
+    from engine.people.accounts import create_token
 
     jtflow = jtflow_of(ctx)
     now = jtflow.clock.now()
@@ -129,7 +129,7 @@ def token_create(ctx: click.Context, username: str, days: int) -> None:
 def token_list(ctx: click.Context, username: str | None) -> None:
     """API tokens (of USER, or everyone's): number, user, created, last used, expiry and
     state. Never the token itself: only its hash is stored."""
-    from engine.accounts import list_tokens
+    from engine.people.accounts import list_tokens
 
     jtflow = jtflow_of(ctx)
     now = jtflow.clock.now()
@@ -157,7 +157,7 @@ def token_list(ctx: click.Context, username: str | None) -> None:
 @reports_errors
 def token_revoke(ctx: click.Context, token_id: int) -> None:
     """Revoke the token numbered ID (see `jtflow token list`): it stops working at once."""
-    from engine.accounts import revoke_token
+    from engine.people.accounts import revoke_token
 
     with jtflow_of(ctx).sessions() as session:
         token = revoke_token(session, token_id)

@@ -28,8 +28,8 @@ def audit_commands() -> None:
 @reports_errors
 def verify(ctx: click.Context, case: str | None, anchor_path: Path | None) -> None:
     """Recompute the hash chain of CASE (a case number or id), or of every case."""
-    from engine.audit import iter_broken_lines
-    from engine.audit import verify as verify_chains
+    from engine.record.audit import iter_broken_lines
+    from engine.record.audit import verify as verify_chains
 
     jtflow = jtflow_of(ctx)
     case_id = jtflow.case(case).id if case else None
@@ -50,9 +50,9 @@ def verify(ctx: click.Context, case: str | None, anchor_path: Path | None) -> No
 
 
 def _verify_since_anchor(ctx: click.Context, case_id: int | None, path: Path) -> None:
-    from engine.anchor_check import verify_since_anchor
-    from engine.anchor_key import anchor_key
-    from engine.audit import iter_broken_lines
+    from engine.record.anchor_check import verify_since_anchor
+    from engine.record.anchor_key import anchor_key
+    from engine.record.audit import iter_broken_lines
 
     key = anchor_key(ctx.obj)  # a missing key is one line before anything is read
     jtflow = jtflow_of(ctx)
@@ -105,8 +105,8 @@ def _verify_since_anchor(ctx: click.Context, case_id: int | None, path: Path) ->
 @reports_errors
 def anchor(ctx: click.Context, path: Path | None) -> None:
     """Append a signed checkpoint of every case's chain head to the anchor file (S2)."""
-    from engine.anchor_key import anchor_file, anchor_key
-    from engine.anchoring import anchor as write_checkpoint
+    from engine.record.anchor_key import anchor_file, anchor_key
+    from engine.record.anchoring import anchor as write_checkpoint
 
     key = anchor_key(ctx.obj)
     target = anchor_file(ctx.obj, path)

@@ -27,16 +27,16 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import SHANGHAI, FakeClock
 from engine.config import Settings, open_jtflow
 from engine.db import migrate
+from engine.definitions.deploy import latest_definition
 from engine.demo import actor_for, add_demo_users, answer_for
-from engine.deploy import latest_definition
-from engine.reference import seed_organisations
-from engine.runner import property_of
+from engine.people.reference import seed_organisations
+from engine.run.runner import property_of
+from engine.run.spiff import ClockedScriptEngine
+from engine.run.tasks import fill_form_data
 from engine.service import LIFECYCLE, Jtflow
-from engine.spiff import ClockedScriptEngine
-from engine.tasks import fill_form_data
+from engine.time.clock import SHANGHAI, FakeClock
 
 START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 REPORT = {

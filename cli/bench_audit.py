@@ -25,12 +25,12 @@ from sqlalchemy import func, select
 
 from cli.bench import _prepared
 from cli.bench_copies import insert_copies, templates_of
-from engine.anchor_check import verify_since_anchor
-from engine.anchor_key import AnchorKey
-from engine.anchoring import anchor
-from engine.audit import verify
 from engine.demo import actor_for, answer_for
 from engine.models import HistoryEvent, Instance, Task
+from engine.record.anchor_check import verify_since_anchor
+from engine.record.anchor_key import AnchorKey
+from engine.record.anchoring import anchor
+from engine.record.audit import verify
 from engine.replay import replay_case
 from engine.service import Jtflow
 

@@ -3,7 +3,7 @@
 A copy keeps its template's facts, steps and history but gets its own case id, case number,
 task row ids and Spiff task ids; the history events that name those ids are rewritten and
 the chain rehashed, so a copy is as real to `audit verify` as the case it was copied from
-(its rows agree with its chain, engine/chain_rows.py). The workflow state is left out:
+(its rows agree with its chain, engine/record/chain_rows.py). The workflow state is left out:
 nothing measured reads it, and 100,000 copies of it would be GBs.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from engine.cases import case_number
-from engine.history import GENESIS, event_hash, hashed_fields
 from engine.models import HistoryEvent, Instance, Task, table_of
+from engine.record.cases import case_number
+from engine.run.history import GENESIS, event_hash, hashed_fields
 
 _INSTANCE = [c for c in table_of(Instance).columns if c.name not in ("id", "case_no", "state")]
 _TASK = [c for c in table_of(Task).columns if c.name not in ("id", "instance_id", "spiff_task_id")]

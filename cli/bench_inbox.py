@@ -44,12 +44,12 @@ from sqlalchemy import func, select
 from cli.bench import _prepared
 from cli.bench_audit import _seed
 from cli.bench_copies import Template, insert_copies, templates_of
-from engine.accounts import create_token
-from engine.clock import SHANGHAI, FakeClock
 from engine.config import Settings
 from engine.demo import CHANNELS, REPORTER, actor_for, answer_for
 from engine.models import HistoryEvent, Instance, Task
+from engine.people.accounts import create_token
 from engine.service import Jtflow
+from engine.time.clock import SHANGHAI, FakeClock
 
 UNIT = "TRANSPORT_DEV"
 USER = "transport_handler"  # the unit's 办理人: the inbox measured

@@ -39,12 +39,12 @@ from typing import Any
 import click
 from sqlalchemy import func, insert, select, text
 
-from engine.clock import SystemClock
 from engine.config import PROJECT_ROOT, Settings, open_jtflow
 from engine.db import make_engine
 from engine.demo import actor_for, answer_for
 from engine.models import Timer
 from engine.service import Jtflow
+from engine.time.clock import SystemClock
 
 URGENT = {
     "channel": "monitoring",

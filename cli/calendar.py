@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from cli.support import jtflow_of, local, reports_errors
-from engine.calendar import YearSchedule, load_year_file
-from engine.calendar_years import (
+from engine.errors import CalendarError, JtflowError
+from engine.time.calendar import YearSchedule, load_year_file
+from engine.time.calendar_years import (
     DATABASE,
     FILE,
     PACKAGE,
@@ -20,7 +21,6 @@ from engine.calendar_years import (
     open_provisional_from,
     year_origin,
 )
-from engine.errors import CalendarError, JtflowError
 
 WEEKDAYS = "一二三四五六日"
 ORIGIN_ZH = {

@@ -17,9 +17,9 @@ from cli.migrate import migrate
 from cli.serve import serve
 from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
+from engine.case_migration import running_elsewhere
 from engine.config import Settings
 from engine.errors import InvalidInput
-from engine.migration import running_elsewhere
 
 
 @click.group()

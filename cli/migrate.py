@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 
 from cli.support import jtflow_of, local, reports_errors
-from engine.migration import Migration, migrate_each, migrate_running
+from engine.case_migration import Migration, migrate_each, migrate_running
 
 
 @click.command("migrate")

@@ -11,10 +11,10 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.clock import SHANGHAI
 from engine.config import open_jtflow
 from engine.errors import DeploymentError, InvalidInput, JtflowError
 from engine.service import Jtflow
+from engine.time.clock import SHANGHAI
 
 
 def _fail(message: str, details: list[str] | None = None) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .config import Settings
 from .db import migrate
-from .reference import seed_organisations
+from .people.reference import seed_organisations
 from .service import Jtflow
 
 

@@ -9,18 +9,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from .calendar import WorkingCalendar, load_year_file
-from .calendar_years import with_stored_years
-from .clock import Clock, SystemClock
 from .db import make_engine, make_session_factory
+from .definitions.forms import FormRegistry
 from .errors import ConfigurationError
-from .forms import FormRegistry
-from .guarded_evaluator import CodeBudget
+from .run.guarded_evaluator import CodeBudget
 from .service import Jtflow
-from .timers import DEFAULT_LEASE_SECONDS
+from .time.calendar import WorkingCalendar, load_year_file
+from .time.calendar_years import with_stored_years
+from .time.clock import Clock, SystemClock
+from .time.timers import DEFAULT_LEASE_SECONDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CALENDARS = Path(__file__).resolve().parent / "calendar_data"
+BUNDLED_CALENDARS = Path(__file__).resolve().parent / "time" / "calendar_data"
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Settings:
     trusted_proxies: int = 0
     code_budget: CodeBudget = CodeBudget()
     # S2: the key that signs the anchored chain heads, never stored in the database (nor
-    # shown in a repr); or the owner-only file holding it. engine/anchor_key.py reads them.
+    # shown in a repr); or the owner-only file holding it. engine/record/anchor_key.py reads them.
     audit_key: str | None = field(default=None, repr=False)
     audit_key_file: Path | None = None
     audit_anchor_file: Path | None = None  # where checkpoints are appended

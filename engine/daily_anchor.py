@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .anchor_key import AnchorKey, anchor_file, anchor_key, key_configured
-from .anchoring import Anchored, anchor
-from .clock import SHANGHAI, Clock
 from .config import Settings
+from .record.anchor_key import AnchorKey, anchor_file, anchor_key, key_configured
+from .record.anchoring import Anchored, anchor
 from .service import Jtflow
+from .time.clock import SHANGHAI, Clock
 
 log = logging.getLogger(__name__)
 

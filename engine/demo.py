@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .accounts import hash_password, set_password_hash
-from .clock import FakeClock, SystemClock
 from .config import Settings, open_jtflow
 from .models import User
+from .people.accounts import hash_password, set_password_hash
+from .people.users import add_user
 from .service import Jtflow
-from .users import add_user
+from .time.clock import FakeClock, SystemClock
 
 DEMO_PASSWORD = "jtflow-demo"  # every demo user's; printed by `jtflow demo`
 

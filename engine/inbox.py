@@ -1,7 +1,7 @@
 """The open-task query behind the inbox page and `GET /api/tasks`: one user's visible work,
 filtered, sorted by deadline and paged in SQL (SPEC §1, S1, E12).
 
-Visibility (S1) is engine/access_rule.py's `inbox_tasks`: a handler or a center post sees
+Visibility (S1) is engine/people/access_rule.py's `inbox_tasks`: a handler or a center post sees
 the open tasks addressed to its own unit and one of its roles — those it claimed and those
 nobody claimed; an auditor (审计员) sees every open task, read-only. Paging and counting happen in the database, so an inbox
 of 10,000 open tasks costs one pass over ix_task_inbox (and ix_instance_inbox when the
@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from .access_rule import inbox_tasks
 from .errors import FieldError, InvalidInput
 from .models import Instance, Task, User
+from .people.access_rule import inbox_tasks
 
 SCOPES = ("all", "mine", "unclaimed")  # mine: claimed by me; unclaimed: nobody's yet
 SORTS = ("due", "-due")  # by deadline, earliest first or latest first; no deadline last

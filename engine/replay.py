@@ -7,7 +7,7 @@ version — all at their recorded instants. Everything else in the history (task
 and cancelled, lights changed, the end) is what the engine made of them. A replay runs the
 inputs on the recorded definition versions, on a fake clock, in a scratch SQLite database,
 and compares every event it produces with the stored one: the first difference is
-reported with its step, and said in words (engine/divergence.py).
+reported with its step, and said in words (engine/record/divergence.py).
 """
 
 from __future__ import annotations
@@ -24,14 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from .calendar import WorkingCalendar
-from .calendar_years import schedule_of
-from .clock import FakeClock
+from .case_migration import migrate_case
 from .db import make_engine, make_session_factory
-from .divergence import Divergence
-from .element_names import element_names
+from .definitions.element_names import element_names
 from .errors import InvalidInput, JtflowError, StalledInstance
-from .migration import migrate_case
 from .models import (
     Base,
     CalendarYear,
@@ -43,9 +39,13 @@ from .models import (
     Timer,
     User,
 )
+from .people.visibility import find_case
+from .record.divergence import Divergence
 from .retiming import recompute_provisional, use_calendar
 from .service import Jtflow
-from .visibility import find_case
+from .time.calendar import WorkingCalendar
+from .time.calendar_years import schedule_of
+from .time.clock import FakeClock
 
 INPUTS = (
     "case_reported",

@@ -17,18 +17,18 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefini
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from .calendar import WorkingCalendar, YearSchedule
-from .calendar_years import record_year, schedule_of
-from .clock import parse_instant
-from .diagram_functions import DiagramFunctions
 from .errors import Conflict, JtflowError, PermissionDenied
 from .models import CalendarYear, Instance, Timer
-from .runner import waiting_timers, watched_element
-from .runtime import ENDED, Loaded
+from .people.users import get_user
+from .run.diagram_functions import DiagramFunctions
+from .run.runner import waiting_timers, watched_element
+from .run.runtime import ENDED, Loaded
+from .run.spiff import PROVISIONAL, utc_iso
+from .run.step import case_step
 from .service import Jtflow
-from .spiff import PROVISIONAL, utc_iso
-from .step import case_step
-from .users import get_user
+from .time.calendar import WorkingCalendar, YearSchedule
+from .time.calendar_years import record_year, schedule_of
+from .time.clock import parse_instant
 
 ADMINISTRATOR = "管理员"
 _ATTEMPTS = 3

@@ -1,7 +1,7 @@
 """The timer scheduler: APScheduler only wakes the process; timer rows are the truth.
 
 One 'date' job is kept, set for the next instant a timer may be claimed (DESIGN.md "Time").
-Each wake fires what is due (claimed under a lease, see engine/timers.py), then sets the
+Each wake fires what is due (claimed under a lease, see engine/time/timers.py), then sets the
 job again. The wait is capped at `max_sleep_seconds` because a timer created by *another*
 process (a web node, another worker, `jtflow task complete`) does not wake this one: the
 cap bounds how late such a timer can be noticed. `wake()` is the same-process shortcut,
@@ -24,11 +24,11 @@ from typing import Any, Protocol
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
-from .clock import Clock
 from .daily_anchor import DailyAnchor
 from .models import Definition
 from .retiming import LoadedYears
 from .service import Jtflow
+from .time.clock import Clock
 
 log = logging.getLogger(__name__)
 

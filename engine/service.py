@@ -1,6 +1,6 @@
 """jtflow's engine as one object: the operations the CLI and the web app call.
 
-Each operation that changes a case is one step (engine/step.py): one transaction at one
+Each operation that changes a case is one step (engine/run/step.py): one transaction at one
 instant. A step that fails leaves the instance as it was before the step and records the
 failure, at the step's instant, in the case history, so a stalled instance is never silent
 and nothing already saved is lost.
@@ -19,22 +19,22 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import deploy as deployment
-from . import timers
-from .calendar import WorkingCalendar
-from .cases import case_facts, case_number
-from .clock import Clock
+from .definitions import deploy as deployment
+from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
-from .forms import FormRegistry
-from .guarded_evaluator import CodeBudget
-from .history import GENESIS, HistoryWriter, case_history
 from .models import Definition, HistoryEvent, Instance, Task, User
-from .rows import assign_task, complete_task
-from .runtime import Loaded, Runtime, evaluate_property
-from .step import case_step
-from .tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
-from .users import get_user
-from .visibility import find_case
+from .people.users import get_user
+from .people.visibility import find_case
+from .record.cases import case_facts, case_number
+from .run.guarded_evaluator import CodeBudget
+from .run.history import GENESIS, HistoryWriter, case_history
+from .run.rows import assign_task, complete_task
+from .run.runtime import Loaded, Runtime, evaluate_property
+from .run.step import case_step
+from .run.tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
+from .time import timers
+from .time.calendar import WorkingCalendar
+from .time.clock import Clock
 
 LIFECYCLE = "event_lifecycle"
 log = logging.getLogger(__name__)

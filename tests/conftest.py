@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.clock import SHANGHAI, FakeClock, TickingClock
 from engine.config import PROJECT_ROOT, Settings, load_calendar
 from engine.db import make_engine, make_session_factory, migrate
+from engine.definitions.forms import FormRegistry
 from engine.demo import add_demo_users
-from engine.forms import FormRegistry
-from engine.reference import seed_organisations
+from engine.people.reference import seed_organisations
+from engine.run.state import FinishedTaskConverter
 from engine.service import Jtflow
-from engine.state import FinishedTaskConverter
+from engine.time.clock import SHANGHAI, FakeClock, TickingClock
 
 # Monday 28 September 2026, 09:00 in Xiamen: the week before the National Day holiday.
 START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.clock import Clock
 from engine.config import PROJECT_ROOT
 from engine.demo import actor_for, answer_for
 from engine.models import Definition, Instance, Task
 from engine.service import CaseRef, Jtflow
+from engine.time.clock import Clock
 
 REPORTERS = {
     "monitoring": "c_monitor",

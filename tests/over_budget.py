@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import StalledInstance
-from engine.guarded_evaluator import CodeBudget, GuardedEnvironment
+from engine.run.guarded_evaluator import CodeBudget, GuardedEnvironment
 from engine.service import Jtflow
 from tests.factories import (
     AFTER_SIGN_FOR,

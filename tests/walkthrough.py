@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.accounts import create_token
 from engine.config import Settings
 from engine.demo import actor_for, answer_for
 from engine.models import HistoryEvent, Instance, Task
+from engine.people.accounts import create_token
 from engine.replay import replay_case
 from engine.service import Jtflow
 from webui import create_app

@@ -13,9 +13,9 @@ from flask import Flask, g, request, session
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.clock import SHANGHAI, Clock
 from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
+from engine.time.clock import SHANGHAI, Clock
 
 from . import errors, labels
 from .admin_users import admin_users

@@ -1,6 +1,6 @@
 """The users page (S1): a 管理员 lists users, adds one with an initial password, resets a
 password and disables an account; anyone else gets the logged 403 page. The rules are
-engine.user_admin's; here the forms (CSRF like every form) and their errors inline."""
+engine.people.user_admin's; here the forms (CSRF like every form) and their errors inline."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
-from engine.reference import ROLES
-from engine.user_admin import (
+from engine.people.reference import ROLES
+from engine.people.user_admin import (
     all_users,
     check_administrator,
     create_user,

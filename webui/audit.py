@@ -2,7 +2,7 @@
 event by event as its replay saw it, and a case's dossier (printable page and JSON).
 
 The search and its exports are for auditors (审计员) only; the step view and the dossier
-follow the case's reading rule (engine.visibility): an auditor, or a unit the case
+follow the case's reading rule (engine.people.visibility): an auditor, or a unit the case
 involves. Anyone else gets the 403 page, logged. Every export is in the access log as
 "export", one row per case exported, so a case's readers list shows who took it away.
 """
@@ -15,10 +15,13 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine.access_rule import reads_everything
-from engine.accounts import log_access
-from engine.case_diagram import version_of
-from engine.case_search import (
+from engine.definitions.case_diagram import version_of
+from engine.definitions.element_names import element_names
+from engine.errors import JtflowError, NotFound, PermissionDenied
+from engine.models import HistoryEvent
+from engine.people.access_rule import reads_everything
+from engine.people.accounts import log_access
+from engine.record.case_search import (
     LIGHTS,
     CaseFilter,
     CasePage,
@@ -27,12 +30,9 @@ from engine.case_search import (
     search_cases,
     unit_choices,
 )
-from engine.dossier import case_dossier
-from engine.element_names import element_names
-from engine.errors import JtflowError, NotFound, PermissionDenied
-from engine.history import case_history
-from engine.models import HistoryEvent
+from engine.record.dossier import case_dossier
 from engine.replay import replay_case
+from engine.run.history import case_history
 
 from .auth import signed_in
 from .case_export import as_csv, as_xlsx

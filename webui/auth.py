@@ -1,6 +1,6 @@
 """Signing in and out of the pages (S1): a session cookie after a password check.
 
-The engine decides (engine.accounts): one answer for every refusal, lockout per name and
+The engine decides (engine.people.accounts): one answer for every refusal, lockout per name and
 client address, every refusal logged. Here: the login form (with CSRF, like every form), the
 session, and `signed_in` for pages. The session carries the user's session epoch, so
 signing out (or a new password, or disabling) ends it on the server: a copied cookie
@@ -21,7 +21,8 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from engine.accounts import (
+from engine.models import User
+from engine.people.accounts import (
     LOCKOUT_MINUTES,
     MAX_FAILED_LOGINS,
     SignInRefused,
@@ -29,7 +30,6 @@ from engine.accounts import (
     end_sessions,
     log_access,
 )
-from engine.models import User
 
 from .extensions import current_jtflow, request_session
 
@@ -82,7 +82,7 @@ def login() -> Any:
                     engine.clock.now(),
                     address=client_address(),
                 )
-            except SignInRefused:  # one answer whatever the reason (engine.accounts.REFUSED)
+            except SignInRefused:  # one answer whatever the reason (engine.people.accounts.REFUSED)
                 error = _(
                     "用户名或密码不正确：请检查后再试（连续失败 %(count)s 次须等 %(minutes)s 分钟）；"
                     "忘记密码请找管理员重设",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from engine.case_search import CaseRow
+from engine.record.case_search import CaseRow
 
 from .labels import CHANNEL, LIGHT, STATUS, URGENCY, label
 

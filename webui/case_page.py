@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import Blueprint, g, render_template
 
-from engine.access_rule import sees_task
-from engine.case_diagram import case_progress
-from engine.element_names import element_names
-from engine.history import case_history
-from engine.visibility import case_tasks
+from engine.definitions.case_diagram import case_progress
+from engine.definitions.element_names import element_names
+from engine.people.access_rule import sees_task
+from engine.people.visibility import case_tasks
+from engine.run.history import case_history
 
 from .auth import signed_in
 from .diagram import viewer_installed

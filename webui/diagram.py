@@ -15,9 +15,9 @@ from flask import Blueprint, abort, current_app, g, request, send_from_directory
 from flask_babel import get_locale
 from lxml import etree
 
-from engine.case_diagram import diagram_xml
 from engine.config import PROJECT_ROOT
-from engine.visibility import visible_case
+from engine.definitions.case_diagram import diagram_xml
+from engine.people.visibility import visible_case
 
 from .auth import signed_in
 from .extensions import request_session

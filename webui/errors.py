@@ -12,7 +12,6 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.accounts import log_access
 from engine.errors import (
     Conflict,
     InvalidInput,
@@ -21,6 +20,7 @@ from engine.errors import (
     PermissionDenied,
     StalledInstance,
 )
+from engine.people.accounts import log_access
 
 from .extensions import current_jtflow, request_session
 

@@ -17,8 +17,8 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine.clock import SHANGHAI
 from engine.errors import FieldError, FormInvalid
+from engine.time.clock import SHANGHAI
 
 from .labels import said, translated
 

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.access_rule import check_may_change, may_act
 from engine.errors import Conflict
 from engine.inbox import SCOPES, open_steps, open_tasks_page
+from engine.people.access_rule import check_may_change, may_act
 
 from .auth import signed_in
 from .due import due_phrase

@@ -8,9 +8,9 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from engine.divergence import DATA_ITEM, FIELD_NAMES, KIND_NAMES, Divergence
-from engine.element_names import ElementName
+from engine.definitions.element_names import ElementName
 from engine.errors import FieldError
+from engine.record.divergence import DATA_ITEM, FIELD_NAMES, KIND_NAMES, Divergence
 
 URGENCY = {
     "critical": _l("特别紧急"),
@@ -28,7 +28,7 @@ CHANNEL = {
     "patrol": _l("业务单位日常巡检"),
 }
 LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
-STATUS = {  # the end events' case_status (engine.runtime) and "running" before one is reached
+STATUS = {  # the end events' case_status (engine.run.runtime) and "running" before one is reached
     "running": _l("办理中"),
     "archived": _l("已归档"),
     "returned": _l("已退件"),
@@ -70,7 +70,7 @@ def element_label(names: dict[str, ElementName], element_id: str | None) -> str:
 
 
 def said_divergence(divergence: Divergence, names: dict[str, ElementName]) -> list[str]:
-    """Why a replay differs from the record (engine.divergence), sentence by sentence in the
+    """Why a replay differs from the record (engine.record.divergence), sentence by sentence in the
     reader's language: the event by its kind and diagram name, the field by its name."""
 
     def event_name(kind: str | None, element_id: str | None) -> str:

@@ -1,6 +1,6 @@
 """The process owner's pages (流程负责人): the deployed versions of each process with their
 running and ended cases, a version's diagram, and moving one version's running cases to
-another — previewed first (a dry run), then confirmed. The rules are engine.migration's."""
+another — previewed first (a dry run), then confirmed. The rules are engine.case_migration's."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.case_diagram import bpmn_text
-from engine.migration import check_process_owner, migrate_running
-from engine.process_versions import definition_of, process_versions
+from engine.case_migration import check_process_owner, migrate_running
+from engine.definitions.case_diagram import bpmn_text
+from engine.definitions.process_versions import definition_of, process_versions
 
 from .auth import signed_in
 from .diagram import bpmn_answer, viewer_installed

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from flask import g
 from sqlalchemy.orm import Session
 
-from engine.accounts import log_access
 from engine.models import Instance, Task
-from engine.visibility import read_case, visible_task
+from engine.people.accounts import log_access
+from engine.people.visibility import read_case, visible_task
 
 from .extensions import current_jtflow, request_session
 

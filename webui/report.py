@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.access_rule import check_may_change, report_channels
-from engine.clock import SHANGHAI
 from engine.errors import FormInvalid, PermissionDenied
+from engine.people.access_rule import check_may_change, report_channels
+from engine.time.clock import SHANGHAI
 
 from .auth import signed_in
 from .extensions import current_jtflow

@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.access_rule import check_may_change, may_act
-from engine.element_names import element_names
+from engine.definitions.element_names import element_names
 from engine.errors import Conflict, FormInvalid, NotFound
-from engine.history import case_history
-from engine.visibility import case_tasks, visible_task
+from engine.people.access_rule import check_may_change, may_act
+from engine.people.visibility import case_tasks, visible_task
+from engine.run.history import case_history
 
 from .auth import signed_in
 from .due import due_phrase

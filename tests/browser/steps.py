@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from engine.demo import DEMO_PASSWORD
 from engine.models import User
-from engine.users import add_user
+from engine.people.users import add_user
 
 # The demo password hashed with scrypt at N = 2**10 rather than werkzeug's 2**15: signing in
 # checks it the same way, in a hundredth of the time (the browser tests sign in ~30 times).

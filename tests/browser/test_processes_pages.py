@@ -4,7 +4,7 @@ by bpmn-js, a migration previewed (nothing changed) and then confirmed."""
 from __future__ import annotations
 
 from tests.browser.test_sign_in_pages import sign_in
-from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
+from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
 from tests.factories import deploy_variant, kinds
 
 

@@ -3,8 +3,8 @@ on one click, sign out."""
 
 from __future__ import annotations
 
-from engine.accounts import REFUSED
 from engine.demo import DEMO_PASSWORD
+from engine.people.accounts import REFUSED
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]

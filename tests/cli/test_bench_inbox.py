@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import main
-from engine.audit import verify
 from engine.config import Settings, open_jtflow
 from engine.models import HistoryEvent, Task
+from engine.record.audit import verify
 
 
 def test_bench_inbox_measures_both_endpoints_on_the_load_it_describes(tmp_path: Path) -> None:

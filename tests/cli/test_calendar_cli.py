@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.clock import SHANGHAI
 from engine.models import CalendarYear, Timer
+from engine.time.clock import SHANGHAI
 from tests.cli.test_cli import failed, ok
 from tests.factories import report, step, task_at
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
-from engine.clock import SHANGHAI
+from engine.time.clock import SHANGHAI
 
 REPORT = [
     "event", "report", "--as", "c_12328", "--channel", "hotline_12328", "--urgency", "normal",
@@ -80,7 +80,7 @@ def test_a_case_goes_from_report_to_history_through_the_command_line(jtflow_cli)
 
 
 def test_the_tasks_command_lists_what_the_inbox_lists(jtflow_cli):
-    """S1 is one rule (engine/access_rule.py): a handler sees their unit's and post's open
+    """S1 is one rule (engine/people/access_rule.py): a handler sees their unit's and post's open
     tasks; an auditor every open task, read-only, as on the inbox page."""
     seeded(jtflow_cli)
     ok(jtflow_cli("user", "add", "auditor", "--name", "审计", "--unit", "BUREAU",

@@ -4,7 +4,7 @@ deployed version (DESIGN.md "Definitions"), with a dry run first; refusals are o
 from __future__ import annotations
 
 from tests.cli.test_cli import failed, ok
-from tests.engine.test_migration import (
+from tests.engine.test_case_migration import (
     SIGN_FOR_IN_TWO_WORKING_DAYS,
     definition_of,
     waiting_at_sign_for,

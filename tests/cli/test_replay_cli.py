@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from engine.clock import SHANGHAI
+from engine.time.clock import SHANGHAI
 from tests.walkthrough import (
     REPORT,
     api_reader,

@@ -1,4 +1,4 @@
-"""S1 in one module (engine/access_rule.py): its Python form (a task in hand) and its SQL form
+"""S1 in one module (engine/people/access_rule.py): its Python form (a task in hand) and its SQL form
 (the queries of the inbox, `GET /api/tasks` and `jtflow tasks`) agree on every combination of
 units, roles, assignees, states, auditors and disabled users, on a real SQLite file."""
 
@@ -9,7 +9,9 @@ from itertools import product
 import pytest
 from sqlalchemy import insert, select
 
-from engine.access_rule import (
+from engine.errors import PermissionDenied
+from engine.models import Task, User
+from engine.people.access_rule import (
     REPORT_CHANNELS,
     check_reporter,
     in_inbox,
@@ -19,8 +21,6 @@ from engine.access_rule import (
     seen_tasks,
     sees_task,
 )
-from engine.errors import PermissionDenied
-from engine.models import Task, User
 from tests.factories import report
 
 UNITS = ("BUS_GROUP", "METRO_BRT", "CENTER")

@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import event, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-import engine.accounts
-from engine.accounts import (
+import engine.people.accounts
+from engine.demo import DEMO_PASSWORD
+from engine.errors import InvalidInput, NotFound
+from engine.models import AccessLog, ApiToken, SignInFailures, User
+from engine.people.accounts import (
     NO_PASSWORD_HASH,
     REFUSED,
     SignInRefused,
@@ -24,9 +27,6 @@ from engine.accounts import (
     set_password,
     user_for_token,
 )
-from engine.demo import DEMO_PASSWORD
-from engine.errors import InvalidInput, NotFound
-from engine.models import AccessLog, ApiToken, SignInFailures, User
 
 HOME, ATTACKER = "10.1.1.7", "203.0.113.9"
 
@@ -140,7 +140,7 @@ def test_unknown_disabled_locked_and_wrong_are_one_answer_after_one_password_che
         checked.append(stored.split("$")[0])
         return check_password_hash(stored, password)
 
-    monkeypatch.setattr(engine.accounts, "check_password_hash", counting)
+    monkeypatch.setattr(engine.people.accounts, "check_password_hash", counting)
     answers = [refused(jtflow, DEMO_PASSWORD, username="nobody")]
     answers += [refused(jtflow, "wrong password") for _ in range(5)]
     answers.append(refused(jtflow, DEMO_PASSWORD))  # locked

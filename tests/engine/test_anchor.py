@@ -14,16 +14,16 @@ import orjson
 import pytest
 from sqlalchemy import Engine, select, update
 
-from engine.anchor_check import verify_since_anchor
-from engine.anchor_file import heads_root
-from engine.anchor_key import AnchorKey, anchor_file, anchor_key
-from engine.anchoring import anchor, last_anchor
-from engine.audit import verify
 from engine.config import Settings
-from engine.dossier import case_dossier
 from engine.errors import AnchorInvalid, ConfigurationError
-from engine.history import GENESIS, event_hash, hashed_fields
 from engine.models import AuditAnchor, HistoryEvent, Instance, table_of
+from engine.record.anchor_check import verify_since_anchor
+from engine.record.anchor_file import heads_root
+from engine.record.anchor_key import AnchorKey, anchor_file, anchor_key
+from engine.record.anchoring import anchor, last_anchor
+from engine.record.audit import verify
+from engine.record.dossier import case_dossier
+from engine.run.history import GENESIS, event_hash, hashed_fields
 from tests.factories import report, step
 
 KEY = AnchorKey(b"k" * 32)

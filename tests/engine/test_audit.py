@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from engine.audit import verify
+from engine.record.audit import verify
 from tests.factories import report, step
 
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.calendar import WorkingCalendar, YearSchedule, load_year_file
-from engine.clock import SHANGHAI
 from engine.errors import CalendarError
+from engine.time.calendar import WorkingCalendar, YearSchedule, load_year_file
+from engine.time.clock import SHANGHAI
 
 CAL = WorkingCalendar()
 
@@ -118,8 +118,8 @@ def test_provisional_is_told_per_evaluation_not_per_value():
     year is provisional; and a thread's evaluation never marks another's."""
     import threading
 
-    from engine.clock import FakeClock
-    from engine.diagram_functions import DiagramFunctions
+    from engine.run.diagram_functions import DiagramFunctions
+    from engine.time.clock import FakeClock
 
     monday = local("2027-03-01T09:00")  # 2027: not in the calendar
     functions = DiagramFunctions(FakeClock(monday), WorkingCalendar())

@@ -1,10 +1,10 @@
-"""engine.case_diagram: the case's own BPMN text and the elements it has passed or stands at."""
+"""engine.definitions.case_diagram: the case's own BPMN text and the elements it has passed or stands at."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.case_diagram import bpmn_text, case_progress, diagram_xml
+from engine.definitions.case_diagram import bpmn_text, case_progress, diagram_xml
 from engine.models import Definition, Instance
 from tests.factories import report, step
 

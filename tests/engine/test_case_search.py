@@ -1,4 +1,4 @@
-"""The auditor's case search in SQL (engine/case_search.py): filters, the current light,
+"""The auditor's case search in SQL (engine/record/case_search.py): filters, the current light,
 LIKE wildcards taken literally, paging bounds and dates checked."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from engine.case_search import CaseFilter, all_matching, parse_date, search_cases
 from engine.errors import InvalidInput
+from engine.record.case_search import CaseFilter, all_matching, parse_date, search_cases
 from tests.factories import report, step
 
 

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from engine.audit import verify
-from engine.migration import migrate_case
-from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
+from engine.case_migration import migrate_case
+from engine.record.audit import verify
+from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
 from tests.factories import report, step, task_at, write_variant
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.clock import SHANGHAI, StepClock, TickingClock, parse_instant, within_years
+from engine.time.clock import SHANGHAI, StepClock, TickingClock, parse_instant, within_years
 
 
 def test_an_instant_is_read_into_utc() -> None:

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.anchor_key import AnchorKey
-from engine.clock import SHANGHAI
 from engine.config import Settings
 from engine.daily_anchor import DailyAnchor, daily_anchor_for
 from engine.errors import ConfigurationError
 from engine.models import AuditAnchor
+from engine.record.anchor_key import AnchorKey
 from engine.scheduler import ANCHOR_JOB_ID, TimerScheduler
+from engine.time.clock import SHANGHAI
 from tests.factories import report
 
 KEY = AnchorKey(b"d" * 32)

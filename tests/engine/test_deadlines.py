@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from engine.clock import SHANGHAI
+from engine.time.clock import SHANGHAI
 from tests.factories import report, step, task_at
 
 

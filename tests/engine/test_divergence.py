@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.divergence import Difference, Divergence, instant_text
-from engine.element_names import ElementName
+from engine.definitions.element_names import ElementName
+from engine.record.divergence import Difference, Divergence, instant_text
 from engine.replay import replay_case
 from tests.engine.test_audit import tamper
 from tests.engine.test_replay import alter_entered

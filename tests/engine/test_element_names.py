@@ -3,10 +3,10 @@ it watches; for a migrated case, the newest version's names."""
 
 from __future__ import annotations
 
-from engine.element_names import ElementName, element_names
-from engine.migration import migrate_case
+from engine.case_migration import migrate_case
+from engine.definitions.element_names import ElementName, element_names
 from engine.models import Instance
-from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
+from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
 from tests.factories import deploy_variant
 
 

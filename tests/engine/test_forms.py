@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from engine.definitions.forms import FormRegistry
 from engine.errors import DeploymentError, FieldError, FormInvalid, NotFound
-from engine.forms import FormRegistry
 from tests.form_examples import VALID
 
 FORMS = FormRegistry(Path(__file__).parents[2] / "forms")

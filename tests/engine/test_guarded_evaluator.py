@@ -14,10 +14,10 @@ import pytest
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 from sqlalchemy import func, select
 
-from engine import deploy as deployment
+from engine.definitions import deploy as deployment
 from engine.errors import DeploymentError, StalledInstance
-from engine.guarded_evaluator import CodeBudget, GuardedEnvironment, UnsafeCode
 from engine.models import Instance
+from engine.run.guarded_evaluator import CodeBudget, GuardedEnvironment, UnsafeCode
 from tests.factories import (
     AFTER_SIGN_FOR,
     BPMN_NS,

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import sqlite
 
-from engine.access_rule import inbox_tasks
 from engine.errors import InvalidInput
 from engine.inbox import _matching, open_steps, open_tasks_page
 from engine.models import Instance, Task, User
+from engine.people.access_rule import inbox_tasks
 from tests.factories import report, task_at
 
 

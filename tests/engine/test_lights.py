@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from engine.clock import SHANGHAI
+from engine.time.clock import SHANGHAI
 from tests.factories import open_tasks, report, step, task_at
 
 

@@ -166,7 +166,7 @@ def test_a_case_whose_deadlines_a_calendar_load_moved_replays(jtflow, clock):
     its instant, reproducing every `deadline_recomputed` and what fired after it."""
     from datetime import datetime
 
-    from engine.clock import SHANGHAI
+    from engine.time.clock import SHANGHAI
     from tests.engine.test_retiming import load_2027
 
     clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI))

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.calendar import parse_year
-from engine.calendar_years import stored_years
-from engine.clock import SHANGHAI
 from engine.config import Settings, open_jtflow
 from engine.errors import PermissionDenied
 from engine.models import CalendarYear, Instance, Timer
 from engine.retiming import LoadedYears, load_year
+from engine.time.calendar import parse_year
+from engine.time.calendar_years import stored_years
+from engine.time.clock import SHANGHAI
 from tests.factories import report, step, task_at
 
 # 1 January off; a 调休 Saturday in February, after the deadlines below.

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import timers
-from engine.clock import SHANGHAI
 from engine.models import HistoryEvent, Timer
 from engine.scheduler import TimerScheduler
+from engine.time import timers
+from engine.time.clock import SHANGHAI
 from tests.factories import Span, report
 
 DUE = datetime(2026, 9, 29, 9, 0, tzinfo=SHANGHAI)  # 分类转办 of a case reported at START

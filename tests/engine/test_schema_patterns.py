@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
+from engine.definitions.forms import FormRegistry
+from engine.definitions.schema_patterns import UnsupportedPattern, as_python, compiled
 from engine.errors import DeploymentError, FieldError, FormInvalid
-from engine.forms import FormRegistry
-from engine.schema_patterns import UnsupportedPattern, as_python, compiled
 
 # Python's `re` and ECMA-262 disagree on each of these
 PROBES = ["\x1d", "\x1c", "\x85", "\ufeff", "\u3000", "\u00a0", " \t", "x", "٣", "é", "_", "·"]

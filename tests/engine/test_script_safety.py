@@ -7,10 +7,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.diagram_functions import PUBLISHED_NAMES
-from engine.guarded_evaluator import GuardedEnvironment
-from engine.script_safety import check_source, scan_diagram
-from engine.spiff import DiagramParser
+from engine.run.diagram_functions import PUBLISHED_NAMES
+from engine.run.guarded_evaluator import GuardedEnvironment
+from engine.run.script_safety import check_source, scan_diagram
+from engine.run.spiff import DiagramParser
 
 
 def problems(source: str, mode: str = "eval") -> list[str]:

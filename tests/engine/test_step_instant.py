@@ -10,14 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.calendar import parse_year
+from engine.case_migration import migrate_case
 from engine.demo import actor_for
 from engine.errors import StalledInstance
-from engine.migration import migrate_case
 from engine.models import HistoryEvent, Instance, Task, Timer
 from engine.replay import replay_case
 from engine.retiming import load_year
-from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
+from engine.time.calendar import parse_year
+from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
 from tests.engine.test_replay import FAILS_FOR_TRANSPORT_DEV
 from tests.engine.test_retiming import YEAR_2027, at
 from tests.factories import Span, deploy_variant, open_tasks, report, step, task_at

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from engine import timers
-from engine.clock import SHANGHAI
 from engine.models import HistoryEvent, Instance, Timer
+from engine.time import timers
+from engine.time.clock import SHANGHAI
 from tests.factories import report, task_at
 
 DUE = datetime(2026, 9, 29, 9, 0, tzinfo=SHANGHAI)  # 分类转办: 1 WD after Monday 09:00

@@ -1,4 +1,4 @@
-"""engine.user_admin: only a 管理员 manages users; every field's problem is reported at once
+"""engine.people.user_admin: only a 管理员 manages users; every field's problem is reported at once
 and nothing is written; each change is in the access log."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import AccessLog, User
-from engine.user_admin import create_user, disable, reset_password
+from engine.people.user_admin import create_user, disable, reset_password
 
 GOOD = {
     "username": "bus_clerk",

@@ -1,4 +1,4 @@
-"""S1 as the engine decides it (engine/visibility.py): a task is read by its unit and role, a case
+"""S1 as the engine decides it (engine/people/visibility.py): a task is read by its unit and role, a case
 by the units (and center posts) that have or had work in it, everything by an auditor, who
 changes nothing."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.access_rule import check_may_change
 from engine.errors import NotFound, PermissionDenied
 from engine.models import User
-from engine.visibility import (
+from engine.people.access_rule import check_may_change
+from engine.people.visibility import (
     find_case,
     open_steps,
     sees_case,

@@ -18,9 +18,9 @@ import pytest
 
 from cli.bench import _prepared
 from cli.bench_timers import scratch_schema, start_workers
-from engine.clock import FakeClock
 from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
+from engine.time.clock import FakeClock
 from tests.factories import report
 
 

@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
-from engine.anchor_check import verify_since_anchor
-from engine.anchor_key import AnchorKey
-from engine.anchoring import anchor
-from engine.audit import verify
 from engine.daily_anchor import DailyAnchor
 from engine.models import AuditAnchor, Instance
+from engine.record.anchor_check import verify_since_anchor
+from engine.record.anchor_key import AnchorKey
+from engine.record.anchoring import anchor
+from engine.record.audit import verify
 from tests.engine.test_anchor import rewrite_history
 from tests.factories import report, step
 from tests.pg.conftest import engine_on

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from engine.audit import verify
+from engine.record.audit import verify
 from tests.factories import report, step
 from tests.pg.conftest import engine_on
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from engine.audit import verify
+from engine.record.audit import verify
 from tests.factories import report
 from tests.pg.conftest import engine_on
 

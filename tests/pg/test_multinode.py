@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.clock import SHANGHAI
 from engine.models import HistoryEvent, Timer
 from engine.service import Jtflow
+from engine.time.clock import SHANGHAI
 from tests.pg.conftest import engine_on, report_many
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from cli.bench_timers import worker_command
-from engine.accounts import create_token
-from engine.clock import TickingClock
 from engine.config import PROJECT_ROOT, Settings, open_jtflow
+from engine.people.accounts import create_token
+from engine.time.clock import TickingClock
 from tests.cli.test_replay_cli import report_overdue
 from tests.conftest import START
 from tests.pg.conftest import engine_on

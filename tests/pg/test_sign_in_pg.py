@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engine.accounts import REFUSED, SignInRefused, authenticate
 from engine.demo import DEMO_PASSWORD
+from engine.people.accounts import REFUSED, SignInRefused, authenticate
 from tests.pg.conftest import engine_on
 
 

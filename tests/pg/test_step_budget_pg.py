@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.accounts import create_token
 from engine.config import Settings
+from engine.people.accounts import create_token
 from tests.over_budget import requests_answer_while_a_step_runs_over_budget
 from tests.pg.conftest import engine_on
 from webui import create_app

@@ -1,5 +1,5 @@
 """The users page (S1): only a 管理员 lists, adds, resets and disables — through
-engine.user_admin, with CSRF forms and errors beside their fields; anyone else gets the
+engine.people.user_admin, with CSRF forms and errors beside their fields; anyone else gets the
 logged 403 page."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def test_an_administrator_resets_a_password_the_lock_and_the_sessions_with_it(cl
 
 
 def test_an_administrator_disables_a_user_who_can_no_longer_sign_in(client, app, jtflow):
-    from engine.accounts import create_token
+    from engine.people.accounts import create_token
 
     with jtflow.sessions() as session:
         create_token(session, "bus_handler", jtflow.clock.now())

@@ -263,8 +263,8 @@ def test_a_migrated_case_is_stepped_through_on_the_version_of_each_step(client, 
     """DESIGN.md "Definitions", S2: before its migration the step view draws the version the
     case ran on then; from the `migrated` event on, the new one. The diagram endpoint gives
     only versions the case ran on."""
-    from engine.migration import migrate_case
-    from tests.engine.test_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
+    from engine.case_migration import migrate_case
+    from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
     from tests.factories import deploy_variant
 
     case = waiting_at_sign_for(jtflow)

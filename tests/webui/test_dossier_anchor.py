@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import select
 
-from engine.anchor_key import AnchorKey
-from engine.anchoring import anchor
 from engine.models import HistoryEvent, Instance, table_of
+from engine.record.anchor_key import AnchorKey
+from engine.record.anchoring import anchor
 from tests.factories import report, step
 from tests.webui.pages import signed_in_as, text
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import AccessLog, Instance
-from tests.engine.test_migration import (
+from tests.engine.test_case_migration import (
     SIGN_FOR_IN_TWO_WORKING_DAYS,
     returned_at_once,
     waiting_at_sign_for,

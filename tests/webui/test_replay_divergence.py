@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, timedelta
 
-from engine.divergence import instant_text
+from engine.record.divergence import instant_text
 from tests.engine.test_audit import tamper
 from tests.factories import report
 from tests.webui.pages import signed_in_as, text

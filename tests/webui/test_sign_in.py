@@ -11,11 +11,11 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from engine.accounts import REFUSED
 from engine.config import PROJECT_ROOT, Settings
 from engine.demo import DEMO_PASSWORD
 from engine.errors import ConfigurationError
 from engine.models import AccessLog
+from engine.people.accounts import REFUSED
 from webui import create_app
 
 TRANSLATIONS = PROJECT_ROOT / "webui" / "translations" / "en" / "LC_MESSAGES"
@@ -224,7 +224,7 @@ def test_signing_out_ends_the_users_other_sessions_too(app):
 
 
 def test_a_password_reset_or_disabling_ends_the_sessions(client, app, jtflow):
-    from engine.accounts import disable_user, set_password
+    from engine.people.accounts import disable_user, set_password
 
     sign_in(client)
     with jtflow.sessions() as session:

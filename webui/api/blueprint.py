@@ -1,6 +1,6 @@
 """The REST API's blueprint: every route under /api/, authenticated by a bearer token.
 
-Tokens come from `jtflow token create USER` and are stored hashed (engine.accounts). A
+Tokens come from `jtflow token create USER` and are stored hashed (engine.people.accounts). A
 session cookie is not API authentication, so cross-site forgery has nothing to ride on:
 the blueprint is exempt from CSRF, and `g.user` is the token's user or nobody.
 """
@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, g, request
 
-from engine.accounts import SignInRefused, log_access, user_for_token
 from engine.errors import InvalidInput
+from engine.people.accounts import SignInRefused, log_access, user_for_token
 
 from ..extensions import csrf, current_jtflow, request_session
 from .problems import ApiError, answer_error, invalid_input

@@ -1,5 +1,5 @@
 """GET /api/cases/{ref} and its history: for the units (and center posts) that have or had
-work in the case, and for auditors (S1, engine/visibility.py)."""
+work in the case, and for auditors (S1, engine/people/visibility.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import g
 
-from engine.access_rule import reads_everything
 from engine.errors import NotFound, PermissionDenied
-from engine.history import case_history
+from engine.people.access_rule import reads_everything
+from engine.people.visibility import open_steps, readers_of
 from engine.replay import replay_case
-from engine.visibility import open_steps, readers_of
+from engine.run.history import case_history
 
 from ..extensions import current_jtflow
 from ..reading import reading_case

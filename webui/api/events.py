@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import g, url_for
 
-from engine.access_rule import check_may_change
 from engine.errors import FormInvalid
+from engine.people.access_rule import check_may_change
 
 from ..extensions import current_jtflow
 from .blueprint import api

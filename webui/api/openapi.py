@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.forms import FormRegistry
+from engine.definitions.forms import FormRegistry
 from engine.inbox import MAX_PER_PAGE, SCOPES, SORTS
 
 from ..extensions import current_jtflow

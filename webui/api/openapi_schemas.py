@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.clock import YEARS_PATTERN
-from engine.forms import FormRegistry
+from engine.definitions.forms import FormRegistry
 from engine.inbox import LIGHTS, MAX_PER_PAGE
+from engine.time.clock import YEARS_PATTERN
 
 
 def ref(name: str) -> dict[str, str]:
@@ -201,7 +201,7 @@ def schemas(forms: FormRegistry) -> dict[str, Any]:
 
 def with_years(schema: Any) -> Any:
     """A copy of a form's schema whose date-times say the years the server takes
-    (engine.clock.YEARS, checked with the date-time format by engine.forms)."""
+    (engine.time.clock.YEARS, checked with the date-time format by engine.definitions.forms)."""
     if isinstance(schema, list):
         return [with_years(item) for item in schema]
     if not isinstance(schema, dict):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.models import HistoryEvent, Instance, Task
-from engine.tasks import OpenTask
+from engine.run.tasks import OpenTask
 
 LIGHT_ORDER = ("green", "yellow", "red")
 

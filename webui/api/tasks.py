@@ -1,6 +1,6 @@
 """One task: read it with its form, claim, release and complete it (S1, E12).
 
-Reading follows engine/visibility.py; acting is the engine's check (task_for_action: the
+Reading follows engine/people/visibility.py; acting is the engine's check (task_for_action: the
 task's unit and role, not archived, not done, not someone else's claim). Auditors only read.
 """
 
@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import g
 
-from engine.access_rule import check_may_change
 from engine.errors import FieldError, FormInvalid
-from engine.visibility import visible_task
+from engine.people.access_rule import check_may_change
+from engine.people.visibility import visible_task
 
 from ..extensions import current_jtflow, request_session
 from ..reading import reading_task

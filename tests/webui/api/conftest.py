@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine.accounts import create_token
+from engine.people.accounts import create_token
 
 
 class Api:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import event as db_event
 from sqlalchemy import select
 
-from engine.accounts import create_token, disable_user
 from engine.models import AccessLog, ApiToken
+from engine.people.accounts import create_token, disable_user
 from tests.factories import Span
 from tests.webui.test_sign_in import sign_in
 

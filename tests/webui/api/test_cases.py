@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.history import verify_chain
 from engine.models import AccessLog, HistoryEvent
+from engine.run.history import verify_chain
 from tests.factories import report, step
 
 from .test_tasks import bus_case, transport_case

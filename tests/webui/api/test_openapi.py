@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from engine.clock import YEARS, YEARS_PATTERN
+from engine.time.clock import YEARS, YEARS_PATTERN
 from tests.factories import report
 
 from .test_events import event
@@ -66,7 +66,7 @@ def test_the_bearer_scheme_and_the_event_form(api_as, jtflow):
 
 @pytest.mark.parametrize("year", [1, 1899, 1900, 2026, 2999, 3000, 9999])
 def test_the_documented_years_are_the_years_the_server_takes(api_as, year):
-    """A date-time the document's pattern allows is one engine.forms takes, and no other."""
+    """A date-time the document's pattern allows is one engine.definitions.forms takes, and no other."""
     when = f"{year:04d}-06-01T12:00:00+08:00"
     assert bool(re.search(YEARS_PATTERN, when)) == (year in YEARS)
     response = api_as("c_monitor").post("/api/events", event(discovered_at=when))

@@ -3,7 +3,7 @@ shows in Chinese, and each differing field with its recorded and replayed value.
 
 from __future__ import annotations
 
-from engine.divergence import instant_text
+from engine.record.divergence import instant_text
 from tests.webui.test_replay_divergence import opened_a_second_late
 
 

@@ -132,7 +132,7 @@ def test_claim_release_and_someone_elses_claim(api_as, jtflow, token_for):
     case = bus_case(jtflow)
     task = task_at(jtflow, case, "sign_for")
     with jtflow.sessions() as db:  # a second handler at BUS_GROUP
-        from engine.users import add_user
+        from engine.people.users import add_user
 
         add_user(db, "bus_handler2", "公交 办理人二", "BUS_GROUP", ["办理人"])
         db.commit()

@@ -1,0 +1,1 @@
+"""Definitions: deploying diagrams, forms, process versions, diagram texts."""

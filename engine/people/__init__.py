@@ -1,0 +1,1 @@
+"""People: users and accounts, the access rule (S1), who reads what, reference data."""

@@ -1,0 +1,1 @@
+"""The record: case numbers, the chain checked against rows, audit, anchors, search."""

@@ -1,0 +1,1 @@
+"""Running a case: SpiffWorkflow glue, state, the guarded evaluator, rows, the step."""

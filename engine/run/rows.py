@@ -1,0 +1,357 @@
+"""Mirroring a workflow into the rows inboxes and schedulers query: `task` and `timer`.
+
+The open task rows and waiting timer rows of an instance are always exactly the READY
+user tasks and WAITING timers of its saved workflow, so a step diffs the workflow
+against its own snapshot from the start of the step instead of querying the rows.
+Every write of a `task` row is here, and so is the light rule (E12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from ..models import Instance, Task, Timer, table_of
+from ..time.clock import parse_instant
+from .history import HistoryWriter
+from .runner import TreeView, property_of, watched_element
+from .spiff import PROVISIONAL
+from .tasks import OpenTask, lateness
+
+DEFINED = ("unit", "form_defaults")  # evaluated properties that are a task row's columns
+EVALUATED_ON_OPEN = (*DEFINED, "records_opened")  # properties a new row reads
+Evaluated = Mapping[tuple[str, str], Any]  # (Spiff task id, property) → its value
+Deadline = tuple[str, bool]  # a timer's due instant as Spiff keeps it, and its provisional flag
+
+
+@dataclass
+class Snapshot:
+    """What a step began with: open user tasks (Spiff task id → element id), waiting timers
+    (Spiff task id → deadline) and the timers that had already fired."""
+
+    tasks: dict[str, str] = field(default_factory=dict)
+    timers: dict[str, Deadline] = field(default_factory=dict)
+    fired: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, view: TreeView) -> Snapshot:
+        return cls(
+            {str(t.id): t.task_spec.bpmn_id for t in view.ready_user},
+            {str(t.task.id): (t.due, _provisional(t.task)) for t in view.waiting_timers},
+            {str(t.id) for t in view.fired_timers},
+        )
+
+
+def _provisional(timer: Any) -> bool:
+    return bool(timer._get_internal_data(PROVISIONAL, False))
+
+
+LIGHTS = ("green", "yellow", "red")  # E12, in order of severity
+
+
+@dataclass
+class Watch:
+    """What the timers on one watched step say: its deadline, its warning and its light."""
+
+    due: datetime | None = None
+    warn: datetime | None = None
+    provisional: bool = False
+    light: str = "green"
+
+    def saw(self, element_id: str, at: datetime, provisional: bool, fired: bool) -> None:
+        if is_warning(element_id):
+            self.warn = at
+        else:
+            self.due = at
+        self.provisional |= provisional
+        if fired:
+            self.light = max(self.light, light_of(element_id), key=LIGHTS.index)
+
+
+def is_warning(timer_element_id: str) -> bool:
+    """A `warn_…` timer is a step's yellow light (its warn_at); any other, its deadline."""
+    return timer_element_id.startswith("warn_")
+
+
+def light_of(timer_element_id: str) -> str:
+    """A warning timer turns its step yellow; the deadline timer turns it red."""
+    return "yellow" if is_warning(timer_element_id) else "red"
+
+
+def sync_timers(
+    session: Session,
+    instance: Instance,
+    view: TreeView,
+    before: Snapshot,
+    history: HistoryWriter,
+    now: datetime,
+) -> dict[str, Watch]:
+    """Keep timer rows equal to the workflow's timers; record fired timers and light changes.
+
+    Returns what the timers say about each watched step (by element id), for its task rows."""
+    waiting = {str(t.task.id): t for t in view.waiting_timers}
+    fired_now = {str(t.id): t for t in view.fired_timers if str(t.id) not in before.fired}
+    cancelled = [i for i in before.timers if i not in waiting and i not in fired_now]
+    _close(session, Timer, cancelled, state="cancelled")
+    _close(
+        session, Timer, [i for i in fired_now if i in before.timers], state="fired", fired_at=now
+    )
+    watches: dict[str, Watch] = {}
+    new_rows: list[dict[str, Any]] = []
+    moved: list[tuple[Any, datetime, bool]] = []  # carried timers whose deadline changed
+    for spiff_id, task in fired_now.items():
+        value = task._get_internal_data("event_value")
+        due, provisional = parse_instant(value), _provisional(task)
+        if spiff_id not in before.timers:  # came due in the very step that reached it
+            new_rows.append(_timer_row(instance, task, due, provisional, "fired", now))
+        elif before.timers[spiff_id] != (value, provisional):
+            moved.append((task, due, provisional))
+        element_id, watched = task.task_spec.bpmn_id, watched_element(task)
+        history.append(
+            "timer_fired",
+            at=now,
+            actor="system",
+            element_id=element_id,
+            data={"due_at": due.isoformat(), "provisional": provisional},
+        )
+        if watched:
+            watches.setdefault(watched, Watch()).saw(element_id, due, provisional, fired=True)
+    for spiff_id, timer in waiting.items():
+        due, provisional = parse_instant(timer.due), _provisional(timer.task)
+        if spiff_id not in before.timers:
+            new_rows.append(_timer_row(instance, timer.task, due, provisional, "waiting"))
+        elif before.timers[spiff_id] != (timer.due, provisional):
+            moved.append((timer.task, due, provisional))
+        if timer.watches:
+            watches.setdefault(timer.watches, Watch()).saw(
+                timer.task.task_spec.bpmn_id, due, provisional, fired=False
+            )
+    _insert(session, Timer, new_rows)
+    _move_deadlines(session, instance, moved, watches)
+    _record_lights(session, instance, watches, fired_now, history, now)
+    return watches
+
+
+def _move_deadlines(
+    session: Session,
+    instance: Instance,
+    moved: list[tuple[Any, datetime, bool]],
+    watches: dict[str, Watch],
+) -> None:
+    """A deadline recomputed in place (a calendar year loaded, a migration to another
+    version): its timer row, and the open row of the step it watches, move with it."""
+    timers, tasks = table_of(Timer), table_of(Task)
+    connection = session.connection()
+    for timer, due, provisional in moved:
+        connection.execute(
+            update(timers)
+            .where(timers.c.spiff_task_id == str(timer.id))
+            .values(due_at=due, provisional=provisional)
+        )
+        watched = watched_element(timer)
+        if watched is None:
+            continue
+        moved_column = "warn_at" if is_warning(timer.task_spec.bpmn_id) else "due_at"
+        connection.execute(
+            update(tasks)
+            .where(
+                tasks.c.instance_id == instance.id,
+                tasks.c.element_id == watched,
+                tasks.c.state == "open",
+            )
+            .values({moved_column: due, "provisional": watches[watched].provisional})
+        )
+
+
+def _timer_row(
+    instance: Instance,
+    task: Any,
+    due: datetime,
+    provisional: bool,
+    state: str,
+    fired_at: datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "instance_id": instance.id,
+        "spiff_task_id": str(task.id),
+        "element_id": task.task_spec.bpmn_id,
+        "watches": watched_element(task),
+        "due_at": due,
+        "provisional": provisional,
+        "state": state,
+        "fired_at": fired_at,
+    }
+
+
+def _record_lights(
+    session: Session,
+    instance: Instance,
+    watches: dict[str, Watch],
+    fired_now: dict[str, Any],
+    history: HistoryWriter,
+    now: datetime,
+) -> None:
+    """E12: a fired warning or deadline timer changes its step's light, in the rows and history."""
+    for task in fired_now.values():
+        watched = watched_element(task)
+        if not watched:
+            continue
+        light = light_of(task.task_spec.bpmn_id)
+        due = parse_instant(task._get_internal_data("event_value"))
+        history.append(
+            "light_changed",
+            at=now,
+            actor="system",
+            element_id=watched,
+            data={"light": light, "changed_at": due.isoformat(), "timer": task.task_spec.bpmn_id},
+        )
+    for element_id, watch in watches.items():
+        if watch.light != "green":
+            table = table_of(Task)
+            session.connection().execute(
+                update(table)
+                .where(
+                    table.c.instance_id == instance.id,
+                    table.c.element_id == element_id,
+                    table.c.state == "open",
+                )
+                .values(light=watch.light)
+            )
+
+
+def sync_tasks(
+    session: Session,
+    instance: Instance,
+    view: TreeView,
+    before: Snapshot,
+    completed: set[str],
+    history: HistoryWriter,
+    now: datetime,
+    watches: dict[str, Watch],
+    evaluated: Evaluated,
+) -> list[OpenTask]:
+    """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past.
+
+    `evaluated` holds the new tasks' EVALUATED_ON_OPEN properties (Runtime.advance)."""
+    ready = {str(t.id): t for t in view.ready_user}
+    gone = [s for s in before.tasks if s not in ready and s not in completed]
+    _close(session, Task, gone, state="cancelled")
+    for spiff_id in gone:
+        history.append(
+            "task_cancelled",
+            at=now,
+            actor="system",
+            element_id=before.tasks[spiff_id],
+            data={"spiff_task_id": spiff_id},
+        )
+    new_rows: list[dict[str, Any]] = []
+    for spiff_id, task in ready.items():
+        if spiff_id in before.tasks:
+            continue
+        element_id = task.task_spec.bpmn_id
+        watch = watches.get(element_id, Watch())
+        row = {
+            "instance_id": instance.id,
+            "spiff_task_id": spiff_id,
+            **as_defined(task, {name: evaluated[(spiff_id, name)] for name in DEFINED}),
+            "state": "open",
+            "created_at": now,
+            "due_at": watch.due,
+            "warn_at": watch.warn,
+            "light": watch.light,
+            "provisional": watch.provisional,
+        }
+        new_rows.append(row)
+        history.append(
+            "task_created",
+            at=now,
+            actor="system",
+            element_id=element_id,
+            data={
+                "spiff_task_id": spiff_id,
+                "unit": row["unit_code"],
+                "role": row["role"],
+                "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+                "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
+            },
+        )
+        opened_as = evaluated[(spiff_id, "records_opened")]
+        if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
+            history.append(
+                str(opened_as),
+                at=now,
+                actor="system",
+                element_id=element_id,
+                data={"overdue_step": task.data.get("overdue_step"), "unit": row["unit_code"]},
+            )
+    if not new_rows:
+        return []
+    table = table_of(Task)
+    ids = session.connection().scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), new_rows
+    )
+    return [
+        OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
+        for id, r in zip(ids, new_rows, strict=True)
+    ]
+
+
+def as_defined(task: Any, evaluated: Mapping[str, Any]) -> dict[str, Any]:
+    """A task row's columns that its diagram element defines (a migration refreshes them);
+    `evaluated` holds the task's DEFINED properties."""
+    element_id = task.task_spec.bpmn_id
+    return {
+        "element_id": element_id,
+        "name": task.task_spec.bpmn_name or element_id,
+        "lane": task.task_spec.lane,
+        "unit_code": str(evaluated["unit"] or ""),
+        "role": property_of(task, "role") or "",
+        "form": (property_of(task, "formJsonSchemaFilename") or "").removesuffix(".json"),
+        "defaults": evaluated["form_defaults"],
+    }
+
+
+def redefine_tasks(session: Session, redefined: Mapping[str, dict[str, Any]]) -> None:
+    """Open rows of tasks carried to another version keep their id, owner and light and take
+    the new version's columns (`as_defined`), by Spiff task id."""
+    table = table_of(Task)
+    for spiff_id, columns in redefined.items():
+        session.connection().execute(
+            update(table)
+            .where(table.c.spiff_task_id == spiff_id, table.c.state == "open")
+            .values(**columns)
+        )
+
+
+def assign_task(task: Task, assignee: str | None) -> None:
+    """A claim (the user) or a release (None) of an open task."""
+    task.assignee = assignee
+
+
+def complete_task(task: Task, by: str, at: datetime, data: dict[str, Any]) -> int | None:
+    """The row of a task done: by whom, when, with what, and how late (E12). Returns the
+    lateness in seconds, None if on time."""
+    task.state, task.assignee = "completed", by
+    task.completed_at, task.completed_by, task.data = at, by, data
+    task.late_seconds = lateness(task.due_at, at)
+    return task.late_seconds
+
+
+def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(table_of(table)), rows)
+
+
+def _close(
+    session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
+) -> None:
+    if spiff_ids:
+        rows = table_of(table)
+        session.connection().execute(
+            update(rows).where(rows.c.spiff_task_id.in_(spiff_ids)).values(**values)
+        )
