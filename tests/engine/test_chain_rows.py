@@ -4,12 +4,10 @@ with the event that recorded the fact. Tampering is SQL straight on the SQLite f
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from engine.case_migration import migrate_case
-from engine.record.audit import verify
+from tests.engine.test_audit import broken, tamper
 from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
 from tests.factories import report, step, task_at, write_variant
 
@@ -25,17 +23,6 @@ def case(jtflow):  # type: ignore[no-untyped-def]
     jtflow.clock.advance(days=3)  # type: ignore[attr-defined]
     assert jtflow.fire_due_timers() > 0
     return made
-
-
-def tamper(db_url: str, sql: str, *params: object) -> None:
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        assert connection.execute(sql, params).rowcount >= 1
-
-
-def broken(jtflow):  # type: ignore[no-untyped-def]
-    with jtflow.sessions() as session:
-        result = verify(session)
-    return [(b.case_id, b.seq, b.reason) for b in result.broken]
 
 
 def test_the_rows_of_an_untouched_case_agree_with_its_chain(jtflow, case):
