@@ -62,6 +62,16 @@ class Span:
         return self.start <= instant <= self.end
 
 
+def transferred(jtflow: Jtflow, count: int) -> list[CaseRef]:
+    """`count` cases reported and transferred by the center (分类转办 done)."""
+    made = []
+    for _ in range(count):
+        case = report(jtflow)
+        step(jtflow, case, "classify", {"decision": "transfer"})
+        made.append(case)
+    return made
+
+
 def open_tasks(jtflow: Jtflow, case: CaseRef) -> list[Task]:
     with jtflow.sessions() as session:
         return list(

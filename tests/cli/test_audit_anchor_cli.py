@@ -10,19 +10,14 @@ import pytest
 
 from cli.bench_audit import anchor_figures
 from tests.engine.test_anchor import rewrite_history
-from tests.factories import report, step
+from tests.factories import transferred
 
 KEY = {"JTFLOW_AUDIT_KEY": "a-long-random-audit-key-for-the-tests-only"}
 
 
 @pytest.fixture
 def cases(jtflow):  # type: ignore[no-untyped-def]
-    made = []
-    for _ in range(3):
-        case = report(jtflow)
-        step(jtflow, case, "classify", {"decision": "transfer"})
-        made.append(case)
-    return made
+    return transferred(jtflow, 3)
 
 
 @pytest.fixture

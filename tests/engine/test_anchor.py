@@ -24,7 +24,7 @@ from engine.record.anchoring import anchor, last_anchor
 from engine.record.audit import verify
 from engine.record.dossier import case_dossier
 from engine.run.history import GENESIS, event_hash, hashed_fields
-from tests.factories import report, step
+from tests.factories import report, step, transferred
 
 KEY = AnchorKey(b"k" * 32)
 
@@ -32,12 +32,7 @@ KEY = AnchorKey(b"k" * 32)
 @pytest.fixture
 def cases(jtflow):  # type: ignore[no-untyped-def]
     """Three cases with a few steps each; the middle one is the victim."""
-    made = []
-    for _ in range(3):
-        case = report(jtflow)
-        step(jtflow, case, "classify", {"decision": "transfer"})
-        made.append(case)
-    return made
+    return transferred(jtflow, 3)
 
 
 @pytest.fixture
