@@ -308,3 +308,106 @@ class AuditAnchorHead(Base):
     anchor_id: Mapped[int] = mapped_column(ForeignKey("audit_anchor.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Resource(Base):
+    """An entry of the catalogue (《厦门市交通信息资源目录》, D1): the eleven fields, a D2
+    category and exactly one providing unit. One data, one source: (category, name) is
+    unique whoever provides it, so a second unit's copy of a resource is refused."""
+
+    __tablename__ = "catalogue_resource"
+    __table_args__ = (
+        UniqueConstraint("category", "name"),
+        Index("ix_resource_provider", "provider_unit", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(60))  # a D2 leaf, e.g. "公共交通实时/实时位置"
+    name: Mapped[str] = mapped_column(String(200))  # 名称
+    provider_unit: Mapped[str] = mapped_column(ForeignKey("organisation.code"))  # 提供部门
+    data_format: Mapped[str] = mapped_column(String(80))  # 格式
+    attribute: Mapped[str] = mapped_column(String(20))  # 属性: static, dynamic, media (O4)
+    update_period: Mapped[str] = mapped_column(String(20))  # 更新时限: realtime, daily, …
+    share_type: Mapped[str] = mapped_column(String(20))  # unconditional, conditional, none
+    share_scope: Mapped[str] = mapped_column(String(200))  # 共享范围
+    share_modes: Mapped[list[Any]] = mapped_column()  # 共享方式 (D6), one or more
+    usage_requirements: Mapped[str] = mapped_column(String(400), default="")  # 使用要求
+    source_system: Mapped[str] = mapped_column(String(200))  # 来源系统
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, submitted, published
+    data_updated_at: Mapped[datetime | None] = mapped_column(default=None)  # data last refreshed
+    created_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column()
+    updated_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    published_by: Mapped[str | None] = mapped_column(String(80), default=None)
+
+
+class ResourceChange(Base):
+    """What changed in a catalogue entry, by whom and when (append-only): the catalogue's
+    own history, since its entries are not cases."""
+
+    __tablename__ = "catalogue_change"
+    __table_args__ = (Index("ix_catalogue_change_resource", "resource_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("catalogue_resource.id"))
+    at: Mapped[datetime] = mapped_column()
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))  # created, edited, submitted, published…
+    data: Mapped[dict[str, Any]] = mapped_column()  # the fields changed: {field: [old, new]}
+
+
+class DataAdministrator(Base):
+    """O5: each unit's data administrator as registered with the center. A change of staff
+    ends the current row and adds one, so the register keeps its history."""
+
+    __tablename__ = "data_administrator"
+    __table_args__ = (Index("ix_data_administrator_unit", "unit_code", "ended_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("organisation.code"))
+    username: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    registered_at: Mapped[datetime] = mapped_column()
+    registered_by: Mapped[str] = mapped_column(String(80))
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)  # None: in office
+    ended_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    end_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class Grant(Base):
+    """A resource granted to a unit or an external applicant (D3, D6, M3): bound to its
+    purpose, scope and service mode. A change of either is a new request, never an edit;
+    revoking keeps the row with who, when and why."""
+
+    __tablename__ = "data_grant"
+    __table_args__ = (Index("ix_grant_grantee", "resource_id", "grantee"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("catalogue_resource.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)  # the request
+    grantee: Mapped[str] = mapped_column(String(80))  # a unit code, or an applicant's username
+    purpose: Mapped[str] = mapped_column(String(400))
+    scope: Mapped[str] = mapped_column(String(400))
+    service_mode: Mapped[str] = mapped_column(String(20))  # api, download, browse, offline (D6)
+    data_items: Mapped[list[Any]] = mapped_column()
+    granted_at: Mapped[datetime] = mapped_column()
+    granted_by: Mapped[str] = mapped_column(String(80))
+    valid_until: Mapped[datetime | None] = mapped_column(default=None)  # M1's period of use
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class Attachment(Base):
+    """An uploaded file: its content stored once by SHA-256 outside the rows, its hash put
+    in the case's history chain when the file is attached to a step (DESIGN.md "Storage")."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # as uploaded, for display only
+    media_type: Mapped[str] = mapped_column(String(100))  # sniffed from the content
+    size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))  # e.g. confidentiality, credit_code, photo
+    retention: Mapped[str] = mapped_column(String(20))  # O4 class: static, dynamic, media
+    uploaded_at: Mapped[datetime] = mapped_column()
+    uploaded_by: Mapped[str] = mapped_column(String(80))

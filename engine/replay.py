@@ -211,6 +211,8 @@ def _apply(
     versions: list[Definition],
 ) -> int:
     data = stored.data or {}
+    if stored.kind == "case_reported" and "process" in data:  # a case started from its facts
+        return target.start_case(data["process"], data, starter=stored.actor).case_id
     if stored.kind == "case_reported":
         report = {k: data[k] for k in _REPORT_FIELDS if k in data}
         return target.report_event(report, reporter=stored.actor).case_id

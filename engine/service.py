@@ -30,7 +30,7 @@ from .run.guarded_evaluator import CodeBudget
 from .run.history import GENESIS, HistoryWriter, case_history
 from .run.rows import assign_task, complete_task
 from .run.runtime import Loaded, Runtime, evaluate_property
-from .run.step import case_step
+from .run.step import CaseStep, case_step
 from .run.tasks import OpenTask, fill_form_data, open_tasks_for, task_for_action
 from .time import timers
 from .time.calendar import WorkingCalendar
@@ -90,40 +90,57 @@ class Jtflow:
     def report_event(self, report: dict[str, Any], *, reporter: str) -> CaseRef:
         """报送: register an event and start its lifecycle; returns its case number."""
         with case_step(self.runtime, self.sessions) as step:
-            session, now = step.session, step.now
-            user = get_user(session, reporter)
+            user = get_user(step.session, reporter)
             facts = case_facts(self.forms, report, user)
-            definition = deployment.latest_definition(session, LIFECYCLE)
-            if definition is None:
-                raise NotFound(f"流程 {LIFECYCLE} 尚未部署：请先运行 `jtflow init`")
-            instance = Instance(
-                definition_id=definition.id,
-                status="running",
-                state=b"",
-                channel=facts["channel"],
-                urgency=facts["urgency"],
-                title=facts["title"],
-                location=facts["location"],
-                facts=facts,
-                created_at=now,
-                updated_at=now,
-                history_seq=0,
-                history_hash=GENESIS,
-            )
-            workflow = self.runtime.new_workflow(session, definition.id, facts)
+            refused = "事件未能报送，未保存任何内容："
+            return self._open_case(step, LIFECYCLE, facts, actor=reporter, refused=refused)
 
-            def inserted(loaded: Loaded) -> None:
-                instance.case_no = case_number(instance.id, now)
-                loaded.history.append("case_reported", at=now, actor=reporter, data=facts)
+    def start_case(self, process_id: str, facts: dict[str, Any], *, starter: str) -> CaseRef:
+        """Start a case of any deployed process with facts its own service already checked
+        (a sharing request, a market application). The facts name the process and carry
+        the case's title, channel and urgency; they are the case's first history event,
+        so a replay starts the case again from them alone."""
+        facts = {**facts, "process": process_id}
+        with case_step(self.runtime, self.sessions) as step:
+            get_user(step.session, starter)  # an unknown starter is refused before anything
+            refused = "案件未能开始，未保存任何内容："
+            return self._open_case(step, process_id, facts, actor=starter, refused=refused)
 
-            opened = step.start(
-                Loaded(instance, workflow, HistoryWriter(session, instance)),
-                actor=reporter,
-                refused="事件未能报送，未保存任何内容：",
-                inserted=inserted,
-            )
-            assert instance.case_no is not None  # numbered once inserted
-            return CaseRef(instance.id, instance.case_no, opened)
+    def _open_case(
+        self, step: CaseStep, process_id: str, facts: dict[str, Any], *, actor: str, refused: str
+    ) -> CaseRef:
+        session, now = step.session, step.now
+        definition = deployment.latest_definition(session, process_id)
+        if definition is None:
+            raise NotFound(f"流程 {process_id} 尚未部署：请先运行 `jtflow init`")
+        instance = Instance(
+            definition_id=definition.id,
+            status="running",
+            state=b"",
+            channel=facts["channel"],
+            urgency=facts["urgency"],
+            title=facts["title"],
+            location=facts.get("location"),
+            facts=facts,
+            created_at=now,
+            updated_at=now,
+            history_seq=0,
+            history_hash=GENESIS,
+        )
+        workflow = self.runtime.new_workflow(session, definition.id, facts)
+
+        def inserted(loaded: Loaded) -> None:
+            instance.case_no = case_number(instance.id, now, facts.get("process"))
+            loaded.history.append("case_reported", at=now, actor=actor, data=facts)
+
+        opened = step.start(
+            Loaded(instance, workflow, HistoryWriter(session, instance)),
+            actor=actor,
+            refused=refused,
+            inserted=inserted,
+        )
+        assert instance.case_no is not None  # numbered once inserted
+        return CaseRef(instance.id, instance.case_no, opened)
 
     def case(self, case: str | int) -> Instance:
         with self.sessions() as session:

@@ -27,6 +27,13 @@ def case_facts(forms: FormRegistry, report: dict[str, Any], reporter: User) -> d
     }
 
 
-def case_number(instance_id: int, created_at: datetime) -> str:
-    """E.g. JT20261124-000042: the local date it was reported and a unique serial."""
-    return f"JT{created_at.astimezone(SHANGHAI):%Y%m%d}-{instance_id:06d}"
+# Each process's cases are numbered with their own letters, so a number says what it is:
+# an event (事件), a sharing request (共享) or a market application (市场).
+CASE_PREFIX = {"sharing_request": "GX", "market_application": "SC"}
+
+
+def case_number(instance_id: int, created_at: datetime, process: str | None = None) -> str:
+    """E.g. JT20261124-000042: the process's letters, the local date the case began and a
+    unique serial. Events have no `process` in their facts and are JT."""
+    prefix = CASE_PREFIX.get(process or "", "JT")
+    return f"{prefix}{created_at.astimezone(SHANGHAI):%Y%m%d}-{instance_id:06d}"

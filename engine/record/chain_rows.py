@@ -108,7 +108,7 @@ def _case_disagrees(case: Any, reported: Any, ended: Any) -> tuple[int | None, s
         return reported.seq, "第 1 条事件不是报送事件（案件的来历缺失）"
     facts = reported.data or {}
     expected = (  # in CASE_FIELDS order
-        case_number(case.id, reported.at),
+        case_number(case.id, reported.at, facts.get("process")),
         facts,
         facts.get("title"),
         facts.get("channel"),

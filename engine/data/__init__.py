@@ -1,0 +1,1 @@
+"""Data resources (SPEC §4, O5): the catalogue, its administrators and the grants made."""
