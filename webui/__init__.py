@@ -30,6 +30,7 @@ from .processes import processes
 from .report import report
 from .secrets import secret_key
 from .security_headers import add_security_headers
+from .start import start
 from .task_page import task_page
 
 LANGUAGES = ("zh", "en")
@@ -71,6 +72,7 @@ def create_app(
     app.register_blueprint(case_page)
     app.register_blueprint(diagram)
     app.register_blueprint(report)
+    app.register_blueprint(start)
     app.register_blueprint(admin_users)
     app.register_blueprint(audit)
     app.register_blueprint(api)

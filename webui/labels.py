@@ -26,6 +26,8 @@ CHANNEL = {
     "public_safety": _l("城市公共安全平台"),
     "duty_phone": _l("值班电话"),
     "patrol": _l("业务单位日常巡检"),
+    "sharing_request": _l("数据共享申请"),  # the other processes' cases (engine.service.start_case)
+    "market_application": _l("市场化应用申请"),
 }
 LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
 STATUS = {  # the end events' case_status (engine.run.runtime) and "running" before one is reached

@@ -41,7 +41,8 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
 
     # 报送: a 12328 seat takes the complaint down on the report page
     page = person("c_12328")
-    page.locator("#nav-report").click()
+    page.locator("#nav-start").click()
+    page.locator("#start-event_lifecycle a").click()
     assert page.locator("#f-channel").input_value() == "hotline_12328"
     page.locator("#f-urgency").select_option("normal")
     page.locator("#f-location").fill("厦门市思明区火车站公交场站")

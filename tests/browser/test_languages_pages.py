@@ -50,7 +50,8 @@ def test_pages_in_chinese_and_english_with_the_switch_in_the_header(page, jtflow
 
     as_user(page, "c_12328")  # and across signing out: the login page is English too
     assert page.get_by_role("heading", name="Inbox").is_visible()
-    page.locator("#nav-report").click()
+    page.locator("#nav-start").click()
+    page.locator("#start-event_lifecycle a").click()
     expect(page.get_by_role("heading", name="Report an event")).to_be_visible()
     assert page.locator("#submit-report").inner_text() == "Report"
     page.screenshot_step(page, "report-en")

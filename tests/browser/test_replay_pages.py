@@ -33,7 +33,8 @@ def fill(page: Any, data: dict[str, Any]) -> None:
 
 def test_a_case_worked_on_the_pages_replays_at_every_step(person, jtflow, clock, db_url):  # type: ignore[no-untyped-def]
     page = person("c_12328")
-    page.locator("#nav-report").click()
+    page.locator("#nav-start").click()
+    page.locator("#start-event_lifecycle a").click()
     page.locator("#f-urgency").select_option(REPORT["urgency"])
     page.locator("#f-location").fill(REPORT["location"])
     page.locator("#f-facility-type").select_option(REPORT["facility"]["type"])
