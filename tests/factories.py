@@ -173,3 +173,40 @@ def deploy_probe_after_sign_for(jtflow: Jtflow, folder: Path, probe: str) -> Non
     text = _PROBE_AFTER_SIGN_FOR.replace("{BPMN_NS}", BPMN_NS).replace("{SPIFF_NS}", SPIFF_NS)
     path.write_text(text.replace("{probe}", probe), encoding="utf-8")
     jtflow.deploy(path)
+
+
+# A one-step process of its own (a CENTER archive task), for what must work for every
+# process and not only the event lifecycle (Jtflow.start_case).
+TRIAL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="trial_definitions" targetNamespace="https://jtflow.example/bpmn">
+  <bpmn:process id="trial" name="试办流程" isExecutable="true">
+    <bpmn:startEvent id="begin"><bpmn:outgoing>to_archive</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="archive" name="归档">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="archive.json" />
+        <spiffworkflow:property name="unit" value="CENTER" />
+        <spiffworkflow:property name="role" value="投诉受理岗" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>to_archive</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="case_status" value="completed" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>to_end</bpmn:incoming>
+    </bpmn:endEvent>
+    <bpmn:sequenceFlow id="to_archive" sourceRef="begin" targetRef="archive" />
+    <bpmn:sequenceFlow id="to_end" sourceRef="archive" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def start_trial(jtflow: Jtflow, folder: Path, facts: dict[str, Any]) -> CaseRef:
+    """Deploy the trial process from `folder` and start a case of it as c_12328."""
+    path = folder / "trial.bpmn"
+    path.write_text(TRIAL, encoding="utf-8")
+    jtflow.deploy(path)
+    return jtflow.start_case("trial", facts, starter="c_12328")
