@@ -48,6 +48,12 @@ def element_names(session: Session, instance: Instance) -> dict[str, ElementName
     return names
 
 
+def process_name(definition: Definition) -> str:
+    """The name the diagram gives its process (交通运输事件监测处置), else its id."""
+    named = _names_of(definition).get(definition.process_id)
+    return named.name if named else definition.process_id
+
+
 def _names_of(definition: Definition) -> dict[str, ElementName]:
     names = _BY_CONTENT.get(definition.content_hash)
     if names is None:

@@ -13,11 +13,13 @@ from ..errors import NotFound
 from ..models import Definition, Instance
 from ..people.visibility import MAX_ID
 from ..run.runtime import ENDED
+from .element_names import process_name
 
 
 @dataclass(frozen=True)
 class ProcessVersion:
     process_id: str
+    name: str  # the diagram's name for the process
     version: int
     deployed_at: datetime
     deployed_by: str
@@ -46,6 +48,7 @@ def process_versions(session: Session) -> list[ProcessVersion]:
     return [
         ProcessVersion(
             d.process_id,
+            process_name(d),
             d.version,
             d.deployed_at,
             d.deployed_by,

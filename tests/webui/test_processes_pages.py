@@ -40,6 +40,7 @@ def test_the_versions_with_their_cases(client, two_versions):  # type: ignore[no
     v2 = page.split('id="version-event_lifecycle-2"')[1].split("</tr>")[0]
     assert 'data-running="2"' in v1 and "<td>1</td>" in v1  # two running, one ended
     assert 'data-running="0"' in v2 and "最新" in v2
+    assert "<td>交通运输事件监测处置</td>" in v1  # the process by its name, not its id
 
 
 def test_a_version_page_draws_its_own_diagram(client, two_versions):  # type: ignore[no-untyped-def]
