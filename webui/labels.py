@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.definitions.element_names import ElementName
 from engine.errors import FieldError
+from engine.people.reference import ORGANISATIONS
 from engine.record.divergence import DATA_ITEM, FIELD_NAMES, KIND_NAMES, Divergence
 
 URGENCY = {
@@ -37,7 +38,13 @@ STATUS = {  # the end events' case_status (engine.run.runtime) and "running" bef
     "recorded": _l("已办结备案"),
     "completed": _l("已办结"),
 }
+UNIT_NAMES = {code: name for code, name, _ in ORGANISATIONS}
 HISTORY = {kind: _l(name) for kind, name in KIND_NAMES.items()}  # the engine names them too
+
+
+def unit_name(code: str | None) -> str:
+    """A unit by its name in the reader's language (SPEC §1), never its code on a page."""
+    return translated(UNIT_NAMES.get(code or "", code or "—"))
 
 
 def label(table: dict[str, object], code: str | None) -> str:
@@ -95,6 +102,7 @@ def for_templates() -> dict[str, Any]:
     """Every page's templates read codes through these tables (a context processor)."""
     return {
         "label": label,
+        "unit_name": unit_name,
         "urgencies": URGENCY,
         "channels": CHANNEL,
         "lights": LIGHT,
