@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .catalogue_demo import CATALOGUE_USERS, seed_catalogue
 from .config import Settings, open_jtflow
 from .models import User
 from .people.accounts import hash_password, set_password_hash
@@ -31,27 +32,31 @@ UNIT_PREFIX = {
 }
 
 DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("c_monitor", "陈监测（运行监测岗）", "CENTER", ("运行监测岗",)),
-    ("c_opinion", "林舆情（舆情监测岗）", "CENTER", ("舆情监测岗",)),
-    ("c_platform", "王平台（平台受理岗）", "CENTER", ("平台受理岗",)),
-    ("c_duty", "赵值班（应急联络岗）", "CENTER", ("应急联络岗",)),
-    ("c_12328", "黄坐席（投诉受理岗）", "CENTER", ("投诉受理岗",)),
-    ("c_analyst", "周分析（数据分析岗）", "CENTER", ("数据分析岗",)),
-    ("office", "郑督办（局办公室）", "BUREAU_OFFICE", ("办理人",)),
-    ("legal", "吴法规（法规处）", "BUREAU_LEGAL", ("办理人",)),
-    ("safety", "孙安监（安监处）", "BUREAU_SAFETY", ("办理人",)),
-    ("deputy", "钱分管（分管领导）", "BUREAU_LEADER", ("分管领导",)),
-    ("auditor", "冯审计（审计员）", "BUREAU", ("审计员",)),
-    ("owner", "何流程（流程负责人）", "CENTER", ("流程负责人",)),
-    ("admin", "系统管理员", "BUREAU", ("管理员",)),
-) + tuple(
-    user
-    for code, prefix in UNIT_PREFIX.items()
-    for user in (
-        (f"{prefix}_handler", f"{prefix} 办理人", code, ("办理人",)),
-        (f"{prefix}_leader", f"{prefix} 单位领导", code, ("单位领导",)),
+    (
+        ("c_monitor", "陈监测（运行监测岗）", "CENTER", ("运行监测岗",)),
+        ("c_opinion", "林舆情（舆情监测岗）", "CENTER", ("舆情监测岗",)),
+        ("c_platform", "王平台（平台受理岗）", "CENTER", ("平台受理岗",)),
+        ("c_duty", "赵值班（应急联络岗）", "CENTER", ("应急联络岗",)),
+        ("c_12328", "黄坐席（投诉受理岗）", "CENTER", ("投诉受理岗",)),
+        ("c_analyst", "周分析（数据分析岗）", "CENTER", ("数据分析岗",)),
+        ("office", "郑督办（局办公室）", "BUREAU_OFFICE", ("办理人",)),
+        ("legal", "吴法规（法规处）", "BUREAU_LEGAL", ("办理人",)),
+        ("safety", "孙安监（安监处）", "BUREAU_SAFETY", ("办理人",)),
+        ("deputy", "钱分管（分管领导）", "BUREAU_LEADER", ("分管领导",)),
+        ("auditor", "冯审计（审计员）", "BUREAU", ("审计员",)),
+        ("owner", "何流程（流程负责人）", "CENTER", ("流程负责人",)),
+        ("admin", "系统管理员", "BUREAU", ("管理员",)),
     )
-)
+    + tuple(
+        user
+        for code, prefix in UNIT_PREFIX.items()
+        for user in (
+            (f"{prefix}_handler", f"{prefix} 办理人", code, ("办理人",)),
+            (f"{prefix}_leader", f"{prefix} 单位领导", code, ("单位领导",)),
+        )
+    )
+    + CATALOGUE_USERS
+)  # engine/catalogue_demo.py: the data administrators and 数据资源管理岗
 
 FACILITIES = (
     ("bridge", "海沧大桥", "桥面伸缩缝破损"),
@@ -111,6 +116,7 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     clock.set(now)
     fired = jtflow.fire_due_timers()
     yield f"演示事件：{events} 个，处于各个阶段；已触发到期计时器 {fired} 个"
+    yield from seed_catalogue(jtflow)
 
 
 def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:

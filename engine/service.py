@@ -63,6 +63,7 @@ class Jtflow:
     ):
         self.sessions = sessions
         self.clock = clock
+        self.calendar = calendar  # also for the catalogue's 更新时限 (engine.data.overdue)
         self.forms = forms
         self.runtime = Runtime(clock, calendar, budget=code_budget)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes

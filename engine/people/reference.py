@@ -37,7 +37,17 @@ ORGANISATIONS: tuple[tuple[str, str, str], ...] = (
 
 HANDLING_UNITS = ("TRANSPORT_DEV", "HIGHWAY_DEV", "BUS_GROUP", "METRO_BRT", "ROAD_BRIDGE")
 
-CENTER_POSTS = ("运行监测岗", "舆情监测岗", "平台受理岗", "应急联络岗", "投诉受理岗", "数据分析岗")
+# 数据资源管理岗: the center's catalogue post (第三节 1.2(3)): reviews and publishes the units'
+# entries and keeps the register of their data administrators (D1, O5).
+CENTER_POSTS = (
+    "运行监测岗",
+    "舆情监测岗",
+    "平台受理岗",
+    "应急联络岗",
+    "投诉受理岗",
+    "数据分析岗",
+    "数据资源管理岗",
+)
 
 ROLES = CENTER_POSTS + (
     "办理人",
