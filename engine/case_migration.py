@@ -157,19 +157,23 @@ def migrate_running(
     to_version: int | None = None,
     actor: str,
     dry_run: bool = False,
+    chosen: Sequence[str] | None = None,
 ) -> MigrationReport:
-    """Migrate every running case of one version; a case that cannot move stays as it was."""
+    """Migrate the running cases of one version — all, or the `chosen` case numbers; a case
+    that cannot move stays as it was, and a chosen one not running on the version is named."""
     with jtflow.sessions() as session:
         source = definition_of(session, process_id, from_version)
         target = _target(session, source, to_version)  # said once, not once per case
-        cases = list(
-            session.scalars(
-                select(Instance.id)
-                .where(Instance.definition_id == source.id, Instance.status.not_in(ENDED))
-                .order_by(Instance.id)
-            )
+        numbers = session.scalars(
+            select(Instance.case_no)
+            .where(Instance.definition_id == source.id, Instance.status.not_in(ENDED))
+            .order_by(Instance.id)
         )
+        running = [case_no for case_no in numbers if case_no is not None]
+    cases = running if chosen is None else [c for c in running if c in set(chosen)]
     report = migrate_each(jtflow, cases, to_version=target.version, actor=actor, dry_run=dry_run)
+    for case_no in sorted(set(chosen or ()) - set(running)):
+        report.refused[case_no] = f"案件 {case_no} 不在第 {source.version} 版上运行，未迁移"
     report.to_version = target.version
     return report
 

@@ -59,8 +59,16 @@ def diagram(process_id: str, version: int) -> Any:
 
 @processes.get("/<process_id>/<int:version>/migration")
 def preview(process_id: str, version: int) -> Any:
-    """What migrating the version's running cases would do: nothing is changed."""
+    """What migrating the version's running cases would do: nothing is changed. With no
+    other version deployed there is nothing to migrate to, and the page says so."""
+    with request_session() as db:
+        versions = [v for v in process_versions(db) if v.process_id == process_id]
+    shown = next((v for v in versions if v.version == version), None)
+    if shown is None:
+        abort(404, _("流程 %(process)s 没有版本 %(version)d", process=process_id, version=version))
     to = request.args.get("to", type=int)
+    if len(versions) == 1 and to in (None, version):
+        return render_template("process_migration.html", shown=shown, report=None)
     report = migrate_running(
         current_jtflow(),
         process_id,
@@ -69,21 +77,24 @@ def preview(process_id: str, version: int) -> Any:
         actor=g.user.username,
         dry_run=True,
     )
-    return render_template(
-        "process_migration.html",
-        process_id=process_id,
-        version=version,
-        target=report.to_version,
-        report=report,
-    )
+    return render_template("process_migration.html", shown=shown, report=report)
 
 
 @processes.post("/<process_id>/<int:version>/migration")
 def migrate(process_id: str, version: int) -> Any:
-    to = request.form.get("to", type=int)
-    report = migrate_running(
-        current_jtflow(), process_id, from_version=version, to_version=to, actor=g.user.username
+    """Migrate the cases the owner ticked on the preview; none ticked migrates none."""
+    chosen = request.form.getlist("case")
+    report = migrate_running(  # with none chosen, only the versions are checked
+        current_jtflow(),
+        process_id,
+        from_version=version,
+        to_version=request.form.get("to", type=int),
+        actor=g.user.username,
+        chosen=chosen,
     )
+    if not chosen:
+        flash(_("未选择要迁移的案件：请在预览中勾选案件后再确认"), "error")
+        return redirect(url_for(".version_page", process_id=process_id, version=version))
     flash(
         _(
             "已迁移 %(migrated)d 个案件，未迁移 %(refused)d 个",

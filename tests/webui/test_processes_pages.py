@@ -62,12 +62,13 @@ def test_preview_changes_nothing_and_confirming_migrates(client, jtflow, two_ver
     for case in two_versions:
         row = preview.split(f'id="preview-{case.case_no}"')[1].split("</tr>")[0]
         assert "sign_for" in row and "2026-09-29 09:00 → 2026-09-30 09:00" in row
-    assert "确认迁移 2 个案件" in preview
+    assert "共 2 个可迁移" in preview
     assert [kinds(jtflow, c) for c in two_versions] == before and versions_of(
         jtflow, two_versions
     ) == {1}
 
-    done = post(client, "/processes/event_lifecycle/1/migration", {"to": "2"})
+    chosen = [c.case_no for c in two_versions]
+    done = post(client, "/processes/event_lifecycle/1/migration", {"to": "2", "case": chosen})
     assert done.status_code == 302
     assert versions_of(jtflow, two_versions) == {2}
     assert all(kinds(jtflow, c)[-1] == "migrated" for c in two_versions)
@@ -94,7 +95,8 @@ def test_a_refused_case_is_named_and_the_others_migrate(client, jtflow, clock, t
     signed_in_as(client, "owner")
     preview = text(client.get("/processes/event_lifecycle/1/migration?to=2"))
     assert f'id="refused-{pressed.case_no}"' in preview and "escalation" in preview
-    done = post(client, "/processes/event_lifecycle/1/migration", {"to": "2"})
+    chosen = [pressed.case_no, waiting.case_no]
+    done = post(client, "/processes/event_lifecycle/1/migration", {"to": "2", "case": chosen})
     page = text(client.get(done.location))
     assert "已迁移 1 个案件，未迁移 1 个" in page and f"案件 {pressed.case_no} 未迁移" in page
     assert versions_of(jtflow, [pressed]) == {1} and versions_of(jtflow, [waiting]) == {2}
@@ -106,7 +108,8 @@ def test_only_process_owners_see_the_pages(client, jtflow, two_versions, usernam
     assert 'id="nav-processes"' not in text(client.get("/"))
     for path in ("/processes", "/processes/event_lifecycle/1/migration?to=2"):
         assert client.get(path).status_code == 403
-    assert post(client, "/processes/event_lifecycle/1/migration", {"to": "2"}).status_code == 403
+    chosen = {"to": "2", "case": [c.case_no for c in two_versions]}
+    assert post(client, "/processes/event_lifecycle/1/migration", chosen).status_code == 403
     assert versions_of(jtflow, two_versions) == {1}
     with jtflow.sessions() as session:
         refusals = session.scalars(
@@ -125,7 +128,9 @@ def test_the_pages_in_english(client, two_versions):  # type: ignore[no-untyped-
     client.get("/?lang=en")
     assert "Process versions" in text(client.get("/processes"))
     preview = text(client.get("/processes/event_lifecycle/1/migration?to=2"))
-    assert "Migration preview: event_lifecycle v1 → v2" in preview and "Migrate 2 cases" in preview
+    heading = preview.split("<h1>")[1].split("</h1>")[0]
+    assert heading == "Migration preview: Transport incident monitoring v1 → v2"
+    assert "(2 can migrate)" in preview
 
 
 def test_a_preview_with_nothing_to_migrate_says_so(client, jtflow, tmp_path):  # type: ignore[no-untyped-def]
@@ -137,3 +142,26 @@ def test_a_preview_with_nothing_to_migrate_says_so(client, jtflow, tmp_path):  #
     assert 'id="migrate-confirm"' not in text(preview)
     same = client.get("/processes/event_lifecycle/2/migration")
     assert same.status_code == 422 and "目标版本就是当前版本" in text(same)
+
+
+def test_only_the_ticked_cases_migrate(client, jtflow, two_versions):  # type: ignore[no-untyped-def]
+    signed_in_as(client, "owner")
+    first, second = two_versions[:2]
+    chosen = {"to": "2", "case": [first.case_no, "JT20200101-999999"]}
+    done = post(client, "/processes/event_lifecycle/1/migration", chosen)
+    page = text(client.get(done.location))
+    assert versions_of(jtflow, [first]) == {2} and versions_of(jtflow, [second]) == {1}
+    assert "已迁移 1 个案件，未迁移 1 个" in page and "JT20200101-999999" in page  # named
+    nothing = post(client, "/processes/event_lifecycle/1/migration", {"to": "2"})
+    assert "未选择要迁移的案件" in text(client.get(nothing.location))
+    assert versions_of(jtflow, [second]) == {1}
+
+
+def test_with_one_version_the_migration_page_says_there_is_nothing_to_move(client, jtflow):  # type: ignore[no-untyped-def]
+    from tests.factories import report
+
+    report(jtflow)
+    signed_in_as(client, "owner")
+    for path in ("/processes/event_lifecycle/1", "/processes/event_lifecycle/1/migration"):
+        response = client.get(path)
+        assert response.status_code == 200 and 'id="only-version"' in text(response)
