@@ -53,7 +53,7 @@ class Migration:
 
     case_no: str
     from_version: int
-    to_version: int
+    to_version: int | None  # None: a draft, previewed and never deployed
     changed: list[str]  # elements of the case's open work that differ in the new version
     retimed: list[dict[str, Any]]  # timers whose deadline moved: element, old and new due
 
@@ -140,13 +140,46 @@ def migrate_case(
             ).value
 
 
+def preview_on_draft(
+    jtflow: Jtflow, process_id: str, spec: Any, dependencies: dict[str, Any]
+) -> MigrationReport:
+    """What a draft would mean for the process's running cases, had it been deployed and
+    they migrated to it: each case's changed elements and moved deadlines, or why it could
+    not move. The draft's spec is parsed by the caller and never stored; nothing is written."""
+    with jtflow.sessions() as session:
+        running = session.execute(
+            select(Instance.id, Instance.case_no, Definition.version)
+            .join(Definition, Definition.id == Instance.definition_id)
+            .where(Definition.process_id == process_id, Instance.status.not_in(ENDED))
+            .order_by(Instance.id)
+        ).all()
+    report = MigrationReport()
+    registry = jtflow.runtime.codec.registry
+    for instance_id, case_no, version in running:
+        name = case_no or str(instance_id)
+
+        def act(loaded: Loaded, name: str = name, version: int = version) -> Migration:
+            changed = _migrate_tree(registry, loaded.workflow, spec, dependencies)
+            return Migration(name, version, None, changed, _moved_deadlines(loaded))
+
+        try:
+            with case_step(jtflow.runtime, jtflow.sessions) as step, _explained(name, None):
+                instance = step.session.get(Instance, instance_id)
+                assert instance is not None
+                report.migrated.append(step.run(instance, act, actor="system", preview=True).value)
+        except JtflowError as e:
+            report.refused[name] = str(e)
+    return report
+
+
 @contextmanager
-def _explained(case_no: str, version: int) -> Iterator[None]:
+def _explained(case_no: str, version: int | None) -> Iterator[None]:
     """A failing migration as the engine's own error, said plainly."""
+    target = "草稿" if version is None else f"版本 {version}"
     try:
         yield
     except (SpiffWorkflowException, StalledInstance) as e:
-        raise MigrationRefused(f"案件 {case_no} 在版本 {version} 上无法继续：{e}") from e
+        raise MigrationRefused(f"案件 {case_no} 在{target}上无法继续：{e}") from e
 
 
 def migrate_running(

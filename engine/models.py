@@ -150,6 +150,52 @@ class Definition(Base):
     spec: Mapped[bytes] = mapped_column(LargeBinary)
     deployed_at: Mapped[datetime] = mapped_column()
     deployed_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(String(400), default=None)  # why, by the deployer
+
+
+class DiagramDraft(Base):
+    """A process owner's unsaved-to-production edit of one process: its .bpmn and .dmn
+    files as text. One per owner and process; it belongs to its author until deployed."""
+
+    __tablename__ = "diagram_draft"
+    __table_args__ = (UniqueConstraint("process_id", "author"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120))
+    author: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
+    files: Mapped[dict[str, Any]] = mapped_column()  # file name → text
+    based_on_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    saved_at: Mapped[datetime] = mapped_column()
+
+
+class FormVersion(Base):
+    """A form deployed from the browser (forms/ holds the bundled first versions): the
+    newest version of a name is the one handlers fill in; older ones stay for the record."""
+
+    __tablename__ = "form_version"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer)
+    schema: Mapped[dict[str, Any]] = mapped_column()
+    deployed_at: Mapped[datetime] = mapped_column()
+    deployed_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class TrialRun(Base):
+    """A draft tried on the recorded inputs of closed cases (issue 14): progress while it
+    runs, in the database so any web process can answer the page that polls it."""
+
+    __tablename__ = "trial_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120))
+    author: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    results: Mapped[list[Any]] = mapped_column(default=list)  # one entry per case tried
+    error: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
 class Instance(Base):

@@ -73,7 +73,12 @@ class Jtflow:
     # -- definitions -------------------------------------------------------------------
 
     def deploy(self, path: Path, actor: str = "system") -> tuple[Definition, bool]:
-        files = deployment.collect_files(path)
+        return self.deploy_files(deployment.collect_files(path), actor)
+
+    def deploy_files(
+        self, files: list[deployment.DiagramFile], actor: str, note: str | None = None
+    ) -> tuple[Definition, bool]:
+        """Check and store the files as a new version (the same content: the existing one)."""
         with self.sessions() as session:
             definition, created = deployment.deploy(
                 session,
@@ -82,6 +87,7 @@ class Jtflow:
                 codec=self.runtime.codec,
                 actor=actor,
                 now=self.clock.now(),
+                note=note,
             )
             session.commit()
             return definition, created

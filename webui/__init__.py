@@ -26,6 +26,7 @@ from .case_page import case_page
 from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
 from .inbox import inbox
+from .modeler_api import modeler_api
 from .processes import processes
 from .report import report
 from .secrets import secret_key
@@ -76,6 +77,7 @@ def create_app(
     app.register_blueprint(admin_users)
     app.register_blueprint(audit)
     app.register_blueprint(api)
+    app.register_blueprint(modeler_api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["translated"] = labels.translated  # step names, form texts

@@ -215,6 +215,7 @@ def deploy(
     codec: WorkflowCodec,
     actor: str,
     now: datetime,
+    note: str | None = None,
 ) -> tuple[Definition, bool]:
     """Store a new version, or return the existing one with the same content. True if new."""
     problems = check(files, forms)
@@ -236,6 +237,7 @@ def deploy(
         spec=codec.dump_spec(spec, subprocess_specs),
         deployed_at=now,
         deployed_by=actor,
+        note=note,
     )
     session.add(definition)
     session.flush()

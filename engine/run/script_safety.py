@@ -259,8 +259,11 @@ def _scan_decision_table(table: Any, check: Any) -> None:
 
 
 def _owner_id(element: Any) -> str | None:
+    """The element a problem is shown on: the nearest one with an id that a diagram draws
+    (a timer's event, not its timerEventDefinition, which the modeler has no shape for)."""
     while element is not None:
-        if element.get("id"):
+        drawn = not etree.QName(element).localname.endswith("EventDefinition")
+        if element.get("id") and drawn:
             return str(element.get("id"))
         element = element.getparent()
     return None
