@@ -101,7 +101,7 @@ def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Re
         if until is not None and not 1 <= until <= len(recorded):
             raise InvalidInput(f"案件 {instance.case_no} 只有第 1 至 {len(recorded)} 步")
         versions = _versions_of(session, recorded)
-        with _scratch_copy(source, session, instance, versions[0]) as target:
+        with scratch_copy(source, session, instance, versions[0]) as target:
             name = instance.case_no or str(instance.id)
             if until is None:
                 result = _run(target, name, recorded, source_tasks, versions, whole=True)
@@ -214,7 +214,7 @@ def _apply(
     if stored.kind == "case_reported" and "process" in data:  # a case started from its facts
         return target.start_case(data["process"], data, starter=stored.actor).case_id
     if stored.kind == "case_reported":
-        report = {k: data[k] for k in _REPORT_FIELDS if k in data}
+        report = {k: data[k] for k in REPORT_FIELDS if k in data}
         return target.report_event(report, reporter=stored.actor).case_id
     assert case_id is not None, "a case's history starts with its report"
     kind = data["attempt"] if stored.kind == "step_failed" else stored.kind
@@ -242,7 +242,7 @@ def _apply(
     return case_id
 
 
-_REPORT_FIELDS = (
+REPORT_FIELDS = (
     "channel",
     "urgency",
     "title",
@@ -354,7 +354,7 @@ def _add_definition(target: Jtflow, versions: list[Definition], definition_id: i
 
 
 @contextmanager
-def _scratch_copy(
+def scratch_copy(
     source: Jtflow, session: Session, instance: Instance, reported_on: Definition
 ) -> Iterator[Jtflow]:
     """An in-memory SQLite database holding what the case needs: the organisations, the

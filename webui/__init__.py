@@ -6,6 +6,7 @@ call only its service methods. The engine's errors become HTTP answers in webui.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,7 @@ def create_app(
         app.wsgi_app = behind  # type: ignore[method-assign]  # Flask's documented way
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # API answers stay readable Chinese
     _bind_engine(app, settings, clock, jtflow)
+    app.extensions["background"] = ThreadPoolExecutor(1, thread_name_prefix="jtflow-background")
     babel.init_app(app, locale_selector=_locale)
     csrf.init_app(app)
     app.before_request(load_signed_in_user)

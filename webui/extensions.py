@@ -4,6 +4,7 @@ pages reach the engine (`current_jtflow`) and the database (`request_session`)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -60,3 +61,10 @@ def request_session() -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+def background() -> ThreadPoolExecutor:
+    """One worker thread per app for long work a page starts and then polls (a trial of a
+    draft on history): one at a time, so a trial never starves the requests."""
+    executor: ThreadPoolExecutor = current_app.extensions["background"]  # made in create_app
+    return executor

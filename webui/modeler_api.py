@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, url_for
 
 from engine.case_migration import check_process_owner, preview_on_draft
 from engine.definitions.deploy import DiagramFile, parse
@@ -22,9 +22,12 @@ from engine.definitions.drafts import (
     save_draft,
 )
 from engine.definitions.modeler_choices import choices
-from engine.errors import DeploymentError, InvalidInput, Problem
+from engine.draft_trial import MAX_CASES, run_trial, start_trial, totals
+from engine.errors import DeploymentError, InvalidInput, NotFound, Problem
+from engine.models import TrialRun
+from engine.people.visibility import MAX_ID
 
-from .extensions import current_jtflow, request_session
+from .extensions import background, current_jtflow, request_session
 
 modeler_api = Blueprint("modeler_api", __name__, url_prefix="/api")
 
@@ -124,6 +127,41 @@ def deploy(process_id: str) -> Any:
         db.commit()
     status = 201 if created else 200  # the same content as a deployed version: that one
     return jsonify({"version": definition.version, "created": created}), status
+
+
+@modeler_api.post("/processes/<process_id>/draft/trials")
+def start_trial_run(process_id: str) -> Any:
+    """Try the saved draft on the last N closed cases, in the background (the page polls)."""
+    count = _body().get("cases", 200)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_CASES:
+        raise InvalidInput(f"试运行的案件数应为 1 到 {MAX_CASES} 之间的整数")
+    engine = current_jtflow()
+    files = _saved_files(process_id)
+    problems = check_draft(files, process_id, engine.forms)
+    if problems:
+        return jsonify({"error": "invalid", "problems": problems_json(problems)}), 422
+    trial_id = start_trial(engine, process_id, g.user.username, files, count)
+    background().submit(run_trial, engine, trial_id, files)
+    status_url = url_for(".trial_status", process_id=process_id, trial_id=trial_id)
+    return jsonify({"trial_id": trial_id, "status_url": status_url}), 202
+
+
+@modeler_api.get("/processes/<process_id>/trials/<int:trial_id>")
+def trial_status(process_id: str, trial_id: int) -> Any:
+    with request_session() as db:
+        trial = db.get(TrialRun, trial_id) if trial_id <= MAX_ID else None
+        if trial is None or trial.process_id != process_id or trial.author != g.user.username:
+            raise NotFound(f"试运行 {trial_id} 不存在")
+        return jsonify(
+            {
+                "done": trial.done,
+                "total": trial.total,
+                "finished": trial.finished_at is not None,
+                "error": trial.error,
+                "cases": trial.results,
+                "totals": totals(trial.results),
+            }
+        )
 
 
 def _saved_files(process_id: str) -> list[DiagramFile]:

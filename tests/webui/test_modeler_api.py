@@ -4,16 +4,19 @@ note; drafts belong to their author; everyone else gets the logged 403."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
 from engine.definitions.modeler_choices import FUNCTIONS
 from engine.demo import DEMO_PASSWORD
-from engine.models import AccessLog, Definition
+from engine.models import AccessLog, Definition, TrialRun
 from engine.people.accounts import hash_password, set_password_hash
 from engine.people.users import add_user
 from engine.run.diagram_functions import PUBLISHED_NAMES
 from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
+from tests.engine.test_draft_trial import SIGN_FOR_IN_FOUR_HOURS, closed_case
 from tests.webui.pages import csrf, signed_in_as
 
 LIFECYCLE = "/api/processes/event_lifecycle"
@@ -171,3 +174,42 @@ def test_signed_out_is_401_and_a_missing_csrf_token_is_refused(client, owner):  
     assert owner.put(f"{LIFECYCLE}/draft", json={"files": {}}).status_code == 400  # no token
     owner.post("/logout", data={"csrf_token": csrf(owner)})
     assert owner.get(f"{LIFECYCLE}/draft").status_code == 401
+
+
+def test_a_trial_runs_in_the_background_and_reports_per_case(owner, jtflow, clock):  # type: ignore[no-untyped-def]
+    case = closed_case(jtflow, clock, 6)
+    files = edited(deployed_files(owner), *SIGN_FOR_IN_FOUR_HOURS)
+    send(owner, "PUT", f"{LIFECYCLE}/draft", {"files": files})
+    started = send(owner, "POST", f"{LIFECYCLE}/draft/trials", {"cases": 10})
+    assert started.status_code == 202
+    status_url = started.get_json()["status_url"]
+    for _ in range(200):  # a real worker thread: polled, with a bound
+        status = owner.get(status_url).get_json()
+        if status["finished"]:
+            break
+        time.sleep(0.05)
+    assert status["finished"] and status["error"] is None and status["total"] == 1
+    (tried,) = status["cases"]
+    assert tried["case_no"] == case.case_no and tried["turned_red"] == ["签收"]
+    assert status["totals"]["turned_red_by_step"] == {"签收": 1}
+
+
+@pytest.mark.parametrize("cases", [0, -1, 10_000_000, "many", True])
+def test_a_trial_of_an_impossible_size_is_refused(owner, cases):  # type: ignore[no-untyped-def]
+    send(owner, "PUT", f"{LIFECYCLE}/draft", {"files": deployed_files(owner)})
+    response = send(owner, "POST", f"{LIFECYCLE}/draft/trials", {"cases": cases})
+    assert response.status_code == 422
+
+
+def test_another_owners_trial_is_not_found(owner, jtflow):  # type: ignore[no-untyped-def]
+    with jtflow.sessions() as session:
+        session.add(
+            TrialRun(
+                process_id="event_lifecycle",
+                author="someone",
+                started_at=jtflow.clock.now(),
+                total=0,
+            )
+        )
+        session.commit()
+    assert owner.get(f"{LIFECYCLE}/trials/1").status_code == 404
