@@ -10,6 +10,7 @@ import click
 from cli.accounts import token_commands, user_commands
 from cli.audit import audit_commands
 from cli.bench_audit import audit as bench_audit
+from cli.bench_catalogue import catalogue as bench_catalogue
 from cli.bench_inbox import inbox as bench_inbox
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
@@ -222,6 +223,7 @@ def bench(ctx: click.Context, lifecycles: int, database: str | None) -> None:
 bench.add_command(bench_timers)
 bench.add_command(bench_audit)
 bench.add_command(bench_inbox)
+bench.add_command(bench_catalogue)
 main.add_command(worker)
 main.add_command(calendar_commands)
 main.add_command(user_commands)

@@ -24,6 +24,7 @@ from .api import api
 from .audit import audit
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
+from .catalogue import catalogue
 from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
 from .inbox import inbox
@@ -73,6 +74,7 @@ def create_app(
     app.register_blueprint(processes)
     app.register_blueprint(task_page)
     app.register_blueprint(case_page)
+    app.register_blueprint(catalogue)
     app.register_blueprint(diagram)
     app.register_blueprint(report)
     app.register_blueprint(start)

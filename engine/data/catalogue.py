@@ -31,6 +31,7 @@ from .categories import category_name
 from .fields import EDITABLE, Entry, check_entry
 
 STATUSES = {"draft": "草稿", "submitted": "待审核", "published": "已发布"}
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one is not found, not an overflow
 
 
 def sees_all(user: User) -> bool:
@@ -46,7 +47,7 @@ def may_read(user: User, resource: Resource) -> bool:
 def read_resource(session: Session, user: User, resource_id: int) -> Resource:
     """The entry, if the user may read it; another unit's draft is "not found" to them, so
     its existence does not leak."""
-    resource = session.get(Resource, resource_id)
+    resource = _get(session, resource_id)
     if resource is None or not may_read(user, resource):
         raise NotFound(f"资源目录中没有编号为 {resource_id} 的条目（或它尚未发布）")
     return resource
@@ -223,15 +224,19 @@ def _value(resource: Resource, field: str) -> Any:
     return list(value) if field == "share_modes" else value
 
 
+def _get(session: Session, resource_id: int) -> Resource | None:
+    return session.get(Resource, resource_id) if 1 <= resource_id <= MAX_ID else None
+
+
 def _existing(session: Session, resource_id: int) -> Resource:
-    resource = session.get(Resource, resource_id)
+    resource = _get(session, resource_id)
     if resource is None:
         raise NotFound(f"资源目录中没有编号为 {resource_id} 的条目")
     return resource
 
 
 def _for_change(session: Session, actor: User, resource_id: int, doing: str) -> Resource:
-    resource = session.get(Resource, resource_id)
+    resource = _get(session, resource_id)
     if resource is None or not may_read(actor, resource):
         raise NotFound(f"资源目录中没有编号为 {resource_id} 的条目")
     check_maintainer(session, actor, resource.provider_unit, doing)

@@ -11,6 +11,8 @@ from engine.inbox import MAX_PER_PAGE, SCOPES, SORTS
 
 from ..extensions import current_jtflow
 from .blueprint import MAX_ID, api
+from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
+from .openapi_catalogue import catalogue_paths
 from .openapi_schemas import ID, LIGHT, ref, schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
@@ -62,6 +64,13 @@ TASK_ID = {
     "in": "path",
     "required": True,
     "schema": {**ID, "maximum": MAX_ID},
+}
+RESOURCE_ID = {
+    "name": "resource_id",
+    "in": "path",
+    "required": True,
+    "schema": {**ID, "maximum": MAX_ID},
+    "description": "资源目录条目编号",
 }
 CASE_REF = {
     "name": "ref",
@@ -216,6 +225,7 @@ def paths() -> dict[str, Any]:
                 "responses": {"200": json_body(READERS, "查阅记录"), **errors(401, 403, 404)},
             }
         },
+        **catalogue_paths(json_body, errors, _query, RESOURCE_ID),
     }
 
 
@@ -314,7 +324,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                     "description": "`jtflow token create 用户名` 生成的令牌",
                 }
             },
-            "schemas": schemas(forms),
+            "schemas": {**schemas(forms), **CATALOGUE_SCHEMAS},
             "responses": {
                 name: json_body(ref("Error"), description)
                 for name, description in ERROR_RESPONSES.values()

@@ -53,7 +53,22 @@ def problems_found(base_url: str, token: str) -> list[str]:
                             "expected-statuses": ["2xx", "401", "403", "404", "409", "422"]
                         }
                     },
-                }
+                },
+                *(
+                    {
+                        # A catalogue body the document allows may still break a rule the
+                        # document states in words (one data one source, conditional sharing
+                        # states its terms: 422), and only a unit's registered data
+                        # administrator writes (O5: 403 for the token's user, a 12328 seat).
+                        "include-operation-id": operation,
+                        "checks": {
+                            "positive_data_acceptance": {
+                                "expected-statuses": ["2xx", "401", "403", "404", "422"]
+                            }
+                        },
+                    }
+                    for operation in ("createResource", "updateResource")
+                ),
             ],
         }
     )
