@@ -10,7 +10,9 @@ administrator, reviewed and published by the center, every change in the change 
 - One data, one source (第三节 2 “一数一源”): a second entry with the same category and
   name is refused, naming the first and its unit, whichever unit tries.
 - Who reads an entry: everyone signed in reads published entries; the providing unit reads
-  its own at every stage; the center's post and auditors read all.
+  its own at every stage; the center's post and auditors read all. External applicants
+  (universities, companies) read only published entries that are shared at all: 不予共享
+  ones are not offered outside the government (第三节 5).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,7 @@ from .categories import category_name
 from .fields import EDITABLE, Entry, check_entry
 
 STATUSES = {"draft": "草稿", "submitted": "待审核", "published": "已发布"}
+EXTERNAL = "EXTERNAL"  # non-government applicants (SPEC §1)
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one is not found, not an overflow
 
 
@@ -39,6 +42,8 @@ def sees_all(user: User) -> bool:
 
 
 def may_read(user: User, resource: Resource) -> bool:
+    if user.unit_code == EXTERNAL:  # 第三节 5: what is not shared is not offered outside
+        return resource.status == "published" and resource.share_type != "none"
     return (
         resource.status == "published" or resource.provider_unit == user.unit_code or sees_all(user)
     )
@@ -216,6 +221,8 @@ def visible(user: User) -> Any:
     """`may_read` as a WHERE clause on Resource."""
     if sees_all(user):
         return None
+    if user.unit_code == EXTERNAL:
+        return and_(Resource.status == "published", Resource.share_type != "none")
     return or_(Resource.status == "published", Resource.provider_unit == user.unit_code)
 
 

@@ -19,6 +19,9 @@ import calendar as month_days
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from ..models import Resource
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI, to_utc
@@ -56,6 +59,21 @@ def add_months(instant: datetime, months: int) -> datetime:
     year, month = local.year + index // 12, index % 12 + 1
     day = min(local.day, month_days.monthrange(year, month)[1])
     return to_utc(local.replace(year=year, month=month, day=day))
+
+
+def overdue_of_unit(
+    session: Session, calendar: WorkingCalendar, unit_code: str, now: datetime
+) -> list[tuple[Resource, Freshness]]:
+    """The unit's published entries past their 更新时限, most overdue first: what its page
+    lists, and what A2's update timeliness counts."""
+    found = []
+    for resource in session.scalars(
+        select(Resource).where(Resource.provider_unit == unit_code, Resource.status == "published")
+    ):
+        state = freshness(calendar, resource, now)
+        if state.overdue:
+            found.append((resource, state))
+    return sorted(found, key=lambda pair: pair[1].due_at or now)
 
 
 def freshness(calendar: WorkingCalendar, resource: Resource, now: datetime) -> Freshness:

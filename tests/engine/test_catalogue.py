@@ -13,7 +13,7 @@ from engine.data.categories import CATEGORIES, TOPS, category_of
 from engine.data.fields import FIELD_NAMES, check_entry
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.models import Resource, ResourceChange
-from engine.people.users import get_user
+from engine.people.users import add_user, get_user
 from tests.data_factories import entry, registered
 
 
@@ -192,3 +192,21 @@ def test_the_change_log_is_append_only_in_order(db, jtflow):  # type: ignore[no-
     rows = db.scalars(select(ResourceChange).order_by(ResourceChange.id)).all()
     assert [r.action for r in rows] == ["created", "data_updated"]
     assert rows[1].data["data_updated_at"][0] is None
+
+
+def test_external_applicants_are_not_offered_what_is_not_shared(db, jtflow):  # type: ignore[no-untyped-def]
+    add_user(db, "uni", "厦门大学课题组", "EXTERNAL", [])  # by unit, whatever its roles
+    maker, center = user(db, "bus_data"), user(db, "c_data")
+    kept = made(
+        db, jtflow, name="不共享的资源", share_type="不予共享", share_modes="", share_scope=""
+    )
+    offered = made(db, jtflow, name="共享的资源")
+    for resource in (kept, offered):
+        catalogue.submit(db, maker, jtflow.clock.now(), resource.id)
+        catalogue.publish(db, center, jtflow.clock.now(), resource.id)
+    db.commit()
+    applicant = user(db, "uni")
+    assert [r.name for r, _ in search(db, applicant, CatalogueQuery()).rows] == ["共享的资源"]
+    with pytest.raises(NotFound):
+        catalogue.read_resource(db, applicant, kept.id)
+    assert search(db, user(db, "brt_data"), CatalogueQuery()).total == 2

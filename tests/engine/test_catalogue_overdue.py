@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.data import catalogue
-from engine.data.overdue import add_months, freshness
+from engine.data.overdue import add_months, freshness, overdue_of_unit
 from engine.people.users import get_user
 from engine.time.clock import SHANGHAI
 from tests.conftest import CALENDAR
@@ -60,3 +60,15 @@ def test_monthly_and_on_change_periods(jtflow, clock):  # type: ignore[no-untype
     assert freshness(CALENDAR, monthly, at(2026, 2, 28, 9, 1)).overdue
     on_change = published(jtflow, name="线网", update_period="变更时更新")
     assert not freshness(CALENDAR, on_change, at(2030, 1, 1)).overdue
+
+
+def test_the_units_overdue_list_most_late_first(jtflow, clock):  # type: ignore[no-untyped-def]
+    clock.set(at(2026, 9, 28, 9, 0))
+    daily = published(jtflow, update_period="每日")
+    clock.set(at(2026, 9, 29, 9, 0))
+    realtime = published(jtflow, name="到站", update_period="实时")
+    published(jtflow, name="线网", update_period="变更时更新")
+    with jtflow.sessions() as db:
+        late = overdue_of_unit(db, CALENDAR, "BUS_GROUP", at(2026, 10, 9, 9, 0))
+        assert [r.id for r, _ in late] == [daily.id, realtime.id]
+        assert overdue_of_unit(db, CALENDAR, "METRO_BRT", at(2026, 10, 9, 9, 0)) == []

@@ -139,9 +139,13 @@ def test_overdue_shows_to_its_unit_only(client, jtflow, published):  # type: ign
     jtflow.clock.advance(days=5)  # a real-time feed not updated for days
     signed_in_as(client, "bus_data")
     assert 'id="overdue"' in text(client.get(f"/catalogue/{bus}"))
-    assert f'id="overdue-{bus}"' in text(client.get("/catalogue"))
+    index = text(client.get("/catalogue"))
+    assert f'id="overdue-{bus}"' in index and 'id="unit-overdue"' in index
+    listed = text(client.get("/catalogue?overdue=1"))
+    assert 'id="overdue-view"' in listed and "公交车辆实时GPS位置" in listed
     assert post(client, f"/catalogue/{bus}/data-updated").status_code == 302
     assert 'id="overdue"' not in text(client.get(f"/catalogue/{bus}"))
+    assert 'id="unit-overdue"' not in text(client.get("/catalogue"))
     jtflow.clock.advance(days=5)
     signed_in_as(client, "brt_data")
     assert 'id="overdue"' not in text(client.get(f"/catalogue/{bus}"))

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 
 from engine.data import catalogue as service
 from engine.data.administrators import PROVIDING_UNITS, administers, is_catalogue_post
-from engine.data.catalogue_search import CatalogueQuery, search
+from engine.data.catalogue_search import CataloguePage, CatalogueQuery, search
 from engine.data.fields import EDITABLE
-from engine.data.overdue import freshness
+from engine.data.overdue import freshness, overdue_of_unit
 from engine.errors import InvalidInput
 from engine.models import Organisation, Resource
 from engine.people.access_rule import reads_everything
@@ -40,8 +40,13 @@ def index() -> Any:
     engine = current_jtflow()
     now = engine.clock.now()
     with request_session() as db:
+        late = overdue_of_unit(db, engine.calendar, g.user.unit_code, now)
         try:
-            page = search(db, g.user, query)
+            if args.get("overdue"):  # the unit's own entries past their 更新时限
+                rows = [(r, g.user.unit_code) for r, _state in late]
+                page = CataloguePage(rows, len(rows), 1, max(1, len(rows)))
+            else:
+                page = search(db, g.user, query)
         except InvalidInput as e:
             flash(str(e), "error")
             return redirect(url_for(".index"))
@@ -56,6 +61,8 @@ def index() -> Any:
         "catalogue_index.html",
         page=page,
         overdue=overdue,
+        late_count=len(late),
+        overdue_view=bool(args.get("overdue")),
         units=units,
         filters={name: args.get(name, "") for name in FILTERS},
         may_add=may_add,

@@ -4,6 +4,7 @@ through `translated` for the reader's language (messages.po holds the English)."
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from engine.data.catalogue import STATUSES
@@ -16,6 +17,7 @@ from engine.data.fields import (
     SHARE_TYPES,
     UPDATE_PERIODS,
 )
+from engine.time.clock import SHANGHAI
 
 ACTIONS = {
     "created": "新增",
@@ -37,6 +39,8 @@ def value_name(field: str, value: Any) -> str:
     """A stored value as the reader sees it: a name for a code, a list joined with 、."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "data_updated_at":  # the change log keeps it as ISO 8601 text
+        return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     if field == "category":
         return str(category_name(value))
     if field == "share_modes":
