@@ -35,6 +35,7 @@ from .models import (
     HistoryEvent,
     Instance,
     Organisation,
+    Resource,
     Task,
     Timer,
     User,
@@ -43,6 +44,7 @@ from .people.visibility import find_case
 from .record.divergence import Divergence
 from .retiming import recompute_provisional, use_calendar
 from .service import Jtflow
+from .sharing import revoke_case_grant
 from .time.calendar import WorkingCalendar
 from .time.calendar_years import schedule_of
 from .time.clock import FakeClock
@@ -56,6 +58,7 @@ INPUTS = (
     "deadline_recomputed",  # an administrator loaded a calendar year (SPEC §2)
     "step_failed",  # a completion or a firing the workflow refused, tried again
     "migrated",  # a process owner moved the case to another version of its process
+    "grant_revoked",  # a provider or the center revoked a sharing request's grant (D6)
 )
 _RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
 
@@ -224,6 +227,9 @@ def _apply(
     if stored.kind == "deadline_recomputed":
         _load_calendar_year(target, stored)
         return case_id
+    if stored.kind == "grant_revoked":
+        revoke_case_grant(target, case_id, data["reason"], actor=stored.actor)
+        return case_id
     if stored.kind == "migrated":
         _add_definition(target, versions, data["to_definition"])
         migrate_case(target, case_id, to_version=data["to_version"], actor=stored.actor)
@@ -378,6 +384,10 @@ def scratch_copy(
                 )
             )
         scratch.add(_copy_definition(reported_on))
+        resource_id = (instance.facts or {}).get("resource_id")  # a sharing case's grant needs it
+        resource = session.get(Resource, resource_id) if resource_id is not None else None
+        if resource is not None:
+            scratch.add(_copy_row(resource))
         for row in calendar_loads(session):
             columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
             scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
@@ -394,6 +404,11 @@ def scratch_copy(
         yield target
     finally:
         engine.dispose()
+
+
+def _copy_row(row: Resource) -> Resource:
+    table = Resource.__table__
+    return Resource(**{c.key: getattr(row, c.key) for c in table.columns})
 
 
 def _copy_definition(definition: Definition) -> Definition:

@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .data import data_checks, grants
 from .definitions import deploy as deployment
 from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
@@ -66,6 +67,9 @@ class Jtflow:
         self.calendar = calendar  # also for the catalogue's 更新时限 (engine.data.overdue)
         self.forms = forms
         self.runtime = Runtime(clock, calendar, budget=code_budget)
+        # rows derived from where a case got to, written in the step that got it there
+        self.runtime.on_write(grants.grant_when_granted)  # D6
+        self.runtime.on_write(data_checks.settle_source_when_checked)  # D7
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes
         self.timer_lease_seconds = timer_lease_seconds
         self.timer_batch = timer_batch

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine.config import PROJECT_ROOT
 from engine.demo import actor_for, answer_for
-from engine.models import Definition, Instance, Task
+from engine.models import Definition, Grant, Instance, Resource, Task
 from engine.service import CaseRef, Jtflow
 from engine.time.clock import Clock
 
@@ -210,3 +210,52 @@ def start_trial(jtflow: Jtflow, folder: Path, facts: dict[str, Any]) -> CaseRef:
     path.write_text(TRIAL, encoding="utf-8")
     jtflow.deploy(path)
     return jtflow.start_case("trial", facts, starter="c_12328")
+
+
+# -- sharing requests (D3–D7) -----------------------------------------------------------------
+
+SHARING_REQUEST = {
+    "purpose": "公交线网优化分析",
+    "scope": "2026 年思明区公交线路",
+    "data_items": ["线路编号", "站点", "到站时间"],
+    "service_mode": "download",
+}
+
+
+def resource(jtflow: Jtflow, **overrides: Any) -> int:
+    """A published catalogue entry (BUS_GROUP's, conditional, by file download or API), with
+    the sharing process deployed to request it (the template database has only the lifecycle,
+    whose definition ids other tests count on)."""
+    jtflow.deploy(PROCESSES / "sharing_request.bpmn")  # once: the same content is not redeployed
+    now = jtflow.clock.now()
+    fields: dict[str, Any] = {
+        "category": "transit.arrival",
+        "name": f"公交车辆到站数据 {now.timestamp():.3f}",
+        "provider_unit": "BUS_GROUP",
+        "data_format": "CSV",
+        "attribute": "dynamic",
+        "update_period": "realtime",
+        "share_type": "conditional",
+        "share_scope": "政务部门",
+        "share_modes": ["download", "api"],
+        "usage_requirements": "仅限履职使用",
+        "source_system": "公交智能调度系统",
+        "status": "published",
+        "created_at": now,
+        "created_by": "c_data",
+        "updated_at": now,
+        "updated_by": "c_data",
+        "published_at": now,
+        "published_by": "c_data",
+    }
+    fields.update(overrides)
+    with jtflow.sessions() as session:
+        row = Resource(**fields)
+        session.add(row)
+        session.commit()
+        return row.id
+
+
+def grant_of(jtflow: Jtflow, case: CaseRef) -> Grant | None:
+    with jtflow.sessions() as session:
+        return session.scalar(select(Grant).where(Grant.instance_id == case.case_id))

@@ -52,4 +52,27 @@ VALID: dict[str, dict[str, Any]] = {
         "facility": {"type": "bus_station", "name": "火车站公交场站"},
         "discovered_at": "2026-11-24T09:00:00+08:00",
     },
+    "sharing_request": {
+        "purpose": "公交线网优化分析",
+        "scope": "2026 年思明区公交线路",
+        "data_items": ["线路编号", "站点", "到站时间"],
+        "service_mode": "download",
+    },
+    "sharing_reply": {"agree": False, "reason": "涉及乘客个人信息，须脱敏后方可提供。"},
+    "sharing_review": {"review_opinion": "答复要素齐全，予以备案。"},
+    "sharing_negotiate_request": {
+        "pursue": True,
+        "need": "线网优化须使用到站数据。",
+        "proposal": "只提供脱敏后的线路级汇总数据。",
+    },
+    "sharing_negotiate_answer": {"agreed": False, "outcome": "对脱敏方式未能达成一致。"},
+    "sharing_coordinate": {"share": True, "coordination": "按线路级汇总、脱敏后共享。"},
+    "sharing_file_outcome": {"filing_note": "局领导协调结果已备案。"},
+    "sharing_check": {
+        "finding": "conflict",
+        "explanation": "两个系统的站点坐标不一致。",
+        "authoritative_source": "公交智能调度系统",
+    },
+    "sharing_record_source": {"source_note": "唯一来源已登记到资源目录。"},
+    "sharing_press": {"press_method": "phone", "press_note": "已电话催办提供部门。"},
 }

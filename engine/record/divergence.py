@@ -36,6 +36,11 @@ KIND_NAMES = {
     "escalated": "超期催办",
     "migrated": "迁移到新版本",
     "case_ended": "案件结束",
+    "share_refused": "拒绝共享",
+    "negotiation_failed": "协商不成",
+    "share_granted": "授权共享",
+    "grant_revoked": "撤销授权",
+    "source_settled": "明确唯一来源",
 }
 # what an event's fields are called in a sentence; a key of its data is 数据项「key」
 FIELD_NAMES = {

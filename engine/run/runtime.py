@@ -34,7 +34,12 @@ from .spiff import ClockedScriptEngine, bound_multi_instances
 from .state import SpecPair, WorkflowCodec
 from .tasks import OpenTask
 
-ENDED = ("archived", "returned", "recorded", "completed")
+# how a case can end; a sharing request (D3–D7) ends granted, refused or checked
+ENDED = ("archived", "returned", "recorded", "completed", "granted", "refused", "checked")
+
+# a hook run in a step's transaction once its workflow is written: the rows a domain derives
+# from where the case got to (a grant, D6), written atomically with the step
+WriteHook = Callable[[Session, "Loaded", datetime, str], None]
 
 
 @dataclass
@@ -84,6 +89,7 @@ class Runtime:
         self._specs: dict[int, SpecPair] = {}
         self._live: OrderedDict[int, tuple[int, BpmnWorkflow, Snapshot]] = OrderedDict()
         self._timer_listeners: list[Callable[[], None]] = []
+        self._write_hooks: list[WriteHook] = []
         self._live_max = live_workflows
 
     def script_engine(self) -> ClockedScriptEngine:
@@ -136,6 +142,11 @@ class Runtime:
         """Call `listener` after any step in this process commits a new waiting timer
         (the in-process scheduler wakes, so a timer due soon is not left to its next look)."""
         self._timer_listeners.append(listener)
+
+    def on_write(self, hook: WriteHook) -> None:
+        """Run `hook` in every step's transaction after the workflow, rows and end are
+        written and before its history is: what it adds commits or rolls back with the step."""
+        self._write_hooks.append(hook)
 
     def committed(self, loaded: Loaded) -> None:
         """Call after the step's commit: the live workflow now matches the stored version."""
@@ -193,6 +204,9 @@ class Runtime:
             if wf.completed:
                 instance.status = _end_status(wf)
                 instance.ended_at = now
+            for hook in self._write_hooks:  # before the end, so its events precede case_ended
+                hook(session, loaded, now, actor)
+            if wf.completed:
                 history.append("case_ended", at=now, actor=actor, data={"status": instance.status})
         session.flush()
         history.write()
@@ -207,7 +221,15 @@ def evaluate_property(wf: BpmnWorkflow, task: Any, name: str) -> Any:
     return wf.script_engine.evaluate(task, value[1:])
 
 
-_STATUS_ZH = {"archived": "归档", "returned": "退件", "recorded": "办结备案", "completed": "结束"}
+_STATUS_ZH = {
+    "archived": "归档",
+    "returned": "退件",
+    "recorded": "办结备案",
+    "completed": "结束",
+    "granted": "授权",
+    "refused": "不予共享",
+    "checked": "校核完成",
+}
 
 
 def _end_status(wf: BpmnWorkflow) -> str:

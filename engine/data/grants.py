@@ -1,0 +1,197 @@
+"""Grants of shared data (D3–D6): made when a sharing request ends granted, revoked with a
+reason, and checked on every use.
+
+A grant is written by the step that grants it (a write hook, engine/run/runtime.py), so
+the grant and the case's end commit together, and it is recorded in the request's history
+chain (`share_granted`, later `grant_revoked`), so `audit verify` and a replay vouch for it.
+A grant is bound to its purpose, scope and service mode: there is no edit, only a new
+request (D6, M4).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..models import Grant, Instance, Resource, User
+from ..people.access_rule import CENTER
+from ..people.accounts import log_access
+from ..run.history import HistoryWriter
+from ..run.runtime import Loaded
+
+PROCESS = "sharing_request"
+SERVICE_MODES = {
+    "api": "接口交换",
+    "download": "文件下载",
+    "browse": "在线浏览",
+    "offline": "离线交换",
+}
+REVOKERS = ("单位领导", "数据资源管理员")  # of the providing unit
+CENTER_REVOKERS = ("数据资源管理岗", "数据资源管理员")  # the center's catalogue post and data admin
+EXTERNAL = "EXTERNAL"  # an external applicant's grants are its own, not its "unit's"
+
+
+def grantee_of(user: User) -> str:
+    """Who holds a grant: a government unit as a whole (D4), an external applicant itself (M3)."""
+    return user.username if user.unit_code == EXTERNAL else user.unit_code
+
+
+def end_data(loaded: Loaded) -> dict[str, Any]:
+    """The workflow's data where it ended: the answers the deciding steps gave."""
+    for task in loaded.workflow.get_tasks(state=TaskState.COMPLETED, max_depth=10**9):
+        spec = task.task_spec
+        if type(spec).__name__ == "EndEvent" and spec.extensions.get("properties", {}).get(
+            "case_status"
+        ):
+            return dict(task.data)
+    return {}
+
+
+def grant_when_granted(session: Session, loaded: Loaded, now: datetime, actor: str) -> None:
+    """The write hook: a sharing request that ends `granted` in this step gets its grant, as
+    requested — purpose, scope, service mode, data items (D6) — and the grant in its chain."""
+    instance = loaded.instance
+    facts = instance.facts or {}
+    if facts.get("process") != PROCESS or instance.ended_at != now:
+        return
+    if instance.status != "granted":
+        return
+    grant = Grant(
+        resource_id=int(facts["resource_id"]),
+        instance_id=instance.id,
+        grantee=str(facts["grantee"]),
+        purpose=str(facts["purpose"]),
+        scope=str(facts["scope"]),
+        service_mode=str(facts["service_mode"]),
+        data_items=list(facts["data_items"]),
+        granted_at=now,
+        granted_by=actor,
+    )
+    session.add(grant)
+    loaded.history.append(
+        "share_granted",
+        at=now,
+        actor=actor,
+        data={
+            "resource_id": grant.resource_id,
+            "grantee": grant.grantee,
+            "purpose": grant.purpose,
+            "scope": grant.scope,
+            "service_mode": grant.service_mode,
+            "data_items": grant.data_items,
+        },
+    )
+
+
+def grant_of_case(session: Session, instance_id: int) -> Grant | None:
+    return session.scalar(select(Grant).where(Grant.instance_id == instance_id))
+
+
+def may_revoke(session: Session, user: User, grant: Grant) -> bool:
+    """The providing unit's leader or data administrator, or the center's 数据资源管理岗 or
+    data administrator (D6)."""
+    resource = session.get(Resource, grant.resource_id)
+    unit = resource.provider_unit if resource is not None else None
+    roles = set(user.roles or [])
+    if user.unit_code == CENTER:
+        return bool(roles & set(CENTER_REVOKERS))
+    return user.unit_code == unit and bool(roles & set(REVOKERS))
+
+
+def revoke(session: Session, grant: Grant, user: User, reason: str, now: datetime) -> None:
+    """Revoke a grant with its reason, recorded in the request's history chain. The caller
+    commits; the request case (ended) is changed only by this event and its chain head."""
+    if not may_revoke(session, user, grant):
+        raise PermissionDenied(
+            f"{user.username} 无权撤销授权 {grant.id}：由提供部门的单位领导或数据资源管理员，"
+            "或监测中心数据资源管理岗撤销（D6）"
+        )
+    if not reason.strip():
+        raise InvalidInput("撤销授权须说明理由：请填写撤销理由")
+    if grant.revoked_at is not None:
+        raise Conflict(f"授权 {grant.id} 已于 {grant.revoked_at.isoformat()} 撤销，无需重复撤销")
+    grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, user.username, reason.strip()
+    instance = session.get(Instance, grant.instance_id)
+    assert instance is not None
+    history = HistoryWriter(session, instance)
+    history.append(
+        "grant_revoked",
+        at=now,
+        actor=user.username,
+        data={"grant_id": grant.id, "reason": grant.revoke_reason},
+    )
+    session.flush()
+    history.write()
+
+
+def check_access(
+    session: Session,
+    user: User,
+    resource: Resource,
+    purpose: str,
+    service_mode: str,
+    now: datetime,
+) -> Grant:
+    """The grant that lets `user` use `resource` for `purpose` through `service_mode` now,
+    else PermissionDenied saying why. Both outcomes go to the access log (S1); the caller
+    commits, also after a refusal."""
+    target = ("resource", str(resource.id))
+    grants = list(
+        session.scalars(
+            select(Grant)
+            .where(Grant.resource_id == resource.id, Grant.grantee == grantee_of(user))
+            .order_by(Grant.id.desc())
+        )
+    )
+    live = [g for g in grants if g.revoked_at is None and (g.valid_until or now) >= now]
+    matching = [g for g in live if g.purpose == purpose and g.service_mode == service_mode]
+    if matching:
+        grant = matching[0]
+        detail = f"grant {grant.id}: {purpose} / {service_mode}"
+        log_access(
+            session, now, user.username, "use_data", allowed=True, target=target, detail=detail
+        )
+        return grant
+    reason = _refusal(grants, live, purpose, service_mode, resource)
+    log_access(session, now, user.username, "use_data", allowed=False, target=target, detail=reason)
+    raise PermissionDenied(reason)
+
+
+def _refusal(
+    grants: list[Grant], live: list[Grant], purpose: str, mode: str, resource: Resource
+) -> str:
+    if not grants:
+        return f"本单位没有「{resource.name}」的共享授权：请先从资源目录提交共享申请（D3、D4）"
+    if not live:
+        return f"本单位对「{resource.name}」的授权已撤销或过期：如仍需使用，请重新申请（D6）"
+    if not any(g.purpose == purpose for g in live):
+        return (
+            f"「{resource.name}」的授权用途与本次用途不符：用于其他目的须重新申请，"
+            "不得改变用途使用（D6）"
+        )
+    wanted = SERVICE_MODES.get(mode, mode)
+    return (
+        f"「{resource.name}」未授权以「{wanted}」方式使用：请按授权的服务方式使用，或重新申请（D6）"
+    )
+
+
+def grants_of_unit(session: Session, unit: str | None) -> list[tuple[Grant, Resource]]:
+    """The grants a unit holds or provides, newest first: its page of grants (None: all,
+    for the center and auditors)."""
+    query = select(Grant, Resource).join(Resource, Resource.id == Grant.resource_id)
+    if unit is not None:
+        query = query.where((Grant.grantee == unit) | (Resource.provider_unit == unit))
+    rows = session.execute(query.order_by(Grant.id.desc()).limit(500))
+    return [(g, r) for g, r in rows]
+
+
+def find_grant(session: Session, grant_id: int) -> Grant:
+    grant = session.get(Grant, grant_id) if 0 < grant_id < 2**31 else None
+    if grant is None:
+        raise NotFound(f"授权 {grant_id} 不存在：请从共享授权列表打开")
+    return grant
