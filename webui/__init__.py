@@ -33,6 +33,7 @@ from .processes import processes
 from .report import report
 from .secrets import secret_key
 from .security_headers import add_security_headers
+from .sharing import sharing
 from .start import start
 from .task_page import task_page
 
@@ -79,6 +80,7 @@ def create_app(
     app.register_blueprint(report)
     app.register_blueprint(start)
     app.register_blueprint(admin_users)
+    app.register_blueprint(sharing)
     app.register_blueprint(audit)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)

@@ -37,6 +37,20 @@ STATUS = {  # the end events' case_status (engine.run.runtime) and "running" bef
     "returned": _l("已退件"),
     "recorded": _l("已办结备案"),
     "completed": _l("已办结"),
+    "granted": _l("已授权"),
+    "refused": _l("不予共享"),
+    "checked": _l("校核完成"),
+}
+SHARE_TYPE = {  # 共享类型 (D3–D5)
+    "unconditional": _l("无条件共享"),
+    "conditional": _l("有条件共享"),
+    "none": _l("不予共享"),
+}
+SERVICE_MODE = {  # 共享方式 (D6)
+    "api": _l("接口交换"),
+    "download": _l("文件下载"),
+    "browse": _l("在线浏览"),
+    "offline": _l("离线交换"),
 }
 UNIT_NAMES = {code: name for code, name, _ in ORGANISATIONS}
 HISTORY = {kind: _l(name) for kind, name in KIND_NAMES.items()}  # the engine names them too
@@ -107,6 +121,8 @@ def for_templates() -> dict[str, Any]:
         "channels": CHANNEL,
         "lights": LIGHT,
         "statuses": STATUS,
+        "share_types": SHARE_TYPE,
+        "service_modes": SERVICE_MODE,
         "kinds": HISTORY,
         "element_label": element_label,
         "said_divergence": said_divergence,

@@ -14,6 +14,7 @@ from .blueprint import MAX_ID, api
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
 from .openapi_schemas import ID, LIGHT, ref, schemas
+from .openapi_sharing import sharing_paths, sharing_schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
 
@@ -315,7 +316,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             ),
         },
         "security": [{"bearerAuth": []}],
-        "paths": paths(),
+        "paths": {**paths(), **sharing_paths(errors)},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -324,7 +325,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                     "description": "`jtflow token create 用户名` 生成的令牌",
                 }
             },
-            "schemas": {**schemas(forms), **CATALOGUE_SCHEMAS},
+            "schemas": {**schemas(forms), **CATALOGUE_SCHEMAS, **sharing_schemas(forms)},
             "responses": {
                 name: json_body(ref("Error"), description)
                 for name, description in ERROR_RESPONSES.values()

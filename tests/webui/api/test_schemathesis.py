@@ -18,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from tests import serving
-from tests.factories import report, step
+from tests.factories import report, resource, step
 
 MAX_EXAMPLES = 20  # per operation and phase: the run stays within seconds
 
@@ -94,5 +94,6 @@ def problems_found(base_url: str, token: str) -> list[str]:
 def test_the_api_keeps_to_its_document(served, jtflow, token_for):  # type: ignore[no-untyped-def]
     case = report(jtflow)  # tasks and cases to find: the lowest ids exist
     step(jtflow, case, "classify")
+    resource(jtflow, share_type="unconditional")  # a catalogue entry to request and check
     problems = problems_found(served, token_for("c_12328"))
     assert not problems, "\n\n".join(problems)
