@@ -19,6 +19,7 @@ from .models import User
 from .people.accounts import hash_password, set_password_hash
 from .people.users import add_user
 from .service import Jtflow
+from .sharing_demo import seed_sharing
 from .time.clock import FakeClock, SystemClock
 
 DEMO_PASSWORD = "jtflow-demo"  # every demo user's; printed by `jtflow demo`
@@ -117,6 +118,7 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     fired = jtflow.fire_due_timers()
     yield f"演示事件：{events} 个，处于各个阶段；已触发到期计时器 {fired} 个"
     yield from seed_catalogue(jtflow)
+    yield from seed_sharing(jtflow, settings.processes_dir)  # engine/sharing_demo.py
 
 
 def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:
