@@ -8,13 +8,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine import sharing as service
 from engine.data import grants
 from engine.errors import FormInvalid, InvalidInput
-from engine.models import Organisation, Resource
+from engine.models import Resource
 from engine.people.access_rule import CENTER, check_may_change, reads_everything
+from engine.people.starting import may_request_sharing
 
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
@@ -24,19 +24,12 @@ from .labels import SERVICE_MODE, SHARE_TYPE
 sharing = Blueprint("sharing", __name__, url_prefix="/sharing")
 
 
-def unit_names() -> dict[str, str]:
-    """Code → name of every organisation (SPEC §1), read once per request."""
-    if "unit_names" not in g:
-        with request_session() as db:
-            g.unit_names = {o.code: o.name for o in db.scalars(select(Organisation))}
-    names: dict[str, str] = g.unit_names
-    return names
-
-
 @sharing.app_context_processor
-def _unit_name() -> dict[str, Any]:
-    """`unit_name(code)` for templates: units by name, never by code (a sharing case's facts)."""
-    return {"unit_name": lambda code: unit_names().get(code or "", code or "—")}
+def _may_request() -> dict[str, Any]:
+    """`may_request_sharing()` for templates: the catalogue entry's request link (D3–D5)."""
+    return {
+        "may_request_sharing": lambda: g.get("user") is not None and may_request_sharing(g.user)
+    }
 
 
 def _resource_id() -> int:
@@ -55,7 +48,7 @@ def new() -> Any:
     if "resource" not in request.values:  # from the start page: choose the resource first
         with request_session() as db:
             offered = service.requestable(db, g.user)
-        return render_template("sharing_pick.html", resources=offered, units=unit_names())
+        return render_template("sharing_pick.html", resources=offered)
     resource_id = _resource_id()
     with request_session() as db:
         resource = service.find_resource(db, resource_id)
@@ -100,7 +93,6 @@ def new() -> Any:
         resource=resource,
         fields=fields,
         problems=problems,
-        units=unit_names(),
         share_types=SHARE_TYPE,
     ), (422 if problems else 200)
 
@@ -114,9 +106,7 @@ def requests() -> Any:
             cases = service.requests_of_unit(db, None)
         else:
             cases = service.requests_of_unit(db, g.user.unit_code)
-    return render_template(
-        "sharing_requests.html", cases=cases, units=unit_names(), modes=SERVICE_MODE
-    )
+    return render_template("sharing_requests.html", cases=cases, modes=SERVICE_MODE)
 
 
 @sharing.get("/grants")
@@ -137,7 +127,6 @@ def grant_list() -> Any:
         rows=rows,
         revocable=revocable,
         mine=mine,
-        units=unit_names(),
         modes=SERVICE_MODE,
     )
 
@@ -191,6 +180,6 @@ def check(grant_id: int) -> Any:
         else:
             flash(_("已提交校核申请，案件编号 %(case_no)s", case_no=case.case_no), "notice")
             return redirect(url_for("case.show", case_no=case.case_no))
-    return render_template(
-        "sharing_check.html", grant=grant, resource=resource, problem=problem, units=unit_names()
-    ), (422 if problem else 200)
+    return render_template("sharing_check.html", grant=grant, resource=resource, problem=problem), (
+        422 if problem else 200
+    )

@@ -40,7 +40,10 @@ def settle_source_when_checked(session: Session, loaded: Loaded, now: datetime, 
             at=now,
             actor=actor,
             action="source_settled",
-            data={"source_system": [old, source], "case": instance.case_no},
+            data={
+                "source_system": [old, source],
+                "reason": f"数据校核 {instance.case_no}：多源异义，明确唯一来源（D7）",
+            },
         )
     )
     loaded.history.append(

@@ -187,8 +187,10 @@ def test_doubted_data_is_checked_by_the_provider_and_a_conflict_names_one_source
     with fresh().sessions() as session:
         source = session.get(Resource, grant.resource_id).source_system  # type: ignore[union-attr]
         changes = list(session.scalars(select(ResourceChange.action)))
+        reasons = [c.data.get("reason", "") for c in session.scalars(select(ResourceChange))]
     assert source == (settled or "公交智能调度系统")
     assert changes == (["source_settled"] if settled else [])
+    assert all(case.case_no in reason for reason in reasons)
     audited(fresh(), case)
 
 

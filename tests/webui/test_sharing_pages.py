@@ -66,3 +66,13 @@ def test_grants_are_used_checked_and_revoked_from_the_grants_page(client, jtflow
     revoked = post(client, f"/sharing/grants/{grant.id}/revoke", {"reason": "违规扩散。"})
     assert revoked.status_code == 302
     assert "违规扩散" in text(client.get("/sharing/grants"))
+
+
+def test_a_catalogue_entry_offers_its_sharing_request_to_other_units(client, jtflow):
+    resource_id = resource(jtflow)
+    signed_in_as(client, "highway_handler")
+    page = text(client.get(f"/catalogue/{resource_id}"))
+    assert f'href="/sharing/new?resource={resource_id}"' in page and "申请共享" in page
+    client.post("/logout")
+    signed_in_as(client, "bus_handler")  # the provider's own entry: nothing to request
+    assert 'id="request-sharing"' not in text(client.get(f"/catalogue/{resource_id}"))

@@ -26,6 +26,7 @@ ACTIONS = {
     "published": "发布",
     "returned": "退回",
     "data_updated": "登记数据更新",
+    "source_settled": "明确唯一来源",  # a 校核 that settled conflicting sources (D7)
 }
 CHOICE_FIELDS = {
     "attribute": ATTRIBUTES,
