@@ -175,7 +175,7 @@ def preview_on_draft(
 @contextmanager
 def _explained(case_no: str, version: int | None) -> Iterator[None]:
     """A failing migration as the engine's own error, said plainly."""
-    target = "草稿" if version is None else f"版本 {version}"
+    target = "草稿" if version is None else f"版本 {version} "
     try:
         yield
     except (SpiffWorkflowException, StalledInstance) as e:

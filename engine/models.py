@@ -182,6 +182,18 @@ class FormVersion(Base):
     note: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
+class FormDraft(Base):
+    """A process owner's draft of a form, one per owner and form, until deployed."""
+
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("name", "author"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    author: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
+    schema: Mapped[dict[str, Any]] = mapped_column()
+    saved_at: Mapped[datetime] = mapped_column()
+
+
 class TrialRun(Base):
     """A draft tried on the recorded inputs of closed cases (issue 14): progress while it
     runs, in the database so any web process can answer the page that polls it."""

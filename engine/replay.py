@@ -32,6 +32,7 @@ from .models import (
     Base,
     CalendarYear,
     Definition,
+    FormVersion,
     HistoryEvent,
     Instance,
     Organisation,
@@ -391,6 +392,9 @@ def scratch_copy(
         for row in calendar_loads(session):
             columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
             scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
+        for form in session.scalars(select(FormVersion)):  # in force as the clock goes by
+            columns = ("id", "name", "version", "schema", "deployed_at", "deployed_by", "note")
+            scratch.add(FormVersion(**{c: getattr(form, c) for c in columns}))
         scratch.commit()
     clock = FakeClock(instance.created_at)
     loads = calendar_loads(session)

@@ -65,11 +65,12 @@ class Jtflow:
         self.sessions = sessions
         self.clock = clock
         self.calendar = calendar  # also for the catalogue's 更新时限 (engine.data.overdue)
-        self.forms = forms
         self.runtime = Runtime(clock, calendar, budget=code_budget)
         # rows derived from where a case got to, written in the step that got it there
         self.runtime.on_write(grants.grant_when_granted)  # D6
         self.runtime.on_write(data_checks.settle_source_when_checked)  # D7
+        # the forms deployed in this database, as of the step's instant (or now, outside one)
+        self.forms = forms.bound(sessions, self.runtime.clock)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes
         self.timer_lease_seconds = timer_lease_seconds
         self.timer_batch = timer_batch

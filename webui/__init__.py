@@ -27,6 +27,7 @@ from .case_page import case_page
 from .catalogue import catalogue
 from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
+from .form_api import form_api
 from .inbox import inbox
 from .modeler_api import modeler_api
 from .processes import processes
@@ -84,6 +85,7 @@ def create_app(
     app.register_blueprint(audit)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)
+    app.register_blueprint(form_api)
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["translated"] = labels.translated  # step names, form texts

@@ -32,12 +32,14 @@ from .extensions import background, current_jtflow, request_session
 modeler_api = Blueprint("modeler_api", __name__, url_prefix="/api")
 
 
-@modeler_api.before_request
-def _owners_only() -> Any:
+def owners_only() -> Any:
     if g.user is None:
         return jsonify({"error": "unauthorized", "detail": "请先登录"}), 401
     check_process_owner(g.user)  # PermissionDenied: the logged 403
     return None
+
+
+modeler_api.before_request(owners_only)
 
 
 @modeler_api.get("/modeler/choices")
@@ -64,7 +66,7 @@ def get_draft(process_id: str) -> Any:
 
 @modeler_api.put("/processes/<process_id>/draft")
 def put_draft(process_id: str) -> Any:
-    files = _body().get("files")
+    files = json_body().get("files")
     engine = current_jtflow()
     with request_session() as db:
         draft = save_draft(db, process_id, g.user.username, files, engine.clock.now())
@@ -111,7 +113,7 @@ def deploy(process_id: str) -> Any:
     """Deploy the saved draft with the owner's note; refused, with every problem, while the
     check finds any. The draft is gone once deployed."""
     engine = current_jtflow()
-    note = _body().get("note") or None
+    note = json_body().get("note") or None
     if note is not None and (not isinstance(note, str) or len(note) > 400):
         raise InvalidInput("部署说明应为不超过 400 字的文本")
     files = _saved_files(process_id)
@@ -132,7 +134,7 @@ def deploy(process_id: str) -> Any:
 @modeler_api.post("/processes/<process_id>/draft/trials")
 def start_trial_run(process_id: str) -> Any:
     """Try the saved draft on the last N closed cases, in the background (the page polls)."""
-    count = _body().get("cases", 200)
+    count = json_body().get("cases", 200)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_CASES:
         raise InvalidInput(f"试运行的案件数应为 1 到 {MAX_CASES} 之间的整数")
     engine = current_jtflow()
@@ -172,7 +174,7 @@ def _saved_files(process_id: str) -> list[DiagramFile]:
     return diagram_files(draft.files)
 
 
-def _body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象")

@@ -10,16 +10,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.exceptions import SchemaError
 from rfc3339_validator import validate_rfc3339
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DeploymentError, FieldError, FormInvalid, NotFound, Problem
-from ..time.clock import within_years
+from ..models import FormVersion
+from ..time.clock import Clock, within_years
 from .schema_patterns import UnsupportedPattern, compiled
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -76,21 +80,50 @@ def _patterns(node: Any) -> Iterator[str]:
 
 
 class FormRegistry:
-    """Loads, checks and caches the schemas in one ``forms/`` directory."""
+    """Loads, checks and caches the schemas in one ``forms/`` directory, and — once bound to
+    a database and a clock (`bound`) — the versions a process owner deployed from the
+    browser: the newest one deployed by the clock's now is in force, so a replay, whose
+    clock stands at each recorded instant, fills in the form as it was then."""
 
     def __init__(self, forms_dir: Path) -> None:
         self.forms_dir = Path(forms_dir)
         self._loaded: dict[str, tuple[dict[str, Any], Draft202012Validator]] = {}
+        self._deployed: DeployedForms | None = None
+        self._clock: Clock | None = None
+
+    def bound(self, sessions: sessionmaker[Session], clock: Clock) -> FormRegistry:
+        """This registry reading the forms deployed in `sessions`' database as of `clock`."""
+        view = FormRegistry(self.forms_dir)
+        view._loaded = self._loaded  # the files' schemas are the same for every view
+        view._deployed, view._clock = DeployedForms(sessions), clock
+        return view
 
     def names(self) -> list[str]:
-        return sorted(p.stem for p in self.forms_dir.glob("*.json") if _NAME.match(p.stem))
+        files = {p.stem for p in self.forms_dir.glob("*.json") if _NAME.match(p.stem)}
+        deployed = (
+            self._deployed.names(self._clock.now()) if self._deployed and self._clock else set()
+        )
+        return sorted(files | deployed)
 
     def has(self, name: str) -> bool:
-        """Whether the form's file exists; a broken file still raises on ``schema``."""
-        return bool(_NAME.match(name)) and self._path(name).is_file()
+        """Whether the form exists (a file, or deployed); a broken file still raises on
+        ``schema``."""
+        if not _NAME.match(name):
+            return False
+        return self._path(name).is_file() or self._in_force(name) is not None
 
     def schema(self, name: str) -> dict[str, Any]:
         return self._load(name)[0]
+
+    def forget_deployed(self) -> None:
+        """Read the deployed versions again at the next use (after a deployment here)."""
+        if self._deployed is not None:
+            self._deployed.forget()
+
+    def version(self, name: str) -> int:
+        """The deployed version in force, or 0 for the file in forms/."""
+        in_force = self._in_force(name)
+        return 0 if in_force is None else in_force.version
 
     def validate(self, name: str, data: Any) -> None:
         """Raise FormInvalid with one FieldError per problem found in ``data``."""
@@ -105,7 +138,15 @@ class FormRegistry:
     def _path(self, name: str) -> Path:
         return self.forms_dir / f"{name}.json"
 
+    def _in_force(self, name: str) -> DeployedForm | None:
+        if self._deployed is None or self._clock is None:
+            return None
+        return self._deployed.in_force(name, self._clock.now())
+
     def _load(self, name: str) -> tuple[dict[str, Any], Draft202012Validator]:
+        in_force = self._in_force(name)
+        if in_force is not None:
+            return in_force.checked
         if name in self._loaded:
             return self._loaded[name]
         path = self._path(name)
@@ -117,30 +158,88 @@ class FormRegistry:
         try:
             schema = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise _broken(path, f"不是有效的 UTF-8 JSON：{e}") from e
-        if not isinstance(schema, dict) or schema.get("type") != "object":
-            raise _broken(path, '表单的根必须是 "type": "object" 的 JSON Schema')
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as e:
-            where = "/".join(str(p) for p in e.path) or "根"
-            raise _broken(
-                path, f"不是有效的 JSON Schema（draft 2020-12），位置 {where}：{e.message}"
-            ) from e
-        for pattern in _patterns(schema):
-            try:
-                compiled(pattern)
-            except (UnsupportedPattern, re.error) as e:
-                raise _broken(
-                    path, f"pattern {pattern} 不能按 JSON Schema（ECMA-262）读取：{e}"
-                ) from e
-        loaded = schema, FormValidator(schema, format_checker=FORMAT_CHECKER)
+            raise _broken(str(path), f"不是有效的 UTF-8 JSON：{e}") from e
+        loaded = checked_schema(schema, str(path))
         self._loaded[name] = loaded
         return loaded
 
 
-def _broken(path: Path, message: str) -> DeploymentError:
-    return DeploymentError([Problem(f"表单文件有误：{message}；请修正后重新部署", str(path))])
+def checked_schema(schema: Any, where: str) -> tuple[dict[str, Any], Draft202012Validator]:
+    """The schema and its validator, or DeploymentError saying what is wrong with it: a form
+    is an object schema of JSON Schema 2020-12 whose patterns read as JSON Schema means."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise _broken(where, '表单的根必须是 "type": "object" 的 JSON Schema')
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as e:
+        at = "/".join(str(p) for p in e.path) or "根"
+        raise _broken(
+            where, f"不是有效的 JSON Schema（draft 2020-12），位置 {at}：{e.message}"
+        ) from e
+    for pattern in _patterns(schema):
+        try:
+            compiled(pattern)
+        except (UnsupportedPattern, re.error) as e:
+            raise _broken(
+                where, f"pattern {pattern} 不能按 JSON Schema（ECMA-262）读取：{e}"
+            ) from e
+    return schema, FormValidator(schema, format_checker=FORMAT_CHECKER)
+
+
+@dataclass(frozen=True)
+class DeployedForm:
+    version: int
+    deployed_at: datetime
+    checked: tuple[dict[str, Any], Draft202012Validator]
+
+
+class DeployedForms:
+    """The form versions deployed from the browser. Several processes may serve one city, so
+    whether another deployed one is asked again (one small query) once a second of the
+    clock has passed; a deployment in this process is seen at once (`forget`)."""
+
+    RECHECK = timedelta(seconds=1)
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._seen: int | None = None
+        self._checked_at: datetime | None = None
+        self._by_name: dict[str, list[DeployedForm]] = {}
+
+    def names(self, now: datetime) -> set[str]:
+        self._refresh(now)
+        return set(self._by_name)
+
+    def in_force(self, name: str, now: datetime) -> DeployedForm | None:
+        self._refresh(now)
+        found = [v for v in self._by_name.get(name, []) if v.deployed_at <= now]
+        return found[-1] if found else None
+
+    def forget(self) -> None:
+        self._checked_at = None
+
+    def _refresh(self, now: datetime) -> None:
+        if self._checked_at is not None and abs(now - self._checked_at) < self.RECHECK:
+            return
+        self._checked_at = now
+        with self.sessions() as session:
+            newest = session.scalar(select(func.max(FormVersion.id)))
+            if newest == self._seen:
+                return
+            rows = session.scalars(
+                select(FormVersion).order_by(FormVersion.name, FormVersion.version)
+            )
+            by_name: dict[str, list[DeployedForm]] = {}
+            for row in rows:
+                checked = checked_schema(row.schema, f"{row.name} 第 {row.version} 版")
+                by_name.setdefault(row.name, []).append(
+                    DeployedForm(row.version, row.deployed_at, checked)
+                )
+        self._by_name, self._seen = by_name, newest
+
+
+def _broken(where: str, message: str) -> DeploymentError:
+    return DeploymentError([Problem(f"表单有误：{message}；请修正后重新部署", where)])
 
 
 def _field_errors(schema: dict[str, Any], errors: Iterable[ValidationError]) -> list[FieldError]:

@@ -3,6 +3,7 @@
 - `diagram_draft`: a process owner's draft of a process's files, one per owner and process.
 - `definition.note`: why a version was deployed, as its deployer wrote it.
 - `form_version`: forms deployed from the browser; the newest of a name is in force.
+- `form_draft`: a process owner's draft of a form, one per owner and form.
 - `trial_run`: a draft tried on closed cases' recorded inputs, with its progress.
 
 Revision ID: 0010
@@ -33,6 +34,17 @@ def upgrade() -> None:
         sa.Column("note", sa.String(length=400), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name", "version"),
+    )
+    op.create_table(
+        "form_draft",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("author", sa.String(length=80), nullable=False),
+        sa.Column("schema", sa.JSON(), nullable=False),
+        sa.Column("saved_at", engine.models.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["author"], ["user_account.username"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("name", "author"),
     )
     op.create_table(
         "trial_run",
@@ -72,4 +84,5 @@ def downgrade() -> None:
 
     op.drop_table("diagram_draft")
     op.drop_table("trial_run")
+    op.drop_table("form_draft")
     op.drop_table("form_version")
