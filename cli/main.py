@@ -12,6 +12,7 @@ from cli.audit import audit_commands
 from cli.bench_audit import audit as bench_audit
 from cli.bench_catalogue import catalogue as bench_catalogue
 from cli.bench_inbox import inbox as bench_inbox
+from cli.bench_modeler import modeler as bench_modeler
 from cli.bench_sharing import sharing_command as bench_sharing
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
@@ -226,6 +227,7 @@ bench.add_command(bench_audit)
 bench.add_command(bench_inbox)
 bench.add_command(bench_catalogue)
 bench.add_command(bench_sharing)
+bench.add_command(bench_modeler)
 main.add_command(worker)
 main.add_command(calendar_commands)
 main.add_command(user_commands)

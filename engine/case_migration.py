@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -76,8 +76,10 @@ def migrate_case(
     to_version: int | None = None,
     actor: str,
     dry_run: bool = False,
+    diffs: SpecDiffs | None = None,
 ) -> Migration:
-    """Move one running case to `to_version` of its process (default: the newest)."""
+    """Move one running case to `to_version` of its process (default: the newest). Cases
+    migrated together share `diffs`, so each pair of versions is compared once."""
     runtime = jtflow.runtime
     with case_step(runtime, jtflow.sessions) as step:
         session, now = step.session, step.now
@@ -90,7 +92,8 @@ def migrate_case(
 
         def act(loaded: Loaded) -> Migration:
             spec, dependencies = runtime.spec_of(session, target.id)
-            changed = _migrate_tree(runtime.codec.registry, loaded.workflow, spec, dependencies)
+            compared = diffs or SpecDiffs(runtime.codec.registry)
+            changed = _migrate_tree(compared, loaded.workflow, spec, dependencies)
             migration = Migration(
                 name,
                 source.version,
@@ -154,12 +157,12 @@ def preview_on_draft(
             .order_by(Instance.id)
         ).all()
     report = MigrationReport()
-    registry = jtflow.runtime.codec.registry
+    diffs = SpecDiffs(jtflow.runtime.codec.registry)
     for instance_id, case_no, version in running:
         name = case_no or str(instance_id)
 
         def act(loaded: Loaded, name: str = name, version: int = version) -> Migration:
-            changed = _migrate_tree(registry, loaded.workflow, spec, dependencies)
+            changed = _migrate_tree(diffs, loaded.workflow, spec, dependencies)
             return Migration(name, version, None, changed, _moved_deadlines(loaded))
 
         try:
@@ -223,10 +226,13 @@ def migrate_each(
     with jtflow.sessions() as session:
         _check_actor(session, actor)  # once for all, not once per case
     report = MigrationReport()
+    diffs = SpecDiffs(jtflow.runtime.codec.registry)
     for case in cases:
         try:
             report.migrated.append(
-                migrate_case(jtflow, case, to_version=to_version, actor=actor, dry_run=dry_run)
+                migrate_case(
+                    jtflow, case, to_version=to_version, actor=actor, dry_run=dry_run, diffs=diffs
+                )
             )
         except JtflowError as e:
             report.refused[_case_no(jtflow, case)] = str(e)
@@ -281,11 +287,38 @@ def _target(session: Session, source: Definition, version: int | None) -> Defini
     return target
 
 
-def _migrate_tree(registry: Any, wf: Any, spec: Any, dependencies: dict[str, Any]) -> list[str]:
+class SpecDiffs:
+    """SpiffWorkflow's spec comparisons, made once per pair of specs: every case on one
+    version shares its spec objects (the runtime caches them), and comparing two specs is
+    most of what diffing one case costs."""
+
+    def __init__(self, registry: Any):
+        self.registry = registry
+        self._made: dict[tuple[int, int], tuple[Any, Any, SpecDiff]] = {}
+
+    def of(self, old: Any, new: Any) -> SpecDiff:
+        key = (id(old), id(new))
+        if key not in self._made:  # the specs are kept with the diff, so their ids stay theirs
+            self._made[key] = (old, new, SpecDiff(self.registry, old, new))
+        return self._made[key][2]
+
+    def workflow(self, wf: Any, spec: Any, dependencies: dict[str, Any]) -> tuple[Any, Any]:
+        """As SpiffWorkflow's diff_workflow, with the spec comparisons reused."""
+        top = WorkflowDiff(wf, self.of(wf.spec, spec))
+        subs = {
+            sp_id: WorkflowDiff(sp, self.of(sp.spec, dependencies[sp.spec.name]))
+            if sp.spec.name in dependencies
+            else None
+            for sp_id, sp in wf.subprocesses.items()
+        }
+        return top, subs
+
+
+def _migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, Any]) -> list[str]:
     """Put the workflow and its running subprocesses on the new specs; returns the elements
     of open work whose definition changed. Raises MigrationRefused, touching nothing, when a
     task's element (or a running subprocess's process) is missing from the new version."""
-    top, subs = diff_workflow(registry, wf, spec, dependencies)
+    top, subs = diffs.workflow(wf, spec, dependencies)
     missing = [_element(t) for t in top.removed]
     for sub_id, diff in subs.items():
         sub = wf.subprocesses[sub_id]
