@@ -23,6 +23,7 @@ class ProcessVersion:
     version: int
     deployed_at: datetime
     deployed_by: str
+    note: str | None  # why, as the deployer wrote it
     content_hash: str
     running: int
     ended: int
@@ -52,6 +53,7 @@ def process_versions(session: Session) -> list[ProcessVersion]:
             d.version,
             d.deployed_at,
             d.deployed_by,
+            d.note,
             d.content_hash,
             int(running),
             int(done),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,3 +33,14 @@ def add_user(
     session.add(user)
     session.flush()
     return user
+
+
+def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """Who did something, as pages name them: the display name, or "系统" for the engine's
+    own work (`jtflow init`, timers); a name no longer on file is shown as recorded."""
+    wanted = set(usernames)
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.username.in_(wanted))
+    )
+    found = {username: name for username, name in rows}
+    return {name: found.get(name, "系统" if name == "system" else name) for name in wanted}

@@ -17,7 +17,7 @@ from engine.people.users import add_user
 from engine.run.diagram_functions import PUBLISHED_NAMES
 from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS, waiting_at_sign_for
 from tests.engine.test_draft_trial import SIGN_FOR_IN_FOUR_HOURS, closed_case
-from tests.webui.pages import csrf, signed_in_as
+from tests.webui.pages import csrf, signed_in_as, text
 
 LIFECYCLE = "/api/processes/event_lifecycle"
 
@@ -87,6 +87,8 @@ def test_check_previews_moved_deadlines_then_deploy_records_the_note(owner, jtfl
         v2 = session.scalar(select(Definition).where(Definition.version == 2))
         assert v2 is not None and v2.deployed_by == "owner" and v2.note == "签收放宽为两个工作日"
     assert owner.get(f"{LIFECYCLE}/draft").get_json()["is_draft"] is False  # draft gone
+    page = text(owner.get("/processes/event_lifecycle/2"))
+    assert "何流程（流程负责人）" in page and "签收放宽为两个工作日" in page  # who, and why
 
 
 @pytest.mark.parametrize(
