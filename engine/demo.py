@@ -109,6 +109,10 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
         "例如 c_12328（12328 坐席）、transport_handler（承办人）、transport_leader（单位领导）、"
         "office（局办公室）、auditor（审计员）；全部用户见 `jtflow user list`"
     )
+    yield (
+        "流程负责人：owner，登录后进入「流程版本」（/processes）编辑流程图、决策表和表单，"
+        "检查、试运行、部署新版本并迁移运行中的案件"
+    )
     rng = random.Random(8)
     for number in range(events):
         clock.set(now - timedelta(days=21) + timedelta(hours=number * 13))
