@@ -45,3 +45,30 @@ def test_a_unit_keeps_its_entry_and_the_center_publishes_it(person, jtflow):  # 
     assert brt.locator("#request-slot").count() == 1 and brt.locator("#edit-resource").count() == 0
     assert "格式：CSV → CSV（UTF-8）" in brt.locator("#changes").inner_text()
     brt.screenshot_step(brt, "other-unit-reads")
+
+
+def test_an_import_with_errors_names_row_and_column_and_the_list_reads_in_english(person, jtflow):  # type: ignore[no-untyped-def]
+    list(seed_catalogue(jtflow))
+    bus = person("bus_data")
+    bus.goto("/catalogue")
+    bus.locator("#import-resources").click()
+    header = "分类,名称,提供部门,格式,属性,更新时限,共享类型,共享范围,共享方式,使用要求,来源系统"
+    good = "公共交通实时/线路,夜间公交线路,,JSON,静态基础数据,每月,无条件共享,所有政务部门,文件下载,,公交智能调度系统"
+    bad = "公共交通实时/线路,定制公交线路,,JSON,静态,每月,无条件共享,所有政务部门,传真,,公交智能调度系统"
+    content = "\n".join([header, good, bad]).encode("utf-8")
+    bus.locator("#f-file").set_input_files(
+        {"name": "目录.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    bus.locator("#import-submit").click()
+    problems = bus.locator("#import-errors").inner_text()
+    assert "第 3 行「属性」" in problems and "第 3 行「共享方式」" in problems
+    assert "夜间公交线路" not in bus.content()
+    bus.screenshot_step(bus, "import-errors")
+    bus.goto("/catalogue?category=bridge_tunnel&lang=en")
+    listed = bus.locator("#resources").inner_text()
+    assert "Bridges and tunnels/Tolls" in listed and "Conditional sharing" in listed
+    assert (
+        "ROAD_BRIDGE" not in listed and "6 resources" in bus.locator("#resource-count").inner_text()
+    )
+    bus.screenshot_step(bus, "list-in-english")
+    bus.goto("/catalogue?lang=zh")

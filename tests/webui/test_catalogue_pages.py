@@ -56,7 +56,7 @@ def test_everyone_signed_in_browses_and_searches_by_name(client, published):  # 
     assert "厦门公交集团有限公司" in page and "公共交通实时/实时位置" in page
     assert "BUS_GROUP" not in page.split('id="resources"')[1]  # names, never codes
     found = text(client.get("/catalogue?q=调度&share_type=conditional&category=transit"))
-    assert 'id="resource-count">共 1 项' in found
+    assert 'id="resource-count">共 1 条资源' in found
     assert "没有符合条件的资源" in text(client.get("/catalogue?q=不存在的资源"))
 
 
