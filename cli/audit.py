@@ -28,6 +28,7 @@ def audit_commands() -> None:
 @reports_errors
 def verify(ctx: click.Context, case: str | None, anchor_path: Path | None) -> None:
     """Recompute the hash chain of CASE (a case number or id), or of every case."""
+    from engine.data.grant_rows import grants_disagree
     from engine.record.audit import iter_broken_lines
     from engine.record.audit import verify as verify_chains
 
@@ -39,12 +40,18 @@ def verify(ctx: click.Context, case: str | None, anchor_path: Path | None) -> No
     started = time.perf_counter()
     with jtflow.sessions() as session:
         result = verify_chains(session, case_id)
+        grants = grants_disagree(session, case_id)  # the grant rows pages read (D6, S2)
     seconds = time.perf_counter() - started
     for line in iter_broken_lines(result):
         click.echo(line)
+    for grant in grants:
+        click.echo(f"案件 {grant.case_no}：{grant.reason}")
     summary = f"已校验 {result.cases} 个案件、{result.events} 条历史事件（{seconds:.2f} 秒）"
     if result.broken:
         click.echo(f"{summary}：{len(result.broken)} 个案件的历史被改动", err=True)
+        sys.exit(1)
+    if grants:
+        click.echo(f"{summary}：{len(grants)} 条授权记录与其历史不符", err=True)
         sys.exit(1)
     click.echo(f"{summary}：全部完好")
 

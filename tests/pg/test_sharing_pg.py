@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import sharing
+from engine.data.grant_rows import grants_disagree
 from engine.errors import PermissionDenied
 from engine.models import AccessLog
 from engine.record.audit import verify
@@ -46,6 +47,7 @@ def test_a_request_to_grant_then_revoked_on_postgresql(pg_url):
             session.scalars(select(AccessLog.allowed).where(AccessLog.action == "use_data"))
         )
         assert verify(session, case.case_id).broken == []
+        assert grants_disagree(session) == []
     assert logged == [True, False, False]
     assert [r["unit"] for r in sharing_requests(jtflow, "BUS_GROUP")] == ["BUS_GROUP"]
     replays_exactly(jtflow, case.case_no)
