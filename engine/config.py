@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from .db import make_engine, make_session_factory
 from .definitions.forms import FormRegistry
 from .errors import ConfigurationError
+from .record.attachments import DEFAULT_MAX_BYTES, MEGABYTE, AttachmentStore
 from .run.guarded_evaluator import CodeBudget
 from .service import Jtflow
 from .time.calendar import WorkingCalendar, load_year_file
@@ -40,6 +41,10 @@ class Settings:
     audit_key: str | None = field(default=None, repr=False)
     audit_key_file: Path | None = None
     audit_anchor_file: Path | None = None  # where checkpoints are appended
+    # Attachments (DESIGN.md "Storage"): the folder of files named by SHA-256 (None: an
+    # `attachments` folder beside the SQLite file) and the largest file accepted.
+    attachments_dir: Path | None = None
+    attachment_max_bytes: int = DEFAULT_MAX_BYTES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +53,7 @@ class Settings:
         extra = env.get("JTFLOW_CALENDAR_DIR")
         key_file = env.get("JTFLOW_AUDIT_KEY_FILE")
         anchor_file = env.get("JTFLOW_AUDIT_ANCHOR_FILE")
+        attachments_dir = env.get("JTFLOW_ATTACHMENTS_DIR")
         return cls(
             database_url=env.get("JTFLOW_DATABASE_URL", defaults.database_url),
             processes_dir=Path(env.get("JTFLOW_PROCESSES_DIR", defaults.processes_dir)),
@@ -56,6 +62,13 @@ class Settings:
             audit_key=env.get("JTFLOW_AUDIT_KEY") or None,
             audit_key_file=Path(key_file) if key_file else None,
             audit_anchor_file=Path(anchor_file) if anchor_file else None,
+            attachments_dir=Path(attachments_dir) if attachments_dir else None,
+            attachment_max_bytes=int(
+                _positive(
+                    env, "JTFLOW_ATTACHMENT_MAX_MB", defaults.attachment_max_bytes / MEGABYTE, "MB"
+                )
+                * MEGABYTE
+            ),
             secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
             trusted_proxies=_count(env, "JTFLOW_TRUSTED_PROXIES", defaults.trusted_proxies),
             timer_lease_seconds=_positive(
@@ -115,6 +128,19 @@ def load_calendar(dirs: tuple[Path, ...]) -> WorkingCalendar:
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
             calendar = calendar.with_year(load_year_file(path))
     return calendar
+
+
+def attachment_store(settings: Settings) -> AttachmentStore:
+    """Where attachments are kept: the configured folder, else beside the SQLite file (or
+    the working folder for another database)."""
+    folder = settings.attachments_dir
+    if folder is None:
+        url = settings.database_url
+        base = (
+            Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else Path()
+        )
+        folder = base / "attachments"
+    return AttachmentStore(folder, settings.attachment_max_bytes)
 
 
 def open_jtflow(

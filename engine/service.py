@@ -9,6 +9,7 @@ and nothing already saved is lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from .errors import CaseArchived, Conflict, JtflowError, NotFound
 from .models import Definition, HistoryEvent, Instance, Task, User
 from .people.users import get_user
 from .people.visibility import find_case
+from .record.attachments import bind as bind_attachments
 from .record.cases import case_facts, case_number
 from .run.guarded_evaluator import CodeBudget
 from .run.history import GENESIS, HistoryWriter, case_history
@@ -107,19 +109,36 @@ class Jtflow:
             refused = "事件未能报送，未保存任何内容："
             return self._open_case(step, LIFECYCLE, facts, actor=reporter, refused=refused)
 
-    def start_case(self, process_id: str, facts: dict[str, Any], *, starter: str) -> CaseRef:
+    def start_case(
+        self,
+        process_id: str,
+        facts: dict[str, Any],
+        *,
+        starter: str,
+        attachments: Sequence[int] = (),
+    ) -> CaseRef:
         """Start a case of any deployed process with facts its own service already checked
         (a sharing request, a market application). The facts name the process and carry
         the case's title, channel and urgency; they are the case's first history event,
-        so a replay starts the case again from them alone."""
+        so a replay starts the case again from them alone. `attachments` are the starter's
+        uploads the facts describe: the case takes them in the same transaction."""
         facts = {**facts, "process": process_id}
         with case_step(self.runtime, self.sessions) as step:
             get_user(step.session, starter)  # an unknown starter is refused before anything
             refused = "案件未能开始，未保存任何内容："
-            return self._open_case(step, process_id, facts, actor=starter, refused=refused)
+            return self._open_case(
+                step, process_id, facts, actor=starter, refused=refused, attachments=attachments
+            )
 
     def _open_case(
-        self, step: CaseStep, process_id: str, facts: dict[str, Any], *, actor: str, refused: str
+        self,
+        step: CaseStep,
+        process_id: str,
+        facts: dict[str, Any],
+        *,
+        actor: str,
+        refused: str,
+        attachments: Sequence[int] = (),
     ) -> CaseRef:
         session, now = step.session, step.now
         definition = deployment.latest_definition(session, process_id)
@@ -143,6 +162,7 @@ class Jtflow:
 
         def inserted(loaded: Loaded) -> None:
             instance.case_no = case_number(instance.id, now, facts.get("process"))
+            bind_attachments(session, attachments, instance.id, actor)
             loaded.history.append("case_reported", at=now, actor=actor, data=facts)
 
         opened = step.start(
@@ -200,8 +220,16 @@ class Jtflow:
             session.flush()
             history.write()
 
-    def complete(self, task_id: int, data: dict[str, Any], username: str) -> list[OpenTask]:
+    def complete(
+        self,
+        task_id: int,
+        data: dict[str, Any],
+        username: str,
+        *,
+        attachments: Sequence[int] = (),
+    ) -> list[OpenTask]:
         """Complete a task with form data, checked against its form and the user's unit and role.
+        `attachments` are the user's uploads the data describes: the case takes them.
 
         Returns the tasks this step opened."""
         with case_step(self.runtime, self.sessions) as step:
@@ -215,6 +243,7 @@ class Jtflow:
                 spiff_task = loaded.workflow.get_task_from_id(UUID(task.spiff_task_id))
                 if spiff_task is None or spiff_task.state != TaskState.READY:
                     raise Conflict(f"任务 {task_id} 已不在待办状态，请刷新后重试")
+                bind_attachments(step.session, attachments, instance.id, username)
                 spiff_task.data.update(filled)
                 spiff_task.run()
                 loaded.completed.add(task.spiff_task_id)

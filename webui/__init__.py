@@ -21,6 +21,7 @@ from engine.time.clock import SHANGHAI, Clock
 from . import errors, labels
 from .admin_users import admin_users
 from .api import api
+from .attachments import attachments, init_attachments
 from .audit import audit
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
@@ -68,6 +69,7 @@ def create_app(
     _bind_engine(app, settings, clock, jtflow)
     app.extensions["background"] = ThreadPoolExecutor(1, thread_name_prefix="jtflow-background")
     babel.init_app(app, locale_selector=_locale)
+    init_attachments(app, settings)  # before CSRF, which reads the upload's body first
     csrf.init_app(app)
     app.before_request(load_signed_in_user)
     app.after_request(add_security_headers)
@@ -83,6 +85,7 @@ def create_app(
     app.register_blueprint(admin_users)
     app.register_blueprint(sharing)
     app.register_blueprint(audit)
+    app.register_blueprint(attachments)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)
     app.register_blueprint(form_api)

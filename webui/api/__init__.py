@@ -1,7 +1,17 @@
 """The REST API under /api/ (DESIGN.md "Web"): bearer-token auth, JSON in and out, every
 error `{error, detail}` with a 4xx, described by the OpenAPI document at /api/openapi.json."""
 
-from . import cases, catalogue, events, openapi, sharing, task_list, tasks
+from . import attachments, cases, catalogue, events, openapi, sharing, task_list, tasks
 from .blueprint import api
 
-__all__ = ["api", "cases", "catalogue", "events", "openapi", "sharing", "task_list", "tasks"]
+__all__ = [
+    "api",
+    "attachments",
+    "cases",
+    "catalogue",
+    "events",
+    "openapi",
+    "sharing",
+    "task_list",
+    "tasks",
+]

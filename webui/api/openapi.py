@@ -13,6 +13,7 @@ from ..extensions import current_jtflow
 from .blueprint import MAX_ID, api
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
+from .openapi_market import market_paths
 from .openapi_schemas import ID, LIGHT, ref, schemas
 from .openapi_sharing import sharing_paths, sharing_schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
@@ -227,6 +228,7 @@ def paths() -> dict[str, Any]:
             }
         },
         **catalogue_paths(json_body, errors, _query, RESOURCE_ID),
+        **market_paths(),
     }
 
 
