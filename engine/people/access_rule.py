@@ -3,6 +3,9 @@ may report on which channel (E1, E11).
 
 - A task is read by the people it is addressed to: its unit and one of their roles,
   whether it is open or done. An auditor (审计员) reads every task and changes nothing.
+- The external applicants (unit EXTERNAL: universities, institutes, companies, M1) share a
+  unit code but are strangers to each other: a task of theirs is addressed to one applicant
+  (its assignee, set when it opens) and read and acted on by that applicant alone.
 - A person's inbox holds the open tasks they read that they claimed or nobody claimed;
   an auditor's holds every open task, read-only.
 - A person acts (claims, releases, submits) on an open task addressed to their unit and
@@ -25,6 +28,7 @@ from .reference import CENTER_POSTS, HANDLING_UNITS, INTAKE_POST
 
 AUDITOR = "审计员"
 CENTER = "CENTER"
+PERSONAL_UNIT = "EXTERNAL"  # its people are separate applicants, not colleagues (M1)
 HANDLER = "办理人"
 ANY_CHANNEL_POST = "投诉受理岗"  # the complaints post takes in every central channel
 
@@ -45,7 +49,9 @@ def check_may_change(user: User) -> None:
 
 def sees_task(user: User, task: Task) -> bool:
     return reads_everything(user) or (
-        task.unit_code == user.unit_code and task.role in (user.roles or [])
+        task.unit_code == user.unit_code
+        and task.role in (user.roles or [])
+        and (task.unit_code != PERSONAL_UNIT or task.assignee == user.username)
     )
 
 
@@ -53,7 +59,10 @@ def seen_tasks(user: User) -> list[ColumnElement[bool]]:
     """`sees_task` as WHERE clauses on Task."""
     if reads_everything(user):
         return []
-    return [Task.unit_code == user.unit_code, Task.role.in_(list(user.roles or []))]
+    where = [Task.unit_code == user.unit_code, Task.role.in_(list(user.roles or []))]
+    if user.unit_code == PERSONAL_UNIT:
+        where.append(Task.assignee == user.username)
+    return where
 
 
 # The inbox: open tasks the user sees, in one of three scopes — "all" (theirs and nobody's;
@@ -87,9 +96,15 @@ def inbox_tasks(user: User, scope: str = "all") -> list[ColumnElement[bool]]:
 # Acting on a task.
 
 
-def may_act_on(user: User, unit_code: str, role: str) -> bool:
-    """Work addressed to the user's own unit and one of their roles, while they are active."""
-    return user.active and user.unit_code == unit_code and role in (user.roles or [])
+def may_act_on(user: User, unit_code: str, role: str, assignee: str | None = None) -> bool:
+    """Work addressed to the user's own unit and one of their roles, while they are active;
+    an applicant's work, to them by name."""
+    return (
+        user.active
+        and user.unit_code == unit_code
+        and role in (user.roles or [])
+        and (unit_code != PERSONAL_UNIT or assignee == user.username)
+    )
 
 
 def may_act(user: User, task: Task) -> bool:
@@ -98,8 +113,13 @@ def may_act(user: User, task: Task) -> bool:
     return (
         task.state == "open"
         and not reads_everything(user)
-        and may_act_on(user, task.unit_code, task.role)
+        and may_act_on(user, task.unit_code, task.role, task.assignee)
     )
+
+
+def is_personal(task: Task) -> bool:
+    """A task addressed to one applicant by name: it cannot be released to anybody else."""
+    return task.unit_code == PERSONAL_UNIT
 
 
 # Reporting an event (E1, E11).

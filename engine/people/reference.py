@@ -57,6 +57,7 @@ ROLES = CENTER_POSTS + (
     "流程负责人",
     "审计员",
     "管理员",
+    "外部申请人",  # a person of an external applicant (EXTERNAL, M1): sees only their own
 )
 
 # The post at the center that takes in events from each channel (SPEC §1, standard §四 2.1).

@@ -5,6 +5,8 @@
   it (a patrol, E11). The center is not one reader but its posts (SPEC §1): a center post
   reads the cases that have or had a task for that post, and those reported on a channel
   it takes in (or by the person themself).
+- An external applicant (unit EXTERNAL) reads only the cases they started or that have or
+  had a task addressed to them by name: applicants are strangers to each other (M1).
 - An auditor (审计员) reads every case and task and changes nothing: reporting, claiming,
   releasing and completing are refused.
 
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFound, PermissionDenied
 from ..models import AccessLog, Instance, Task, User
-from .access_rule import CENTER, reads_everything, sees_task
+from .access_rule import CENTER, PERSONAL_UNIT, reads_everything, sees_task
 from .accounts import log_access
 from .reference import INTAKE_POST
 
@@ -69,6 +71,8 @@ def sees_case(session: Session, user: User, instance: Instance) -> bool:
         if INTAKE_POST.get(instance.channel) in roles:
             return True
         mine = (Task.unit_code == CENTER) & Task.role.in_(roles)
+    elif user.unit_code == PERSONAL_UNIT:
+        mine = (Task.unit_code == PERSONAL_UNIT) & (Task.assignee == user.username)
     else:
         if facts.get("reporter_unit") == user.unit_code:
             return True

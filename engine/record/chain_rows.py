@@ -168,7 +168,7 @@ def _created(fold: _Fold, event: Any) -> None:
             _instant(data.get("warn_at")),
             "green",
             "open",
-            None,
+            data.get("assignee"),  # a task addressed to one applicant by name (M1)
             None,
             None,
             None,

@@ -24,7 +24,9 @@ from .spiff import PROVISIONAL
 from .tasks import OpenTask, lateness
 
 DEFINED = ("unit", "form_defaults")  # evaluated properties that are a task row's columns
-EVALUATED_ON_OPEN = (*DEFINED, "records_opened")  # properties a new row reads
+# properties a new row reads; `assignee` addresses a task to one person by name (an external
+# applicant's, access_rule.PERSONAL_UNIT), so it is set once, never redefined by a migration
+EVALUATED_ON_OPEN = (*DEFINED, "records_opened", "assignee")
 Evaluated = Mapping[tuple[str, str], Any]  # (Spiff task id, property) → its value
 Deadline = tuple[str, bool]  # a timer's due instant as Spiff keeps it, and its provisional flag
 
@@ -260,6 +262,7 @@ def sync_tasks(
             "spiff_task_id": spiff_id,
             **as_defined(task, {name: evaluated[(spiff_id, name)] for name in DEFINED}),
             "state": "open",
+            "assignee": evaluated[(spiff_id, "assignee")] or None,
             "created_at": now,
             "due_at": watch.due,
             "warn_at": watch.warn,
@@ -267,19 +270,16 @@ def sync_tasks(
             "provisional": watch.provisional,
         }
         new_rows.append(row)
-        history.append(
-            "task_created",
-            at=now,
-            actor="system",
-            element_id=element_id,
-            data={
-                "spiff_task_id": spiff_id,
-                "unit": row["unit_code"],
-                "role": row["role"],
-                "due_at": row["due_at"].isoformat() if row["due_at"] else None,
-                "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
-            },
-        )
+        created = {
+            "spiff_task_id": spiff_id,
+            "unit": row["unit_code"],
+            "role": row["role"],
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+            "warn_at": row["warn_at"].isoformat() if row["warn_at"] else None,
+        }
+        if row["assignee"]:
+            created["assignee"] = row["assignee"]
+        history.append("task_created", at=now, actor="system", element_id=element_id, data=created)
         opened_as = evaluated[(spiff_id, "records_opened")]
         if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
             history.append(

@@ -52,7 +52,7 @@ def task_for_action(session: Session, task_id: int, username: str) -> tuple[Task
     task, instance, user = row
     if user is None or not user.active:
         raise NotFound(f"用户 {username} 不存在或已停用：请用 `jtflow user list` 查看可用用户")
-    if not may_act_on(user, task.unit_code, task.role):
+    if not may_act_on(user, task.unit_code, task.role, task.assignee):
         raise PermissionDenied(  # naming nothing of a task the user may not read (S1)
             f"任务 {task_id} 不是 {user.username} 所在单位和岗位的工作，无权操作（S1）"
         )

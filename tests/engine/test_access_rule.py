@@ -23,9 +23,10 @@ from engine.people.access_rule import (
 )
 from tests.factories import report
 
-UNITS = ("BUS_GROUP", "METRO_BRT", "CENTER")
+UNITS = ("BUS_GROUP", "METRO_BRT", "CENTER", "EXTERNAL")
 ROLE_SETS = (
     [],
+    ["外部申请人"],
     ["办理人"],
     ["单位领导"],
     ["办理人", "单位领导"],
@@ -35,7 +36,7 @@ ROLE_SETS = (
     ["审计员", "办理人"],
 )
 NAMES = ("u0", "u1")
-TASK_ROLES = ("办理人", "单位领导", "投诉受理岗", "运行监测岗", "审计员")
+TASK_ROLES = ("办理人", "单位领导", "投诉受理岗", "运行监测岗", "审计员", "外部申请人")
 STATES = ("open", "completed", "cancelled")
 ASSIGNEES = (None, "u0", "u1")
 SCOPES = ("all", "mine", "unclaimed")
@@ -108,6 +109,19 @@ def test_who_may_act_sees_the_task_in_their_inbox(population):  # type: ignore[n
             assert in_inbox(user, task) == (task.assignee in (None, user.username))
         if "审计员" in user.roles:
             assert not may_act(user, task)
+
+
+def test_an_applicants_task_is_for_that_applicant_alone(population):  # type: ignore[no-untyped-def]
+    """M1: external applicants share the EXTERNAL code but not their work."""
+    theirs = [t for t in population if t.unit_code == "EXTERNAL" and t.role == "外部申请人"]
+    u0, u1 = (
+        User(username=n, display_name=n, unit_code="EXTERNAL", roles=["外部申请人"], active=True)
+        for n in NAMES
+    )
+    for task in theirs:
+        assert sees_task(u0, task) == (task.assignee == "u0")
+        assert sees_task(u1, task) == (task.assignee == "u1")
+        assert not (may_act(u0, task) and may_act(u1, task))
 
 
 def test_a_page_offers_exactly_the_channels_the_engine_accepts():
