@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from .catalogue_demo import CATALOGUE_USERS, seed_catalogue
 from .config import Settings, open_jtflow
+from .market_demo import MARKET_ANSWERS, MARKET_USERS, load_market_demo
 from .models import User
 from .people.accounts import hash_password, set_password_hash
 from .people.users import add_user
@@ -56,8 +57,9 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
             (f"{prefix}_leader", f"{prefix} 单位领导", code, ("单位领导",)),
         )
     )
-    + CATALOGUE_USERS
-)  # engine/catalogue_demo.py: the data administrators and 数据资源管理岗
+    + CATALOGUE_USERS  # engine/catalogue_demo.py: the data administrators and 数据资源管理岗
+    + MARKET_USERS  # engine/market_demo.py: external applicants, strangers to each other
+)
 
 FACILITIES = (
     ("bridge", "海沧大桥", "桥面伸缩缝破损"),
@@ -123,6 +125,7 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     yield f"演示事件：{events} 个，处于各个阶段；已触发到期计时器 {fired} 个"
     yield from seed_catalogue(jtflow)
     yield from seed_sharing(jtflow, settings.processes_dir)  # engine/sharing_demo.py
+    yield from load_market_demo(settings, jtflow)
 
 
 def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:
@@ -167,7 +170,9 @@ def _open_tasks(jtflow: Jtflow, case_id: int) -> list[Any]:
 
 
 def actor_for(task: Any) -> str:
-    """The demo user who holds the task's unit and role."""
+    """The demo user who holds the task's unit and role; an applicant's task, its applicant."""
+    if task.unit_code == "EXTERNAL" and task.assignee:
+        return str(task.assignee)
     for username, _, unit, roles in DEMO_USERS:
         if unit == task.unit_code and task.role in roles:
             return username
@@ -199,5 +204,6 @@ def answer_for(element_id: str, unit: str) -> dict[str, Any]:
         "answer_platform": {"answer": "已办结，处置结果已反馈平台。"},
         "revisit": {"reached": True, "satisfaction": "satisfied"},
         "archive": {"complete": True},
+        **MARKET_ANSWERS,
     }
     return answers[element_id]

@@ -25,6 +25,7 @@ from .definitions import deploy as deployment
 from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
 from .models import Definition, HistoryEvent, Instance, Task, User
+from .people.access_rule import is_personal
 from .people.users import get_user
 from .people.visibility import find_case
 from .record.attachments import bind as bind_attachments
@@ -207,6 +208,8 @@ class Jtflow:
             task, instance, _ = task_for_action(session, task_id, username)
             if not claim and task.assignee != username:
                 raise Conflict(f"任务 {task_id} 未由 {username} 认领，无需释放")
+            if not claim and is_personal(task):
+                raise Conflict(f"任务 {task_id} 是交给 {username} 本人的，不能释放给他人（M1）")
             assign_task(task, username if claim else None)
             instance.updated_at = now  # bumps the version: claims race like completions
             history = HistoryWriter(session, instance)
@@ -264,6 +267,9 @@ class Jtflow:
                         element_id=task.element_id,
                         data={"task_id": task.id},
                     )
+                granted = evaluate_property(loaded.workflow, spiff_task, "grant")
+                if granted:  # a step that grants a resource mid-case (M3): with the step
+                    grants.grant_in_step(step.session, loaded, dict(granted), by=username, now=now)
 
             attempt = {"attempt": "task_completed", "task_id": task.id, "data": submitted}
             return step.run(instance, act, actor=username, attempt=attempt).opened

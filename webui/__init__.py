@@ -30,6 +30,7 @@ from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
 from .inbox import inbox
+from .market import market
 from .modeler_api import modeler_api
 from .processes import processes
 from .report import report
@@ -86,6 +87,7 @@ def create_app(
     app.register_blueprint(sharing)
     app.register_blueprint(audit)
     app.register_blueprint(attachments)
+    app.register_blueprint(market)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)
     app.register_blueprint(form_api)

@@ -23,6 +23,7 @@ from ..people.access_rule import CENTER
 from ..people.accounts import log_access
 from ..run.history import HistoryWriter
 from ..run.runtime import Loaded
+from ..time.clock import parse_instant
 
 PROCESS = "sharing_request"
 SERVICE_MODES = {
@@ -86,6 +87,41 @@ def grant_when_granted(session: Session, loaded: Loaded, now: datetime, actor: s
             "data_items": grant.data_items,
         },
     )
+
+
+STEP_FIELDS = ("resource_id", "grantee", "purpose", "scope", "service_mode", "data_items")
+
+
+def grant_in_step(
+    session: Session, loaded: Loaded, fields: dict[str, Any], *, by: str, now: datetime
+) -> Grant:
+    """A grant made by a step in the middle of a case (a market application's 办理授权并备案,
+    M3): the step's `grant` property gives its fields, bound to purpose, scope, service mode
+    and the period of use (`valid_until`); written and chained with the step."""
+    missing = [name for name in STEP_FIELDS if fields.get(name) in (None, "", [])]
+    if missing:
+        raise InvalidInput(f"授权缺少 {'、'.join(missing)}：请检查流程图中 grant 属性的表达式")
+    until = fields.get("valid_until")
+    grant = Grant(
+        resource_id=int(fields["resource_id"]),
+        instance_id=loaded.instance.id,
+        grantee=str(fields["grantee"]),
+        purpose=str(fields["purpose"]),
+        scope=str(fields["scope"]),
+        service_mode=str(fields["service_mode"]),
+        data_items=list(fields["data_items"]),
+        granted_at=now,
+        granted_by=by,
+        valid_until=parse_instant(str(until)) if until else None,
+    )
+    session.add(grant)
+    loaded.history.append(
+        "share_granted",
+        at=now,
+        actor=by,
+        data={name: fields[name] for name in (*STEP_FIELDS, "valid_until") if name in fields},
+    )
+    return grant
 
 
 def grant_of_case(session: Session, instance_id: int) -> Grant | None:

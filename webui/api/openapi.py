@@ -83,7 +83,7 @@ CASE_REF = {
 }
 
 
-def paths() -> dict[str, Any]:
+def paths(forms: FormRegistry) -> dict[str, Any]:
     task_action = {
         "parameters": [TASK_ID],
         "responses": {
@@ -228,7 +228,7 @@ def paths() -> dict[str, Any]:
             }
         },
         **catalogue_paths(json_body, errors, _query, RESOURCE_ID),
-        **market_paths(),
+        **market_paths(forms),
     }
 
 
@@ -318,7 +318,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             ),
         },
         "security": [{"bearerAuth": []}],
-        "paths": {**paths(), **sharing_paths(errors)},
+        "paths": {**paths(forms), **sharing_paths(errors)},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {

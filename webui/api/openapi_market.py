@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.data.market_rules import DOCUMENTS
+from engine.definitions.forms import FormRegistry
 from engine.record.attachments import ALLOWED, KINDS
 
 from .blueprint import MAX_ID
@@ -45,8 +47,94 @@ ATTACHMENT: dict[str, Any] = {
 ATTACHMENT_ID = {"name": "attachment_id", "in": "path", "required": True, "schema": ID}
 
 
-def market_paths() -> dict[str, Any]:
+def _application(forms: FormRegistry) -> dict[str, Any]:
+    """The body: forms/market_application.json itself, plus the documents by kind."""
+    form = {
+        k: v for k, v in forms.schema("market_application").items() if k not in ("$schema", "$id")
+    }
     return {
+        **form,
+        "properties": {
+            **form["properties"],
+            "attachments": {
+                "type": "object",
+                "description": "申请材料：类别 → 附件 id（先用 POST /api/attachments 上传）；"
+                "申请书、保密承诺书、信用代码复印件必交，另交法定代表人身份证，"
+                "或代理人身份证和授权委托书（M1）",
+                "additionalProperties": False,
+                "properties": {
+                    kind: {**ID, "description": name} for kind, name in DOCUMENTS.items()
+                },
+            },
+        },
+        "required": [*form["required"], "attachments"],
+    }
+
+
+APPLICATION_SUMMARY: dict[str, Any] = {
+    "type": "object",
+    "required": ["case_no", "title", "status", "resource_id", "purpose", "created_at"],
+    "properties": {
+        "case_no": {"type": "string", "examples": ["SC20261124-000042"]},
+        "title": {"type": "string"},
+        "status": {"type": "string"},
+        "resource_id": {"type": ["integer", "null"]},
+        "purpose": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def market_paths(forms: FormRegistry) -> dict[str, Any]:
+    return {
+        "/api/market/applications": {
+            "post": {
+                "operationId": "createApplication",
+                "summary": "市场化应用申请（M1、M2、M4）：外部申请人提交申请及四项材料，受理后由监测中心审查",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _application(forms)}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "已提交：案件编号及其开启的任务",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Reported"}
+                            }
+                        },
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "案件地址"}
+                        },
+                    },
+                    **_errors(400, 401, 403, 404, 413, 415, 422),
+                },
+            },
+            "get": {
+                "operationId": "listApplications",
+                "summary": "我的市场化应用申请（只含本人的，M1）",
+                "responses": {
+                    "200": {
+                        "description": "申请，新的在前",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["applications"],
+                                    "properties": {
+                                        "applications": {
+                                            "type": "array",
+                                            "items": APPLICATION_SUMMARY,
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(401),
+                },
+            },
+        },
         "/api/attachments": {
             "post": {
                 "operationId": "uploadAttachment",
