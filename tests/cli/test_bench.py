@@ -20,6 +20,7 @@ def test_bench_sharing_runs_requests_to_their_grant(tmp_path: Path) -> None:
     """`jtflow bench sharing`: the same method on the sharing path, start to grant."""
     lines = list(run_sharing(2, str(tmp_path / "bench.sqlite"), rounds=1))
     assert any(line.startswith("raw SpiffWorkflow") for line in lines)
+    assert lines[-2].startswith("persistence per step: ")
     assert lines[-1].startswith("ratio: ")
 
 
