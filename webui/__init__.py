@@ -31,6 +31,7 @@ from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
 from .inbox import inbox
 from .market import market
+from .modeler import modeler
 from .modeler_api import modeler_api
 from .processes import processes
 from .report import report
@@ -77,6 +78,7 @@ def create_app(
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
     app.register_blueprint(processes)
+    app.register_blueprint(modeler)
     app.register_blueprint(task_page)
     app.register_blueprint(case_page)
     app.register_blueprint(catalogue)
