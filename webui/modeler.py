@@ -19,7 +19,7 @@ from engine.case_migration import check_process_owner
 from engine.definitions.process_versions import process_versions
 
 from .auth import signed_in
-from .extensions import request_session
+from .extensions import current_jtflow, request_session
 from .form_fields import fields_for
 from .page_texts import COMPARE, FORM_EDITOR, MODELER, page_texts
 
@@ -98,6 +98,10 @@ def compare_page(process_id: str) -> Any:
 
 @modeler.get("/forms/<name>/editor")
 def form_editor_page(name: str) -> Any:
+    forms = current_jtflow().forms
+    if not forms.has(name):
+        abort(404, _("没有表单 %(form)s", form=name))
+    title = str(forms.schema(name).get("title") or name)
     urls = {
         "form": f"/api/forms/{name}",
         "draft": f"/api/forms/{name}/draft",
@@ -107,6 +111,7 @@ def form_editor_page(name: str) -> Any:
     return render_template(
         "form_editor.html",
         name=name,
+        title=title,
         built=bundle_built(),
         config={"urls": urls, "name": name, "texts": page_texts(FORM_EDITOR)},
     )

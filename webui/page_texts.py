@@ -162,9 +162,10 @@ FORM_EDITOR = {
     "kind_kept": _l("保持原样（高级）"),
     "form_draft_facts": _l("表单草稿（基于 v{version}），尚未部署。"),
     "form_deployed_facts": _l("已部署的 v{version}：保存后成为草稿。"),
+    "form_shipped_facts": _l("随系统发布的表单（forms/）：保存后成为草稿。"),
     "form_saved": _l("表单草稿已保存"),
-    "form_deployed": _l("表单已部署 {version}"),
-    "form_deploy_refused": _l("部署被拒绝：{problems}"),
+    "form_deployed": _l("表单已部署为 v{version}"),
+    "form_deploy_refused": _l("被拒绝：{problems}"),
     "not_json": _l("{name} 不是 JSON：{error}"),
 }
 

@@ -129,18 +129,29 @@ def test_a_decision_table_row_edited_in_dmn_js(page, jtflow):  # type: ignore[no
     assert versions(jtflow) == [1, 2]
 
 
-@pytest.mark.xfail(strict=True, reason="backend endpoint GET/PUT /api/forms/<name> not landed")
 def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore[no-untyped-def]
     page.set_viewport_size(WIDE)
     as_user(page, "owner")
     page.goto("/forms/sign_for/editor")
     page.locator("#form-editor-page[data-state=ready]").wait_for()
     assert page.locator("#form-preview #f-accept").count() == 1
-    page.locator("#schema-editor button.json-editor-btn-add").first.click()
-    page.locator("#form-preview #f-").first.wait_for()  # the new, still unnamed field
-    page.locator("#form-save").click()
-    page.get_by_role("status").wait_for()
+    assert page.locator("#form-name").inner_text() == "编辑表单：签收"  # by title, not file
+    page.get_by_role("button", name="添加字段").click()
+    page.locator("#schema-editor .je-tab--top").nth(2).click()  # the new field's tab
+    page.locator('[name="root[fields][2][key]"]').fill("remark")
+    page.locator('[name="root[fields][2][title]"]').fill("备注")
+    page.locator('[name="root[fields][2][kind]"]').select_option(label="多行文本")
+    page.locator('[name="root[fields][2][description]"]').fill("需要补充说明时填写")
+    page.locator("#form-preview textarea#f-remark").wait_for()  # the live preview follows
+    assert "备注" in page.locator("#f-remark-field").inner_text()
     page.screenshot_step(page, "form-field-added")
+    page.locator("#form-deploy-note").fill("签收加备注")
+    page.locator("#form-deploy").click()
+    page.locator("#form-status:not([hidden])").wait_for()
+    assert "表单已部署为 v1" in page.locator("#form-status").inner_text()
+    schema = jtflow.forms.schema("sign_for")  # what handlers' task pages draw from now on
+    assert schema["properties"]["remark"]["x-widget"] == "textarea"
+    assert schema["properties"]["accept"]["oneOf"][1]["title"] == "申请退回"  # kept as it was
 
 
 def test_pages_ask_for_the_build_when_the_bundle_is_missing(page, jtflow, monkeypatch):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ export function fieldListSchema() {
     type: "object",
     title: t("form_schema"),
     properties: {
-      title: { type: "string", title: t("form_title"), minLength: 1 },
+      title: { type: "string", title: t("form_title") },
       description: { type: "string", title: t("form_description"), format: "textarea" },
       fields: {
         type: "array",
@@ -19,7 +19,7 @@ export function fieldListSchema() {
           headerTemplate: "{{ self.title }}",
           properties: {
             key: { type: "string", title: t("field_key"), pattern: "^[a-z_][a-z0-9_]*$", minLength: 1 },
-            title: { type: "string", title: t("field_title"), minLength: 1 },
+            title: { type: "string", title: t("field_title") },
             kind: { type: "string", title: t("field_kind"), enum: KINDS, options: { enum_titles: KINDS.map((k) => t(`kind_${k}`)) } },
             description: { type: "string", title: t("field_description") },
             required: { type: "boolean", title: t("field_required"), format: "checkbox" },

@@ -54,6 +54,24 @@ function show(schema) {
   editor.setValue(fieldsOf(schema));
 }
 
+function describe(form) {
+  const version = form.version || null; // none: the form as shipped in forms/
+  const key = form.is_draft ? "form_draft_facts" : version ? "form_deployed_facts" : "form_shipped_facts";
+  $("form-facts").textContent = t(key, { version: version ?? "—" });
+}
+
+function refused(data) {
+  const problems = (data.problems || []).map((p) => p.message || p).join("；") || data.detail || "";
+  throw new Error(t("form_deploy_refused", { problems }));
+}
+
+/** The edited schema saved as the owner's draft; the server's problems, if any, said. */
+async function saveDraft() {
+  const { status: code, data } = await callJson("PUT", urls.draft, { schema: currentSchema() }, [422]);
+  if (code === 422) refused(data);
+  $("form-editor-page").dataset.dirty = "false";
+}
+
 function action(id, run) {
   $(id).addEventListener("click", async () => {
     status.clear();
@@ -74,23 +92,22 @@ async function start() {
   });
   await new Promise((resolve) => editor.on("ready", resolve));
   const form = await getJson(urls.form);
-  $("form-facts").textContent = form.is_draft ? t("form_draft_facts", { version: form.version ?? "—" }) : t("form_deployed_facts", { version: form.version ?? "—" });
+  describe(form);
   show(form.schema);
   editor.on("change", previewSoon);
   await preview();
   action("form-save", async () => {
-    await callJson("PUT", urls.draft, { schema: currentSchema() });
-    $("form-editor-page").dataset.dirty = "false";
+    await saveDraft();
     status.say(t("form_saved"));
   });
   action("form-deploy", async () => {
-    await callJson("PUT", urls.draft, { schema: currentSchema() });
-    const { status: code, data } = await callJson("POST", urls.deploy, {}, [422]);
-    if (code === 422) {
-      throw new Error(t("form_deploy_refused", { problems: (data.problems || []).map((p) => p.message || p).join("；") }));
-    }
+    await saveDraft();
+    const { status: code, data } = await callJson("POST", urls.deploy, { note: $("form-deploy-note").value }, [422]);
+    if (code === 422) refused(data);
+    $("form-deploy-note").value = "";
     $("form-editor-page").dataset.dirty = "false";
-    status.say(t("form_deployed", { version: (data && data.version) ?? "" }));
+    describe({ is_draft: false, version: data.version });
+    status.say(t("form_deployed", { version: data.version ?? "" }));
   });
   action("form-download", async () => offerDownload(`${name.replace(/\.json$/, "")}.json`, JSON.stringify(currentSchema(), null, 2) + "\n", "application/json"));
   $("form-upload").addEventListener("change", async () => {
