@@ -33,6 +33,7 @@ from .inbox import inbox
 from .market import market
 from .modeler import modeler
 from .modeler_api import modeler_api
+from .people_names import person
 from .processes import processes
 from .report import report
 from .secrets import secret_key
@@ -98,6 +99,7 @@ def create_app(
     app.jinja_env.filters["translated"] = labels.translated  # step names, form texts
     app.context_processor(labels.for_templates)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["person"] = person  # people by name, not login name
     return app
 
 

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from engine.case_migration import check_process_owner, migrate_running
 from engine.definitions.case_diagram import bpmn_text
 from engine.definitions.process_versions import definition_of, process_versions
-from engine.people.users import display_names
 
 from .auth import signed_in
 from .diagram import bpmn_answer, viewer_installed
@@ -31,22 +30,19 @@ def _owners_only() -> None:
 def index() -> Any:
     with request_session() as db:
         versions = process_versions(db)
-        names = display_names(db, (v.deployed_by for v in versions))
-    return render_template("processes.html", versions=versions, names=names)
+    return render_template("processes.html", versions=versions)
 
 
 @processes.get("/<process_id>/<int:version>")
 def version_page(process_id: str, version: int) -> Any:
     with request_session() as db:
         versions = [v for v in process_versions(db) if v.process_id == process_id]
-        names = display_names(db, (v.deployed_by for v in versions))
     shown = next((v for v in versions if v.version == version), None)
     if shown is None:
         abort(404, _("流程 %(process)s 没有版本 %(version)d", process=process_id, version=version))
     return render_template(
         "process_version.html",
         shown=shown,
-        names=names,
         others=[v for v in versions if v.version != version],
         viewer=viewer_installed(),
         progress={"done": [], "open": []},

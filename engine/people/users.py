@@ -35,12 +35,16 @@ def add_user(
     return user
 
 
-def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+def display_names(session: Session, usernames: Iterable[str] | None = None) -> dict[str, str]:
     """Who did something, as pages name them: the display name, or "系统" for the engine's
-    own work (`jtflow init`, timers); a name no longer on file is shown as recorded."""
-    wanted = set(usernames)
-    rows = session.execute(
-        select(User.username, User.display_name).where(User.username.in_(wanted))
-    )
-    found = {username: name for username, name in rows}
-    return {name: found.get(name, "系统" if name == "system" else name) for name in wanted}
+    own work (`jtflow init`, timers); a name no longer on file is shown as recorded. Without
+    `usernames`, everyone on file."""
+    query = select(User.username, User.display_name)
+    if usernames is not None:
+        wanted = set(usernames)
+        query = query.where(User.username.in_(wanted))
+    found = {username: name for username, name in session.execute(query)}
+    found.setdefault("system", "系统")
+    if usernames is None:
+        return found
+    return {name: found.get(name, name) for name in wanted}

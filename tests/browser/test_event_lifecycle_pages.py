@@ -56,7 +56,7 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     case_no = page.locator("#case-no").inner_text()
     assert case_no in page.locator("p.flash.notice").inner_text()
     assert page.locator("#case-channel").inner_text() == "12328热线"
-    assert page.locator("#case-reporter").inner_text() == "c_12328"
+    assert page.locator("#case-reporter").inner_text() == "黄坐席（投诉受理岗）"  # by name
     shot(page, "reported")
 
     # 分类转办 (E2): another seat finds it with the inbox's search and transfers it
@@ -76,7 +76,7 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     page.locator(f"#claim-{task_id}").click()
     assert page.locator(f"#release-{task_id}").is_visible()
     open_step(page, case_no, "sign_for")
-    assert page.locator("#task-assignee").inner_text() == "bus_handler"
+    assert page.locator("#task-assignee").inner_text() == "bus 办理人"
     page.locator("#f-accept").select_option("true")
     shot(page, "sign-for-by-bus_handler")
     submit_task(page)
@@ -156,17 +156,21 @@ def test_a_12328_complaint_from_report_to_archive(person, seats, clock, shots): 
     replies = page.locator("#case-tasks tr:has(td:first-child:text-is('办理答复')) td:nth-child(4)")
     assert replies.all_inner_texts() == ["2026-10-13 10:00", "2026-10-13 14:00"]
     completed = page.locator("#history tr[data-kind=task_completed] td:nth-child(2)")
-    assert completed.all_inner_texts() == [
-        "c_seat_xu",
-        "bus_handler",
-        "bus_handler",
-        "bus_leader",
-        "c_seat_cai",
-        "bus_handler",
-        "bus_leader",
-        "c_seat_guo",
-        "c_seat_zeng",
-        "c_seat_ye",
+    names = {**SEATS, "bus_handler": "bus 办理人", "bus_leader": "bus 单位领导"}
+    assert completed.all_inner_texts() == [  # each by name, not login name
+        names[username]
+        for username in (
+            "c_seat_xu",
+            "bus_handler",
+            "bus_handler",
+            "bus_leader",
+            "c_seat_cai",
+            "bus_handler",
+            "bus_leader",
+            "c_seat_guo",
+            "c_seat_zeng",
+            "c_seat_ye",
+        )
     ]
     assert page.locator("#history tr[data-kind=case_ended]").count() == 1
     shot(page, "archived-case")

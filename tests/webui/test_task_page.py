@@ -25,7 +25,7 @@ def test_the_page_shows_the_case_its_history_and_the_form_from_the_schema(client
     # the case summary and the history so far: who, what, when
     assert f'<span id="case-no">{case.case_no}</span>' in page
     assert "厦门市思明区火车站公交场站" in page and "视频巡查发现候车亭顶棚破损漏水" in page
-    assert 'data-kind="case_reported"' in page and "c_monitor" in page
+    assert 'data-kind="case_reported"' in page and "陈监测（运行监测岗）" in page  # by name
     assert "2026-09-28 09:00" in page
     # a required select from oneOf/const/title, the DMN's suggestion preselected (defaults)
     decision = field_html(page, "f-decision")
