@@ -19,7 +19,7 @@ import calendar as month_days
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Resource
@@ -29,6 +29,14 @@ from ..time.clock import SHANGHAI, to_utc
 WORKING_DAYS = {"realtime": 1, "daily": 1}
 CALENDAR_DAYS = {"weekly": 7}
 MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# The shortest a period can be: a working day is never less than a day, a month never less
+# than 28 days. Entries refreshed more recently than this cannot be late, so the unit's list
+# leaves them to SQL and runs the calendar only on the rest.
+SHORTEST = {
+    **{period: timedelta(days=1) for period in WORKING_DAYS},
+    **{period: timedelta(days=days) for period, days in CALENDAR_DAYS.items()},
+    **{period: timedelta(days=28 * months) for period, months in MONTHS.items()},
+}
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,18 @@ def overdue_of_unit(
 ) -> list[tuple[Resource, Freshness]]:
     """The unit's published entries past their 更新时限, most overdue first: what its page
     lists, and what A2's update timeliness counts."""
+    since = func.coalesce(Resource.data_updated_at, Resource.published_at)
+    maybe_late = or_(
+        *(
+            and_(Resource.update_period == period, since <= to_utc(now) - span)
+            for period, span in SHORTEST.items()
+        )
+    )
     found = []
     for resource in session.scalars(
-        select(Resource).where(Resource.provider_unit == unit_code, Resource.status == "published")
+        select(Resource).where(
+            Resource.provider_unit == unit_code, Resource.status == "published", maybe_late
+        )
     ):
         state = freshness(calendar, resource, now)
         if state.overdue:

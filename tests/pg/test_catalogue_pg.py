@@ -4,6 +4,7 @@ source — found by the check, and by the UNIQUE constraint when two units race.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -11,9 +12,11 @@ from sqlalchemy import func, select, text
 from engine.catalogue_demo import register_administrators
 from engine.data import catalogue
 from engine.data.catalogue_search import CatalogueQuery, search
+from engine.data.overdue import overdue_of_unit
 from engine.errors import InvalidInput
 from engine.models import Resource
 from engine.people.users import get_user
+from tests.conftest import CALENDAR
 from tests.data_factories import entry
 from tests.pg.conftest import engine_on
 
@@ -45,6 +48,10 @@ def test_search_on_postgresql(jtflow):  # type: ignore[no-untyped-def]
         page = search(db, other, CatalogueQuery(category="transit", per_page=2, page=2))
         assert [r.name for r, _ in page.rows] == ["公交资源_2"]
         assert page.rows[0][1] == "厦门公交集团有限公司"
+        later = now + timedelta(days=3)  # the published real-time feeds fall behind
+        late = overdue_of_unit(db, CALENDAR, "BUS_GROUP", later)
+        assert sorted(r.name for r, _ in late) == ["公交资源_0", "公交资源_1", "公交资源_2"]
+        assert overdue_of_unit(db, CALENDAR, "BUS_GROUP", now + timedelta(hours=1)) == []
 
 
 def test_one_data_one_source_on_postgresql(jtflow):  # type: ignore[no-untyped-def]
