@@ -25,7 +25,7 @@ from engine.config import Settings
 from engine.definitions.deploy import collect_files, parse
 from engine.definitions.drafts import check_draft
 from engine.demo import actor_for, answer_for
-from engine.draft_trial import closed_cases, prepare, totals, try_case
+from engine.draft_trial import closed_cases, prepare, totals, try_cases
 from engine.models import Task
 from engine.service import LIFECYCLE, Jtflow
 from engine.time.clock import FakeClock
@@ -80,7 +80,7 @@ def run(running: int, closed: int, database: str | None) -> Iterator[str]:
     draft = prepare(jtflow, files)
     with jtflow.sessions() as session:
         cases = closed_cases(session, LIFECYCLE, closed)
-    results = [try_case(jtflow, draft, case_id).__dict__ for case_id in cases]
+    results = [tried.__dict__ for tried in try_cases(jtflow, draft, cases)]
     seconds = time.perf_counter() - started
     summary = totals(results)
     yield (

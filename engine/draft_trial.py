@@ -2,9 +2,9 @@
 draft, to say per case where it would have gone otherwise — a step that no longer comes, a
 step that comes in addition, a deadline that moves, a light that would have turned red.
 
-Each case runs in its own scratch database (engine.replay.scratch_copy) with the draft in
-place of the version it was reported on; nothing is written to the real one but the trial's
-progress row. Between two recorded inputs the clock moves to the next input's instant and
+The cases run one after the other in a scratch database (engine.replay.ScratchDatabase)
+with the draft in place of the version each was reported on, on today's calendar; nothing is
+written to the real database but the trial's progress row. Between two recorded inputs the clock moves to the next input's instant and
 the draft's timers fire as they come due, so a shorter deadline shows as a red light the
 record never had. An input is matched to the draft's open task at the same element: a
 recorded step the draft does not open ends that case's trial, saying so.
@@ -14,22 +14,23 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .definitions.deploy import DiagramFile, content_hash, parse
 from .definitions.element_names import ElementName, element_names, parse_names
 from .errors import JtflowError, NotFound
-from .models import Definition, HistoryEvent, Instance, Task, TrialRun
+from .models import Definition, HistoryEvent, Instance, Task, Timer, TrialRun
 from .record.divergence import element_text, instant_text
-from .replay import REPORT_FIELDS, scratch_copy
+from .replay import REPORT_FIELDS, ScratchDatabase
 from .run.runtime import ENDED
 from .service import Jtflow
+from .time.clock import FakeClock
 
 MAX_CASES = 5000
 log = logging.getLogger(__name__)
@@ -109,9 +110,8 @@ def run_trial(jtflow: Jtflow, trial_id: int, files: list[DiagramFile]) -> None:
         cases = closed_cases(session, trial.process_id, trial.total)
     results: list[dict[str, Any]] = []
     try:
-        draft = prepare(jtflow, files)
-        for case_id in cases:
-            results.append(asdict(try_case(jtflow, draft, case_id)))
+        for tried in try_cases(jtflow, prepare(jtflow, files), cases):
+            results.append(asdict(tried))
             _save(jtflow, trial_id, results)
     except Exception as e:  # it runs in the background: every failure is said on its row
         log.exception("trial %s of a draft stopped", trial_id)
@@ -121,6 +121,27 @@ def run_trial(jtflow: Jtflow, trial_id: int, files: list[DiagramFile]) -> None:
 
 
 def try_case(source: Jtflow, draft: Draft, case_id: int) -> CaseTrial:
+    (tried,) = try_cases(source, draft, [case_id])
+    return tried
+
+
+def try_cases(source: Jtflow, draft: Draft, case_ids: list[int]) -> Iterator[CaseTrial]:
+    """Each case re-run on the draft, one after the other in one scratch database, on
+    today's calendar: what the draft would do now to cases like these."""
+    with source.sessions() as session:
+        scratch = ScratchDatabase(session)
+    try:
+        clock = FakeClock(source.clock.now())
+        target = scratch.jtflow(source, clock, source.runtime.functions.calendar)
+        for case_id in case_ids:
+            yield _try(source, scratch, target, draft, case_id)
+    finally:
+        scratch.close()
+
+
+def _try(
+    source: Jtflow, scratch: ScratchDatabase, target: Jtflow, draft: Draft, case_id: int
+) -> CaseTrial:
     with source.sessions() as session:
         instance = session.get(Instance, case_id)
         assert instance is not None
@@ -147,9 +168,8 @@ def try_case(source: Jtflow, draft: Draft, case_id: int) -> CaseTrial:
             deployed_at=first.deployed_at,
             deployed_by=first.deployed_by,
         )
-        case_no = instance.case_no or str(case_id)
-        with scratch_copy(source, session, instance, stand_in) as target:
-            return _rerun(target, case_no, recorded, recorded_tasks, names)
+        scratch.add_case(session, instance, stand_in)
+    return _rerun(target, instance.case_no or str(case_id), recorded, recorded_tasks, names)
 
 
 def _rerun(
@@ -210,7 +230,19 @@ def _rerun(
         target.fire_due_timers()
     if case_id is not None:
         _compare(target, case_id, recorded, recorded_tasks, trial, said)
+        _stop_timers(target, case_id)
     return trial
+
+
+def _stop_timers(target: Jtflow, case_id: int) -> None:
+    """The next case's clock must not fire this one's timers: it is done being compared."""
+    with target.sessions() as session:
+        session.execute(
+            update(Timer)
+            .where(Timer.instance_id == case_id, Timer.state == "waiting")
+            .values(state="cancelled")
+        )
+        session.commit()
 
 
 def _compare(

@@ -360,54 +360,72 @@ def _add_definition(target: Jtflow, versions: list[Definition], definition_id: i
             session.commit()
 
 
+class ScratchDatabase:
+    """An in-memory SQLite database holding what re-running cases needs: the organisations,
+    the users, the calendar loads and form versions, then each case's definition version
+    (under its own id) and catalogue entry as the cases come. A replay makes one per case;
+    a trial of a draft one for all its cases, so its statements and specs are made once."""
+
+    def __init__(self, session: Session):
+        self.engine = make_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        Base.metadata.create_all(self.engine)  # the migrations' schema (test_migrations.py)
+        self.sessions = make_session_factory(self.engine)
+        with self.sessions() as scratch:
+            for org in session.scalars(select(Organisation)):
+                scratch.add(Organisation(code=org.code, name=org.name, part=org.part))
+            for user in session.scalars(select(User)):
+                scratch.add(
+                    User(
+                        username=user.username,
+                        display_name=user.display_name,
+                        unit_code=user.unit_code,
+                        roles=list(user.roles),
+                        active=True,  # as they were when they acted
+                    )
+                )
+            for row in calendar_loads(session):
+                columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
+                scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
+            for form in session.scalars(select(FormVersion)):  # in force as the clock goes by
+                columns = ("id", "name", "version", "schema", "deployed_at", "deployed_by", "note")
+                scratch.add(FormVersion(**{c: getattr(form, c) for c in columns}))
+            scratch.commit()
+
+    def add_case(self, session: Session, instance: Instance, reported_on: Definition) -> None:
+        """The version the case was reported on, and the catalogue entry a sharing case's
+        grant needs, unless an earlier case brought them."""
+        with self.sessions() as scratch:
+            if scratch.get(Definition, reported_on.id) is None:
+                scratch.add(_copy_definition(reported_on))
+            resource_id = (instance.facts or {}).get("resource_id")
+            resource = session.get(Resource, resource_id) if resource_id is not None else None
+            if resource is not None and scratch.get(Resource, resource.id) is None:
+                scratch.add(_copy_row(resource))
+            scratch.commit()
+
+    def jtflow(self, source: Jtflow, clock: FakeClock, calendar: WorkingCalendar) -> Jtflow:
+        return Jtflow(self.sessions, clock=clock, calendar=calendar, forms=source.forms)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 @contextmanager
 def scratch_copy(
     source: Jtflow, session: Session, instance: Instance, reported_on: Definition
 ) -> Iterator[Jtflow]:
-    """An in-memory SQLite database holding what the case needs: the organisations, the
-    users, and the definition version it was reported on, under the same id."""
-    engine = make_engine(
-        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
-    Base.metadata.create_all(engine)  # the migrations' schema (tests/engine/test_migrations.py)
-    sessions = make_session_factory(engine)
-    with sessions() as scratch:
-        for org in session.scalars(select(Organisation)):
-            scratch.add(Organisation(code=org.code, name=org.name, part=org.part))
-        for user in session.scalars(select(User)):
-            scratch.add(
-                User(
-                    username=user.username,
-                    display_name=user.display_name,
-                    unit_code=user.unit_code,
-                    roles=list(user.roles),
-                    active=True,  # as they were when they acted
-                )
-            )
-        scratch.add(_copy_definition(reported_on))
-        resource_id = (instance.facts or {}).get("resource_id")  # a sharing case's grant needs it
-        resource = session.get(Resource, resource_id) if resource_id is not None else None
-        if resource is not None:
-            scratch.add(_copy_row(resource))
-        for row in calendar_loads(session):
-            columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
-            scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
-        for form in session.scalars(select(FormVersion)):  # in force as the clock goes by
-            columns = ("id", "name", "version", "schema", "deployed_at", "deployed_by", "note")
-            scratch.add(FormVersion(**{c: getattr(form, c) for c in columns}))
-        scratch.commit()
-    clock = FakeClock(instance.created_at)
-    loads = calendar_loads(session)
-    target = Jtflow(
-        sessions,
-        clock=clock,
-        calendar=calendar_as_of(source.runtime.functions.calendar, loads, instance.created_at),
-        forms=source.forms,
-    )
+    """A scratch database for one case, on the calendar as it stood when it was reported."""
+    scratch = ScratchDatabase(session)
     try:
-        yield target
+        scratch.add_case(session, instance, reported_on)
+        calendar = calendar_as_of(
+            source.runtime.functions.calendar, calendar_loads(session), instance.created_at
+        )
+        yield scratch.jtflow(source, FakeClock(instance.created_at), calendar)
     finally:
-        engine.dispose()
+        scratch.close()
 
 
 def _copy_row(row: Resource) -> Resource:
