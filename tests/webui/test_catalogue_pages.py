@@ -75,6 +75,9 @@ def test_the_entry_shows_its_fields_by_name_history_and_request_slot(client, pub
         assert shown in page
     assert 'id="request-slot"' in page
     assert 'data-action="published"' in page and 'data-action="created"' in page
+    assert (
+        "庄数据（公交集团数据资源管理员）" in page and "许目录（数据资源管理岗）" in page
+    )  # people by name
     assert 'id="edit-resource"' not in page
     assert client.get(f"/catalogue/{draft}").status_code == 200  # its own draft
     signed_in_as(client, "bus_handler")
@@ -169,6 +172,7 @@ def test_the_register_page_and_a_change_of_staff(client, jtflow, published):  # 
     assert changed.status_code == 302
     history = text(client.get("/catalogue/administrators"))
     assert "原管理员调岗" in history and 'data-username="bus_data"' in history
+    assert "bus 办理人" in history.split('id="in-office"')[1].split("</table>")[0]
 
 
 def test_export_and_import_through_the_pages(client, jtflow, published):  # type: ignore[no-untyped-def]
