@@ -16,6 +16,7 @@ from engine.models import Definition
 from tests.browser.steps import as_user
 from tests.browser.test_content_security_pages import violations, watched
 from tests.engine.test_case_migration import waiting_at_sign_for
+from tests.engine.test_draft_trial import closed_case
 from webui.modeler import bundle_built
 
 pytestmark = pytest.mark.skipif(
@@ -152,6 +153,45 @@ def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore
     schema = jtflow.forms.schema("sign_for")  # what handlers' task pages draw from now on
     assert schema["properties"]["remark"]["x-widget"] == "textarea"
     assert schema["properties"]["accept"]["oneOf"][1]["title"] == "申请退回"  # kept as it was
+
+
+def test_a_draft_tried_on_history_names_the_cases_that_would_turn_red(page, jtflow, clock):  # type: ignore[no-untyped-def]
+    quick = closed_case(jtflow, clock, signed_after_hours=2)
+    slow = closed_case(jtflow, clock, signed_after_hours=6)
+    open_modeler(page)
+    select_element(page, "sign_for")
+    panel_input(page, "jt-watched-deadline").fill("add_hours(transferred_at, 4)")
+    page.locator("#trial-cases").fill("10")
+    page.locator("#trial").click()  # saves the draft, starts the trial, polls it
+    summary = page.locator("#trial-summary")
+    summary.wait_for(timeout=30_000)
+    page.screenshot_step(page, "trial-results")
+    assert "2 个案件中有 2 个与实际办理不同" in summary.inner_text()  # both deadlines moved
+    assert "2 个案件中有 1 个会在“签收”变红" in page.locator("#trial-red").inner_text()
+    assert page.locator(f"#trial-{slow.case_no} td").nth(2).inner_text() == "签收"
+    assert page.locator(f"#trial-{quick.case_no} td").nth(2).inner_text() == "—"
+    assert versions(jtflow) == [1]  # nothing deployed, nothing written
+
+
+def test_a_file_downloaded_and_uploaded_again(page, jtflow, tmp_path):  # type: ignore[no-untyped-def]
+    """For owners who use a desktop modeler: the shown file out, an edited one back in."""
+    open_modeler(page)
+    with page.expect_download() as download:
+        page.locator("#download").click()
+    assert download.value.suggested_filename == "event_lifecycle.bpmn"
+    saved = tmp_path / "event_lifecycle.bpmn"
+    download.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert 'name="签收"' in text and "formJsonSchemaFilename" in text  # the extensions kept
+    assert "<bpmn:loopDataInputRef>co_units</bpmn:loopDataInputRef>" in text
+    saved.write_text(text.replace('name="签收"', 'name="签收确认"'), encoding="utf-8")
+    page.locator("#upload-file").set_input_files(str(saved))
+    page.locator("#find-element option", has_text="签收确认").first.wait_for(state="attached")
+    assert page.locator("#modeler-page").get_attribute("data-dirty") == "true"
+    page.locator("#save").click()
+    page.locator("#modeler-page[data-dirty=false]").wait_for()
+    draft = page.evaluate("fetch('/api/processes/event_lifecycle/draft').then(r => r.json())")
+    assert 'name="签收确认"' in draft["files"]["event_lifecycle.bpmn"]
 
 
 def test_pages_ask_for_the_build_when_the_bundle_is_missing(page, jtflow, monkeypatch):  # type: ignore[no-untyped-def]
