@@ -131,6 +131,7 @@ def test_a_decision_table_row_edited_in_dmn_js(page, jtflow):  # type: ignore[no
 
 
 def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore[no-untyped-def]
+    said = watched(page)
     page.set_viewport_size(WIDE)
     as_user(page, "owner")
     page.goto("/forms/sign_for/editor")
@@ -153,6 +154,18 @@ def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore
     schema = jtflow.forms.schema("sign_for")  # what handlers' task pages draw from now on
     assert schema["properties"]["remark"]["x-widget"] == "textarea"
     assert schema["properties"]["accept"]["oneOf"][1]["title"] == "申请退回"  # kept as it was
+    assert violations(page, said) == []  # json-editor's styles and the preview under the CSP
+
+
+def test_the_modeler_in_english(page, jtflow):  # type: ignore[no-untyped-def]
+    page.set_viewport_size(WIDE)
+    as_user(page, "owner")
+    page.goto(f"{LIFECYCLE}/modeler?lang=en")
+    page.locator("#modeler-page[data-state=ready]").wait_for()
+    select_element(page, "sign_for")
+    assert page.locator("#properties-panel").get_by_text("Handling unit").count() == 1
+    assert page.locator("#draft-facts").inner_text().startswith("No draft")
+    page.screenshot_step(page, "modeler-in-english")
 
 
 def test_a_draft_tried_on_history_names_the_cases_that_would_turn_red(page, jtflow, clock):  # type: ignore[no-untyped-def]
