@@ -86,18 +86,24 @@ export class BpmnEditor {
     return true;
   }
 
-  /** Each problem as a red marker on its element and a badge holding its message. */
+  /** Each element with problems marked red, with one badge: the first message, how many
+   * more, and all of them in its tooltip (the list below the canvas has each in full). */
   showProblems(problems) {
     this.clearProblems();
     const canvas = this.modeler.get("canvas");
     const overlays = this.modeler.get("overlays");
+    const byElement = new Map();
     for (const problem of problems) {
       if (!problem.element_id || !this.element(problem.element_id)) continue;
-      canvas.addMarker(problem.element_id, "jt-problem");
-      this.marked.push(problem.element_id);
-      const badge = el("div", { class: "jt-problem-badge", title: problem.message, role: "note", text: problem.message });
-      badge.dataset.elementId = problem.element_id;
-      this.overlayIds.push(overlays.add(problem.element_id, "jt-problem", { position: { bottom: -4, left: 0 }, html: badge }));
+      byElement.set(problem.element_id, [...(byElement.get(problem.element_id) || []), problem.message]);
+    }
+    for (const [id, messages] of byElement) {
+      canvas.addMarker(id, "jt-problem");
+      this.marked.push(id);
+      const more = messages.length > 1 ? ` (+${messages.length - 1})` : "";
+      const badge = el("div", { class: "jt-problem-badge", title: messages.join("\n"), role: "note", text: messages[0] + more });
+      badge.dataset.elementId = id;
+      this.overlayIds.push(overlays.add(id, "jt-problem", { position: { bottom: -4, left: 0 }, html: badge }));
     }
   }
 
