@@ -1,5 +1,7 @@
 // The decision tables (*.dmn) of the draft in dmn-js, loaded only when such a tab is
 // first opened (it is large). Opens straight on the first decision table.
+import { dmnTranslate } from "./translate.js";
+
 export class DmnEditor {
   constructor({ canvas, onChange }) {
     this.canvas = canvas;
@@ -10,7 +12,14 @@ export class DmnEditor {
   async ready() {
     if (!this.modeler) {
       const { default: DmnModeler } = await import("dmn-js/lib/Modeler");
-      this.modeler = new DmnModeler({ container: this.canvas, common: { keyboard: { bindTo: document } } });
+      this.modeler = new DmnModeler({
+        container: this.canvas,
+        common: { keyboard: { bindTo: document } },
+        // per view: dmn-js replaces a common additionalModules with its own
+        drd: { additionalModules: [dmnTranslate] },
+        decisionTable: { additionalModules: [dmnTranslate] },
+        literalExpression: { additionalModules: [dmnTranslate] },
+      });
       this.modeler.on("views.changed", () => this.watchActive());
     }
     return this.modeler;

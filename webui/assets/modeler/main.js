@@ -52,7 +52,7 @@ const workspace = new Workspace({
   onSwitch: (name) => {
     if (kindOf(name) === "bpmn") workspace.bpmn.showProblems(problems.filter((p) => p.file === name));
     $("modeler-page").dataset.file = name;
-    $("find-element").hidden = kindOf(name) !== "bpmn";
+    $("find").hidden = kindOf(name) !== "bpmn";
     if (kindOf(name) === "bpmn") fillFinder($("find-element"), workspace.bpmn);
   },
 });
