@@ -102,6 +102,7 @@ def test_the_owner_edits_checks_fixes_deploys_and_compares(page, jtflow):  # typ
     changed = page.locator('#change-list li.changed[data-element-id="sign_for"]')
     assert "办理单位：=handling_unit → 厦门公交集团有限公司" in changed.inner_text()  # by name
     timer = page.locator('#change-list li.changed[data-element-id="timer_sign_for"]')
+    assert "1个工作日 · 签收" in timer.inner_text()  # a timer with the step it watches
     assert "add_working_days(transferred_at, 2)" in timer.inner_text()
     assert (
         page.locator('#diagram-b g.djs-element.jt-changed[data-element-id="sign_for"]').count() == 1
@@ -112,6 +113,8 @@ def test_the_owner_edits_checks_fixes_deploys_and_compares(page, jtflow):  # typ
 
 def test_a_decision_table_row_edited_in_dmn_js(page, jtflow):  # type: ignore[no-untyped-def]
     open_modeler(page)
+    form_link = page.locator("#forms-list a", has_text="签收").first  # forms, by title
+    assert form_link.get_attribute("href") == "/forms/sign_for/editor"
     page.locator("#file-tabs button", has_text="event_routing.dmn").click()
     cell = page.locator('#dmn-canvas td[data-element-id="event_routing_table_r01_out1"]')
     cell.wait_for()

@@ -5,8 +5,11 @@ import { factChanges } from "./element_facts.js";
 
 const MAX_VALUE = 80;
 
+/** The element's name; a boundary event's also names the step it watches (黄灯 · 签收). */
 function nameOf(model, id) {
-  return (model && model.name) || id;
+  const name = (model && model.name) || id;
+  const host = model && model.attachedToRef && model.attachedToRef.name;
+  return host ? `${name} · ${host}` : name;
 }
 
 function typeOf(model) {
