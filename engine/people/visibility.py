@@ -4,7 +4,8 @@
 - A case is read by every unit that has or had a task in it, and by the unit that reported
   it (a patrol, E11). The center is not one reader but its posts (SPEC §1): a center post
   reads the cases that have or had a task for that post, and those reported on a channel
-  it takes in (or by the person themself).
+  it takes in (or by the person themself); the center's 数据资源管理岗 reads every sharing
+  request and market application.
 - An external applicant (unit EXTERNAL) reads only the cases they started or that have or
   had a task addressed to them by name: applicants are strangers to each other (M1).
 - An auditor (审计员) reads every case and task and changes nothing: reporting, claiming,
@@ -26,7 +27,11 @@ from .access_rule import CENTER, PERSONAL_UNIT, reads_everything, sees_task
 from .accounts import log_access
 from .reference import INTAKE_POST
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+MAX_ID = 2**31 - 1
+
+# The center's post that runs a data process reads all its cases, also those it had no task
+# in (an unconditional request is granted at once; SPEC §4: the center records every grant).
+OVERSEER = {"sharing_request": "数据资源管理岗", "market_application": "数据资源管理岗"}  # ids are 32-bit integers on PostgreSQL
 
 
 def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Instance]:
@@ -68,7 +73,7 @@ def sees_case(session: Session, user: User, instance: Instance) -> bool:
     if facts.get("reporter") == user.username:
         return True
     if user.unit_code == CENTER:
-        if INTAKE_POST.get(instance.channel) in roles:
+        if INTAKE_POST.get(instance.channel) in roles or OVERSEER.get(instance.channel) in roles:
             return True
         mine = (Task.unit_code == CENTER) & Task.role.in_(roles)
     elif user.unit_code == PERSONAL_UNIT:

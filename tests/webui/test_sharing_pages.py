@@ -76,3 +76,23 @@ def test_a_catalogue_entry_offers_its_sharing_request_to_other_units(client, jtf
     client.post("/logout")
     signed_in_as(client, "bus_handler")  # the provider's own entry: nothing to request
     assert 'id="request-sharing"' not in text(client.get(f"/catalogue/{resource_id}"))
+
+
+def test_the_centers_data_post_reads_a_request_granted_at_once(client, jtflow):
+    """S1: an unconditional request has no task at the center, yet the center's
+    数据资源管理岗 records every grant, so it reads the case; the page speaks of an
+    application (申请人, 提出申请), not of an event (报送人, 紧急程度)."""
+    resource_id = resource(jtflow, share_type="unconditional")
+    signed_in_as(client, "highway_handler")
+    response = post(client, f"/sharing/new?resource={resource_id}", FORM)
+    case_no = response.location.rsplit("/", 1)[-1]
+    client.post("/logout")
+    signed_in_as(client, "c_data")
+    page = client.get(f"/cases/{case_no}")
+    assert page.status_code == 200
+    body = text(page)
+    assert "申请人" in body and "提出申请" in body
+    assert "紧急程度" not in body and "报送人" not in body
+    client.post("/logout")
+    signed_in_as(client, "c_monitor")  # another center post still does not
+    assert client.get(f"/cases/{case_no}").status_code == 403
