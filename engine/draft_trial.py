@@ -2,7 +2,7 @@
 draft, to say per case where it would have gone otherwise — a step that no longer comes, a
 step that comes in addition, a deadline that moves, a light that would have turned red.
 
-The cases run one after the other in a scratch database (engine.replay.ScratchDatabase)
+The cases run one after the other in a scratch database (engine/scratch_database.py)
 with the draft in place of the version each was reported on, on today's calendar; nothing is
 written to the real database but the trial's progress row. Between two recorded inputs the clock moves to the next input's instant and
 the draft's timers fire as they come due, so a shorter deadline shows as a red light the
@@ -27,8 +27,9 @@ from .definitions.element_names import ElementName, element_names, parse_names
 from .errors import JtflowError, NotFound
 from .models import Definition, HistoryEvent, Instance, Task, Timer, TrialRun
 from .record.divergence import element_text, instant_text
-from .replay import REPORT_FIELDS, ScratchDatabase
+from .replay import REPORT_FIELDS
 from .run.runtime import ENDED
+from .scratch_database import ScratchDatabase
 from .service import Jtflow
 from .time.clock import FakeClock
 

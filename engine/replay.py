@@ -22,28 +22,22 @@ import orjson
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
 
 from .case_migration import migrate_case
-from .db import make_engine, make_session_factory
 from .definitions.element_names import element_names
 from .errors import InvalidInput, JtflowError, StalledInstance
 from .models import (
-    Base,
     CalendarYear,
     Definition,
-    FormVersion,
     HistoryEvent,
     Instance,
-    Organisation,
-    Resource,
     Task,
     Timer,
-    User,
 )
 from .people.visibility import find_case
 from .record.divergence import Divergence
 from .retiming import recompute_provisional, use_calendar
+from .scratch_database import ScratchDatabase, copy_definition
 from .service import Jtflow
 from .sharing import revoke_case_grant
 from .time.calendar import WorkingCalendar
@@ -356,60 +350,8 @@ def _add_definition(target: Jtflow, versions: list[Definition], definition_id: i
     (before, a new report there would start on it)."""
     with target.sessions() as session:
         if session.get(Definition, definition_id) is None:
-            session.add(_copy_definition(next(d for d in versions if d.id == definition_id)))
+            session.add(copy_definition(next(d for d in versions if d.id == definition_id)))
             session.commit()
-
-
-class ScratchDatabase:
-    """An in-memory SQLite database holding what re-running cases needs: the organisations,
-    the users, the calendar loads and form versions, then each case's definition version
-    (under its own id) and catalogue entry as the cases come. A replay makes one per case;
-    a trial of a draft one for all its cases, so its statements and specs are made once."""
-
-    def __init__(self, session: Session):
-        self.engine = make_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
-        Base.metadata.create_all(self.engine)  # the migrations' schema (test_migrations.py)
-        self.sessions = make_session_factory(self.engine)
-        with self.sessions() as scratch:
-            for org in session.scalars(select(Organisation)):
-                scratch.add(Organisation(code=org.code, name=org.name, part=org.part))
-            for user in session.scalars(select(User)):
-                scratch.add(
-                    User(
-                        username=user.username,
-                        display_name=user.display_name,
-                        unit_code=user.unit_code,
-                        roles=list(user.roles),
-                        active=True,  # as they were when they acted
-                    )
-                )
-            for row in calendar_loads(session):
-                columns = ("id", "year", "holidays", "workdays", "source", "loaded_at", "loaded_by")
-                scratch.add(CalendarYear(**{c: getattr(row, c) for c in columns}))
-            for form in session.scalars(select(FormVersion)):  # in force as the clock goes by
-                columns = ("id", "name", "version", "schema", "deployed_at", "deployed_by", "note")
-                scratch.add(FormVersion(**{c: getattr(form, c) for c in columns}))
-            scratch.commit()
-
-    def add_case(self, session: Session, instance: Instance, reported_on: Definition) -> None:
-        """The version the case was reported on, and the catalogue entry a sharing case's
-        grant needs, unless an earlier case brought them."""
-        with self.sessions() as scratch:
-            if scratch.get(Definition, reported_on.id) is None:
-                scratch.add(_copy_definition(reported_on))
-            resource_id = (instance.facts or {}).get("resource_id")
-            resource = session.get(Resource, resource_id) if resource_id is not None else None
-            if resource is not None and scratch.get(Resource, resource.id) is None:
-                scratch.add(_copy_row(resource))
-            scratch.commit()
-
-    def jtflow(self, source: Jtflow, clock: FakeClock, calendar: WorkingCalendar) -> Jtflow:
-        return Jtflow(self.sessions, clock=clock, calendar=calendar, forms=source.forms)
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 @contextmanager
@@ -426,15 +368,3 @@ def scratch_copy(
         yield scratch.jtflow(source, FakeClock(instance.created_at), calendar)
     finally:
         scratch.close()
-
-
-def _copy_row(row: Resource) -> Resource:
-    table = Resource.__table__
-    return Resource(**{c.key: getattr(row, c.key) for c in table.columns})
-
-
-def _copy_definition(definition: Definition) -> Definition:
-    columns = ("id", "process_id", "version", "content_hash", "files", "spec")
-    copy = Definition(**{c: getattr(definition, c) for c in columns})
-    copy.deployed_at, copy.deployed_by = definition.deployed_at, definition.deployed_by
-    return copy

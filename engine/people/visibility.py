@@ -31,7 +31,10 @@ MAX_ID = 2**31 - 1
 
 # The center's post that runs a data process reads all its cases, also those it had no task
 # in (an unconditional request is granted at once; SPEC §4: the center records every grant).
-OVERSEER = {"sharing_request": "数据资源管理岗", "market_application": "数据资源管理岗"}  # ids are 32-bit integers on PostgreSQL
+OVERSEER = {
+    "sharing_request": "数据资源管理岗",
+    "market_application": "数据资源管理岗",
+}  # ids are 32-bit integers on PostgreSQL
 
 
 def visible_task(session: Session, user: User, task_id: int) -> tuple[Task, Instance]:
