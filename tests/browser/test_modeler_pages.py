@@ -17,6 +17,7 @@ from tests.browser.steps import as_user
 from tests.browser.test_content_security_pages import violations, watched
 from tests.engine.test_case_migration import waiting_at_sign_for
 from tests.engine.test_draft_trial import closed_case
+from tests.factories import task_at
 from webui.modeler import bundle_built
 
 pytestmark = pytest.mark.skipif(
@@ -109,6 +110,39 @@ def test_the_owner_edits_checks_fixes_deploys_and_compares(page, jtflow):  # typ
     )
     page.screenshot_step(page, "compared")
     assert violations(page, said) == []
+
+    page.goto(f"{LIFECYCLE}/1")  # the running case moved onto v2, previewed first
+    page.locator("#migrate-preview").click()
+    assert "2026-09-30 09:00" in page.locator(f"#preview-{case.case_no}").inner_text()
+    page.locator("#migrate-confirm").click()
+    assert "已迁移 1 个案件" in page.get_by_role("status").inner_text()
+    as_user(page, "bus_handler")  # the handler's step now runs on the new version's deadline
+    page.goto(f"/tasks/{task_at(jtflow, case, 'sign_for').id}")
+    assert "时限 2026-09-30 09:00" in page.locator("main").inner_text()
+    page.screenshot_step(page, "handler-on-new-version")
+
+
+def test_a_malicious_script_is_refused_at_check_and_at_deploy(page, jtflow):  # type: ignore[no-untyped-def]
+    open_modeler(page)
+    select_element(page, "use_fallback")
+    script = panel_input(page, "jt-script")
+    script.fill('handling_unit = fallback_unit\n__import__("os").system("id")')
+    page.locator("#check").click()
+    page.locator("#modeler-page[data-checked=problems]").wait_for()
+    assert page.locator('g.djs-element.jt-problem[data-element-id="use_fallback"]').count() == 1
+    assert (
+        "转兜底单位"
+        in page.locator('#problem-list li[data-element-id="use_fallback"]').first.inner_text()
+    )
+    assert page.locator("#deploy").is_disabled()
+    refused = page.evaluate(  # past the disabled button, straight to the server
+        """() => fetch('/api/processes/event_lifecycle/draft/deploy', {method: 'POST',
+             headers: {'Content-Type': 'application/json',
+                       'X-CSRFToken': document.querySelector('meta[name=csrf-token]').content},
+             body: JSON.stringify({note: 'x'})}).then(r => r.status)"""
+    )
+    assert refused == 422 and versions(jtflow) == [1]
+    page.screenshot_step(page, "malicious-script-refused")
 
 
 def test_a_decision_table_row_edited_in_dmn_js(page, jtflow):  # type: ignore[no-untyped-def]
