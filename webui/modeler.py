@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 
 from engine.case_migration import check_process_owner
 from engine.definitions.process_versions import process_versions
+from engine.people.reference import ROLES
 
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
 from .form_fields import fields_for
+from .labels import UNIT_NAMES, translated, unit_name
 from .page_texts import COMPARE, FORM_EDITOR, MODELER, page_texts
 
 modeler = Blueprint("modeler", __name__)
@@ -48,6 +50,17 @@ def _versions_of(process_id: str) -> list[Any]:
     return versions
 
 
+def reader_names() -> dict[str, dict[str, str]]:
+    """What the panel's choices say, in the reader's language: units by code, and the roles'
+    and forms' Chinese names (the choices API answers in Chinese, as stored)."""
+    forms = current_jtflow().forms
+    titles = [str(forms.schema(name).get("title", "")) for name in forms.names()]
+    return {
+        "units": {code: unit_name(code) for code in UNIT_NAMES},
+        "texts": {text: translated(text) for text in (*ROLES, *titles) if text},
+    }
+
+
 @modeler.get("/processes/<process_id>/modeler")
 def modeler_page(process_id: str) -> Any:
     versions = _versions_of(process_id)
@@ -66,7 +79,7 @@ def modeler_page(process_id: str) -> Any:
         "process_modeler.html",
         process=versions[0],
         built=bundle_built(),
-        config={"urls": urls, "texts": page_texts(MODELER)},
+        config={"urls": urls, "texts": page_texts(MODELER), "names": reader_names()},
     )
 
 
@@ -81,7 +94,6 @@ def compare_page(process_id: str) -> Any:
         if n not in numbers:
             abort(404, _("流程 %(process)s 没有版本 %(version)d", process=process_id, version=n))
     urls = {
-        "choices": "/api/modeler/choices",
         "a": url_for("processes.diagram", process_id=process_id, version=a),
         "b": url_for("processes.diagram", process_id=process_id, version=b),
     }
@@ -92,7 +104,7 @@ def compare_page(process_id: str) -> Any:
         a=next(v for v in versions if v.version == a),
         b=next(v for v in versions if v.version == b),
         built=bundle_built(),
-        config={"urls": urls, "texts": page_texts(COMPARE)},
+        config={"urls": urls, "texts": page_texts(COMPARE), "names": reader_names()},
     )
 
 

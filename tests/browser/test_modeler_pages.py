@@ -201,6 +201,8 @@ def test_the_modeler_in_english(page, jtflow):  # type: ignore[no-untyped-def]
     page.locator("#modeler-page[data-state=ready]").wait_for()
     select_element(page, "sign_for")
     assert page.locator("#properties-panel").get_by_text("Handling unit").count() == 1
+    units = page.locator("#bio-properties-panel-jt-unit option").all_inner_texts()
+    assert "Xiamen Bus Group Co., Ltd." in units  # the choices by name, in English
     assert page.locator("#draft-facts").inner_text().startswith("No draft")
     page.screenshot_step(page, "modeler-in-english")
 

@@ -9,9 +9,8 @@ import "./compare.css";
 import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
 import { diff } from "bpmn-js-differ";
 
-import { getJson } from "../shared/api.js";
 import { el } from "../shared/dom.js";
-import { pageConfig, t } from "../shared/page_config.js";
+import { pageConfig, t, unitLabel } from "../shared/page_config.js";
 import spiffworkflow from "../modeler/spiffworkflow_moddle.json";
 import { describeChanges } from "./change_list.js";
 import { factChanges } from "./element_facts.js";
@@ -47,16 +46,6 @@ function addFactChanges(changes, a, b) {
   }
 }
 
-/** Unit code → name, so a changed unit reads as names (the owner's choices list). */
-async function unitNames() {
-  try {
-    const choices = await getJson(urls.choices);
-    return Object.fromEntries((choices.units || []).map((u) => [u.code, u.name]));
-  } catch (e) {
-    return {}; // codes, then: the comparison itself does not depend on it
-  }
-}
-
 async function start() {
   const [a, b] = await Promise.all([drawn($("diagram-a"), urls.a), drawn($("diagram-b"), urls.b)]);
   const changes = diff(a.getDefinitions(), b.getDefinitions());
@@ -65,13 +54,12 @@ async function start() {
   mark(a, Object.keys(changes._changed), "jt-changed");
   mark(b, Object.keys(changes._added), "jt-added");
   mark(b, Object.keys(changes._changed), "jt-changed");
-  const units = await unitNames();
   const model = (viewer) => (id) => {
     const element = viewer.get("elementRegistry").get(id);
     return element ? element.businessObject : null;
   };
   const rows = describeChanges(changes, { a: model(a), b: model(b) },
-    (key, value) => (key === "unit" && units[value] ? units[value] : value));
+    (key, value) => (key === "unit" && value && !value.startsWith("=") ? unitLabel(value, value) : value));
   $("changes").replaceChildren(rows.length
     ? el("ul", { id: "change-list" }, rows.map((row) =>
       el("li", { class: `change ${row.kind}`, dataset: { elementId: row.id } },

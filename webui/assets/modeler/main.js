@@ -19,7 +19,7 @@ import { callJson, getJson } from "../shared/api.js";
 import { offerDownload, readChosenFile } from "../shared/file_transfer.js";
 import { el } from "../shared/dom.js";
 import { localTime } from "../shared/local_time.js";
-import { pageConfig, t } from "../shared/page_config.js";
+import { nameLabel, pageConfig, t } from "../shared/page_config.js";
 import { statusLine } from "../shared/status_line.js";
 import { BpmnEditor } from "./bpmn_editor.js";
 import { renderMigration, renderProblems } from "./check_view.js";
@@ -173,7 +173,7 @@ async function discard() {
 
 function listForms(choices) {
   $("forms-list").replaceChildren(...(choices.forms || []).map((form) =>
-    el("li", {}, el("a", { href: urls.form_editor.replace("__name__", encodeURIComponent(form.name)), text: form.title || form.name }))));
+    el("li", {}, el("a", { href: urls.form_editor.replace("__name__", encodeURIComponent(form.name)), text: nameLabel(form.title || form.name) }))));
 }
 
 // The properties panel applies typing after a pause (its debounce); a button pressed

@@ -21,3 +21,15 @@ export function t(key, params = {}) {
 export function inChinese() {
   return !document.documentElement.lang.startsWith("en");
 }
+
+/** A unit's name in the reader's language (the server's table), else what the API said. */
+export function unitLabel(code, fallback) {
+  const names = pageConfig().names || {};
+  return (names.units || {})[code] || fallback || code;
+}
+
+/** A role's or form's Chinese name in the reader's language, else as written. */
+export function nameLabel(text) {
+  const names = pageConfig().names || {};
+  return (names.texts || {})[text] || text;
+}

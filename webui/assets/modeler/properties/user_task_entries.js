@@ -5,7 +5,7 @@ import { SelectEntry, TextFieldEntry, isSelectEntryEdited, isTextFieldEntryEdite
 import { h } from "@bpmn-io/properties-panel/preact";
 import { useService } from "bpmn-js-properties-panel";
 
-import { t } from "../../shared/page_config.js";
+import { nameLabel, t, unitLabel } from "../../shared/page_config.js";
 import { propertyValue, setPropertyValue } from "../extension_values.js";
 
 function usePropertyAccess(element, name) {
@@ -35,7 +35,7 @@ function FormEntry({ element, id }) {
   return h(SelectEntry, {
     element, id, label: t("form"), ...access,
     getOptions: () => withCurrent(
-      [{ value: "", label: t("not_chosen") }, ...(choices.forms || []).map((f) => ({ value: formFile(f), label: f.title || f.name }))],
+      [{ value: "", label: t("not_chosen") }, ...(choices.forms || []).map((f) => ({ value: formFile(f), label: nameLabel(f.title || f.name) }))],
       access.getValue(), "unknown_form"),
   });
 }
@@ -56,7 +56,7 @@ function UnitEntry({ element, id }) {
     getOptions: () => withCurrent(
       [
         { value: "", label: t("not_chosen") },
-        ...(choices.units || []).map((u) => ({ value: u.code, label: u.name })),
+        ...(choices.units || []).map((u) => ({ value: u.code, label: unitLabel(u.code, u.name) })),
         { value: BY_EXPRESSION, label: t("unit_by_expression") },
       ],
       current().startsWith(BY_EXPRESSION) ? "" : current(), "unknown_unit"),
@@ -79,7 +79,7 @@ function RoleEntry({ element, id }) {
   return h(SelectEntry, {
     element, id, label: t("role"), ...access,
     getOptions: () => withCurrent(
-      [{ value: "", label: t("not_chosen") }, ...(choices.roles || []).map((r) => ({ value: r, label: r }))],
+      [{ value: "", label: t("not_chosen") }, ...(choices.roles || []).map((r) => ({ value: r, label: nameLabel(r) }))],
       access.getValue(), "unknown_role"),
   });
 }
