@@ -10,6 +10,7 @@ from sqlalchemy.pool import StaticPool
 
 from .db import make_engine, make_session_factory
 from .models import (
+    Attachment,
     Base,
     CalendarYear,
     Definition,
@@ -19,6 +20,7 @@ from .models import (
     Resource,
     User,
 )
+from .record.attachments import case_attachments
 from .service import Jtflow
 from .time.calendar import WorkingCalendar
 from .time.clock import FakeClock
@@ -58,8 +60,8 @@ class ScratchDatabase:
             scratch.commit()
 
     def add_case(self, session: Session, instance: Instance, reported_on: Definition) -> None:
-        """The version the case was reported on, and the catalogue entry a sharing case's
-        grant needs, unless an earlier case brought them."""
+        """The version the case was reported on, the catalogue entry a sharing case's grant
+        needs and the uploads the case's steps bind, unless an earlier case brought them."""
         with self.sessions() as scratch:
             if scratch.get(Definition, reported_on.id) is None:
                 scratch.add(copy_definition(reported_on))
@@ -67,6 +69,9 @@ class ScratchDatabase:
             resource = session.get(Resource, resource_id) if resource_id is not None else None
             if resource is not None and scratch.get(Resource, resource.id) is None:
                 scratch.add(_copy_row(resource))
+            for attachment in case_attachments(session, instance.id):  # its steps take them
+                if scratch.get(Attachment, attachment.id) is None:
+                    scratch.add(_unbound(attachment))
             scratch.commit()
 
     def jtflow(self, source: Jtflow, clock: FakeClock, calendar: WorkingCalendar) -> Jtflow:
@@ -74,6 +79,12 @@ class ScratchDatabase:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _unbound(row: Attachment) -> Attachment:
+    """An upload of the case as it was before a step named it: the replayed step takes it."""
+    columns = {c.key: getattr(row, c.key) for c in Attachment.__table__.columns}
+    return Attachment(**{**columns, "instance_id": None})
 
 
 def _copy_row(row: Resource) -> Resource:

@@ -29,6 +29,7 @@ from .people.access_rule import is_personal
 from .people.users import get_user
 from .people.visibility import find_case
 from .record.attachments import bind as bind_attachments
+from .record.attachments import take_files
 from .record.cases import case_facts, case_number
 from .run.guarded_evaluator import CodeBudget
 from .run.history import GENESIS, HistoryWriter, case_history
@@ -223,16 +224,9 @@ class Jtflow:
             session.flush()
             history.write()
 
-    def complete(
-        self,
-        task_id: int,
-        data: dict[str, Any],
-        username: str,
-        *,
-        attachments: Sequence[int] = (),
-    ) -> list[OpenTask]:
+    def complete(self, task_id: int, data: dict[str, Any], username: str) -> list[OpenTask]:
         """Complete a task with form data, checked against its form and the user's unit and role.
-        `attachments` are the user's uploads the data describes: the case takes them.
+        A file field names one of the user's uploads: the case takes it, the history its hash.
 
         Returns the tasks this step opened."""
         with case_step(self.runtime, self.sessions) as step:
@@ -240,13 +234,16 @@ class Jtflow:
             task, instance, _ = task_for_action(step.session, task_id, username)
             submitted = {**(task.defaults or {}), **data}
             self.forms.validate(task.form, submitted)
-            filled = fill_form_data(self.forms.schema(task.form), submitted)
+            schema = self.forms.schema(task.form)
+            submitted = take_files(
+                step.session, schema, submitted, by=username, instance_id=instance.id
+            )
+            filled = fill_form_data(schema, submitted)
 
             def act(loaded: Loaded) -> None:
                 spiff_task = loaded.workflow.get_task_from_id(UUID(task.spiff_task_id))
                 if spiff_task is None or spiff_task.state != TaskState.READY:
                     raise Conflict(f"任务 {task_id} 已不在待办状态，请刷新后重试")
-                bind_attachments(step.session, attachments, instance.id, username)
                 spiff_task.data.update(filled)
                 spiff_task.run()
                 loaded.completed.add(task.spiff_task_id)

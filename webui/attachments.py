@@ -9,7 +9,8 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response, current_app, g, request
 
 from engine.config import Settings, attachment_store
-from engine.record.attachments import AttachmentStore, read_attachment
+from engine.models import Attachment
+from engine.record.attachments import AttachmentStore, case_attachments, read_attachment
 
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
@@ -17,7 +18,7 @@ from .extensions import current_jtflow, request_session
 attachments = Blueprint("attachments", __name__)
 
 # The views that take files: their requests may carry this many files at the size limit.
-UPLOAD_ENDPOINTS = {"market.new": 4, "api.upload_attachment": 1, "api.create_application": 4}
+UPLOAD_ENDPOINTS = {"market.new": 6, "api.upload_attachment": 1, "task.complete": 2}
 FORM_ALLOWANCE = 256 * 1024  # the other fields of a multipart form
 
 
@@ -27,6 +28,14 @@ def init_attachments(app: Flask, settings: Settings) -> None:
     Registered before CSRF protection, which reads the form (and so the body) first."""
     app.extensions["attachments"] = attachment_store(settings)
     app.before_request(_allow_uploads)
+    app.jinja_env.globals["case_files"] = case_files
+
+
+def case_files(case_id: int) -> list[Attachment]:
+    """The files a case holds (its documents, a step's upload), for a page already showing
+    the case to its reader; each link is checked and logged again when followed."""
+    with request_session() as db:
+        return case_attachments(db, case_id)
 
 
 def current_store() -> AttachmentStore:

@@ -5,7 +5,7 @@ drawn from it and the engine validates the data again with the same schema. Widg
 a select for `oneOf` of `const`/`title` (or `enum`), a checkbox for a boolean, a group of
 checkboxes for a list of choices, a text area for `"x-widget": "textarea"`, a
 `datetime-local` input for `"format": "date-time"` (sent on as ISO 8601 with +08:00),
-a fieldset for an object.
+a file input for `"x-widget": "file"`, a fieldset for an object.
 """
 
 from __future__ import annotations
@@ -85,6 +85,8 @@ def fields_for(
             f.value = value is True
         elif kind == "datetime":
             f.value = _local_input(value)
+        elif kind == "file":  # the file as its case holds it: its name
+            f.value = str(value.get("name", "")) if isinstance(value, dict) else ""
         else:
             f.value = "" if value is None else str(value)
         fields.append(f)
@@ -100,6 +102,8 @@ def data_from(
     for key, prop in schema.get("properties", {}).items():
         name = prefix + key
         kind = _kind(prop)
+        if kind == "file":
+            continue  # uploaded by the page itself (webui.task_page), named by its id
         if kind == "group":
             data[key] = data_from(prop, form, name + ".")
         elif kind == "checkbox":
@@ -158,6 +162,8 @@ def _names(schema: dict[str, Any], prefix: str = "") -> list[str]:
 
 def _kind(prop: dict[str, Any]) -> str:
     kind = prop.get("type")
+    if prop.get("x-widget") == "file":  # an upload: the page posts the file, not the field
+        return "file"
     if kind == "object":
         return "group"
     if kind == "array":

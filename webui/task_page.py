@@ -9,15 +9,17 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.definitions.element_names import element_names
-from engine.errors import Conflict, FormInvalid, NotFound
+from engine.errors import Conflict, FormInvalid, InvalidInput, NotFound
 from engine.people.access_rule import check_may_change, may_act
 from engine.people.visibility import case_tasks, visible_task
+from engine.record.attachments import file_fields, upload
 from engine.run.history import case_history
 
+from .attachments import current_store
 from .auth import signed_in
 from .due import due_phrase
 from .extensions import current_jtflow, request_session
-from .form_fields import data_from, fields_for, form_problems
+from .form_fields import data_from, errors_by_field, fields_for, form_problems
 from .labels import translated
 from .reading import reading_task
 
@@ -50,14 +52,42 @@ def complete(task_id: int) -> Any:
     schema = engine.forms.schema(_form_of(task_id))
     data = data_from(schema, request.form)
     try:
+        data.update(_uploaded_files(schema))
         engine.complete(task_id, data, g.user.username)
     except FormInvalid as e:
         placed, problems = form_problems(schema, e)
         return _page(task_id, values=data, errors=placed, problems=problems, status=422)
+    except InvalidInput as e:  # a file refused: empty, too large, not what it claims
+        placed, loose = errors_by_field(schema, e.errors)
+        return _page(task_id, values=data, errors=placed, problems=[str(e), *loose], status=422)
     except Conflict as e:
         return _page(task_id, values=data, problems=[str(e)], status=409)
     flash(_("「%(name)s」已提交", name=translated(_name_of(task_id))), "notice")
     return redirect(url_for("inbox.index"))
+
+
+def _uploaded_files(schema: dict[str, Any]) -> dict[str, Any]:
+    """Each file chosen for a file field, uploaded as the user's and named by its id; the
+    engine binds it to the case with the step (engine.record.attachments.take_files)."""
+    named: dict[str, Any] = {}
+    with request_session() as db:
+        for name, kind in file_fields(schema).items():
+            file = request.files.get(name)
+            if file is None or not file.filename:
+                continue
+            row = upload(
+                db,
+                current_store(),
+                name=file.filename,
+                content=file.read(),
+                kind=kind,
+                by=g.user.username,
+                now=current_jtflow().clock.now(),
+                field=name,
+            )
+            named[name] = {"attachment_id": row.id}
+        db.commit()
+    return named
 
 
 def _page(

@@ -199,6 +199,37 @@ def bind(session: Session, ids: Sequence[int], instance_id: int, by: str) -> Non
         attachment.instance_id = instance_id
 
 
+def file_fields(schema: dict[str, Any]) -> dict[str, str]:
+    """A form's file fields (`"x-widget": "file"`) and the kind of file each takes."""
+    return {
+        name: str(prop.get("x-kind", "photo"))
+        for name, prop in schema.get("properties", {}).items()
+        if prop.get("x-widget") == "file"
+    }
+
+
+def take_files(
+    session: Session, schema: dict[str, Any], data: dict[str, Any], *, by: str, instance_id: int
+) -> dict[str, Any]:
+    """The form data with each file it names (`{"attachment_id": …}`, an upload of `by`'s)
+    described in full from the stored row and bound to the case: the step's history then
+    carries the file's name, SHA-256, size and type, whatever the client sent beside the id."""
+    taken = dict(data)
+    for name, kind in file_fields(schema).items():
+        value = data.get(name)
+        if not isinstance(value, dict):
+            continue
+        (upload,) = pending(session, [int(value["attachment_id"])], by)
+        if upload.kind != kind:
+            raise InvalidInput(
+                f"附件 {upload.name} 上传为「{upload.kind}」，不能作为此处的「{kind}」提交：请重新上传",
+                [FieldError(name, f"附件类别应为 {kind}")],
+            )
+        upload.instance_id = instance_id
+        taken[name] = describe(upload)
+    return taken
+
+
 def may_read(session: Session, user: User, attachment: Attachment) -> bool:
     """Scoped like cases (S1): the case's readers; an upload no case holds yet, its uploader."""
     if reads_everything(user):

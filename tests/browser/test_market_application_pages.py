@@ -1,6 +1,7 @@
 """An external applicant applies with its four documents in a real browser, the center and
 the applicant work the application to a grant, and the applicant later files its usage
-report (M1, M3, M5) — every step by its own person, a screenshot per step."""
+report with its results file (M1, M3, M5) — every step by its own person, a screenshot per
+step."""
 
 from __future__ import annotations
 
@@ -82,9 +83,16 @@ def test_an_applicant_applies_with_four_documents_and_files_its_usage_report(  #
     page.locator("#nav-inbox").click()
     open_step(page, case_no, "submit_usage_report")
     page.locator("#f-report_kind").select_option("research")
-    page.locator("#f-summary").fill("完成岛内公交线网可达性分析，研究报告已提交。")
+    page.locator("#f-summary").fill("完成岛内公交线网可达性分析，研究报告见附件。")
+    page.locator("#f-report_file").set_input_files(
+        {"name": "研究报告.pdf", "mimeType": "application/pdf", "buffer": files.pdf("报告")}
+    )
     shot(page, "usage-report-by-xmu_lab")
     submit_task(page)
+    page.goto(f"/cases/{case_no}")
+    assert page.locator("#case-attachments li").count() == 5
+    assert "研究报告.pdf" in page.locator("#case-attachments").inner_text()
+    shot(page, "reported")
     page.locator("#nav-market").click()
     page.wait_for_url("**/market")
     assert case_no in page.inner_text("#applications")

@@ -14,10 +14,11 @@ from engine.data.market_rules import check_use
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.market import apply
 from engine.models import Attachment, Grant, Task
-from engine.record.attachments import AttachmentStore
+from engine.record.attachments import AttachmentStore, upload
 from engine.record.audit import verify
 from engine.replay import replay_case
 from engine.time.clock import SHANGHAI
+from tests import files
 from tests.factories import kinds, open_steps, status, step, task_at
 from tests.market import DOCUMENTS, application, applied, documents, resource
 
@@ -281,3 +282,52 @@ def test_reuse_needs_nothing_and_a_change_needs_a_new_application(jtflow, clock,
 def _tasks(jtflow, case) -> list[Task]:  # type: ignore[no-untyped-def]
     with jtflow.sessions() as session:
         return list(session.scalars(select(Task).where(Task.instance_id == case.case_id)))
+
+
+def test_a_usage_report_file_is_bound_and_its_hash_chained(jtflow, store):  # type: ignore[no-untyped-def]
+    """M5 with a file: the form names the upload, the step binds it and records its hash."""
+    case = applied(jtflow, store, resource(jtflow, "unconditional"))
+    for element_id in ("check_application", "register_real_name", "grant_access"):
+        step(jtflow, case, element_id)
+    with jtflow.sessions() as session:
+        theirs = upload(
+            session,
+            store,
+            name="别人的.pdf",
+            content=files.pdf("x"),
+            kind="usage_report",
+            by="mapco",
+            now=jtflow.clock.now(),
+        )
+        mine = upload(
+            session,
+            store,
+            name="研究报告.pdf",
+            content=files.pdf("报告"),
+            kind="usage_report",
+            by="xmu_lab",
+            now=jtflow.clock.now(),
+        )
+        session.commit()
+    answer = {"report_kind": "research", "summary": "研究报告见附件。"}
+    with pytest.raises(NotFound):
+        step(
+            jtflow,
+            case,
+            "submit_usage_report",
+            {**answer, "report_file": {"attachment_id": theirs.id}},
+        )
+    sent = {"attachment_id": mine.id, "sha256": "0" * 64}  # a forged hash is replaced
+    step(jtflow, case, "submit_usage_report", {**answer, "report_file": sent})
+    completed = [
+        e
+        for e in jtflow.history(case.case_id)
+        if e.kind == "task_completed" and e.element_id == "submit_usage_report"
+    ]
+    recorded = completed[0].data["data"]["report_file"]
+    assert recorded["sha256"] == mine.sha256 and recorded["name"] == "研究报告.pdf"
+    with jtflow.sessions() as session:
+        assert session.get(Attachment, mine.id).instance_id == case.case_id
+        assert session.get(Attachment, theirs.id).instance_id is None
+        assert verify(session, case.case_id).broken == []
+    assert replay_case(jtflow, case.case_id).divergence is None

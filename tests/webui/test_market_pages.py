@@ -94,3 +94,33 @@ def test_another_applicant_sees_nothing_of_it(client, jtflow, rid):  # type: ign
 def test_only_external_applicants_get_the_form(client):  # type: ignore[no-untyped-def]
     signed_in_as(client, "bus_handler")
     assert client.get("/market/new").status_code == 403
+
+
+def test_the_usage_report_page_takes_a_results_file(client, jtflow, rid):  # type: ignore[no-untyped-def]
+    """M5 on the task page: the file field uploads, the step binds it to the case."""
+    signed_in_as(client, "xmu_lab")
+    case_no = apply_page(client, rid).headers["Location"].rsplit("/", 1)[-1]
+    ref = CaseRef(jtflow.case(case_no).id, case_no, [])
+    for element_id in ("check_application", "register_real_name", "grant_access"):
+        step(jtflow, ref, element_id)
+    with jtflow.sessions() as session:
+        task = session.scalar(select(Task).where(Task.element_id == "submit_usage_report"))
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    fields = {"report_kind": "research", "summary": "研究报告见附件。"}
+    refused = post(
+        client,
+        f"/tasks/{task.id}",
+        {**fields, "report_file": (io.BytesIO(files.PNG), "研究报告.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "扩展名与内容不符" in text(refused)
+    done = post(
+        client,
+        f"/tasks/{task.id}",
+        {**fields, "report_file": (io.BytesIO(files.pdf("报告")), "研究报告.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302, text(done)
+    shown = text(client.get(f"/cases/{case_no}"))
+    assert "研究报告.pdf" in shown
