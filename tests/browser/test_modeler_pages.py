@@ -245,6 +245,12 @@ def test_a_file_downloaded_and_uploaded_again(page, jtflow, tmp_path):  # type: 
     draft = page.evaluate("fetch('/api/processes/event_lifecycle/draft').then(r => r.json())")
     assert 'name="签收确认"' in draft["files"]["event_lifecycle.bpmn"]
 
+    page.once("dialog", lambda dialog: dialog.accept())  # 放弃草稿？ — yes
+    page.locator("#discard").click()
+    page.locator("#modeler-status", has_text="草稿已放弃").wait_for()
+    assert page.locator("#draft-facts").inner_text().startswith("尚无草稿")
+    assert page.locator("#find-element option", has_text="签收确认").count() == 0
+
 
 def test_pages_ask_for_the_build_when_the_bundle_is_missing(page, jtflow, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(import_module("webui.modeler"), "bundle_built", lambda: False)
