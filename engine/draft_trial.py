@@ -26,12 +26,12 @@ from .definitions.deploy import DiagramFile, content_hash, parse
 from .definitions.element_names import ElementName, element_names, parse_names
 from .errors import JtflowError, NotFound
 from .models import Definition, HistoryEvent, Instance, Task, Timer, TrialRun
-from .record.divergence import element_text, instant_text
+from .record.divergence import element_text
 from .replay import REPORT_FIELDS
 from .run.runtime import ENDED
 from .scratch_database import ScratchDatabase
 from .service import Jtflow
-from .time.clock import FakeClock
+from .time.clock import SHANGHAI, FakeClock
 
 MAX_CASES = 5000
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def _rerun(
         task_id = _open_task_at(target, case_id, was.element_id)
         if task_id is None:
             trial.differences.append(
-                f"{instant_text(event.at)}「{said(was.element_id)}」在草稿中不会出现"
+                f"{_minute(event.at)}「{said(was.element_id)}」在草稿中不会出现"
                 "（草稿走了另一条路线），此后的步骤无法比较"
             )
             trial.stopped = True
@@ -222,7 +222,7 @@ def _rerun(
                 target.complete(task_id, (event.data or {}).get("data", {}), event.actor)
         except JtflowError as e:
             trial.differences.append(
-                f"{instant_text(event.at)}「{said(was.element_id)}」的办理在草稿中被拒绝：{e}"
+                f"{_minute(event.at)}「{said(was.element_id)}」的办理在草稿中被拒绝：{e}"
             )
             trial.stopped = True
             break
@@ -297,7 +297,12 @@ def _first_due(tasks: Any) -> dict[str, datetime | None]:
 
 
 def _when(instant: datetime | None) -> str:
-    return "无时限" if instant is None else instant_text(instant)
+    return "无时限" if instant is None else _minute(instant)
+
+
+def _minute(instant: datetime) -> str:
+    """Xiamen time to the minute: an owner reads when, not a replay's exact instant."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def _open_task_at(target: Jtflow, case_id: int, element_id: str) -> int | None:

@@ -4,6 +4,7 @@ and one that drops a step names it; nothing is written to the real database."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,8 @@ def test_a_shorter_deadline_reports_exactly_the_cases_that_would_have_gone_red(
     (late,) = (r for r in results if r["case_no"] == history[1].case_no)
     assert late["turned_red"] == ["签收"]
     assert any("签收」在草稿中会亮红灯" in d for d in late["differences"])
-    assert any("签收」的时限由" in d for d in late["differences"])  # the deadline moved
+    moved = next(d for d in late["differences"] if "签收」的时限由" in d)  # the deadline moved
+    assert re.search(r"由 \d{4}-\d\d-\d\d \d\d:\d\d 变为 \d{4}-\d\d-\d\d \d\d:\d\d$", moved)
     assert totals(results) == {"tried": 3, "diverged": 3, "turned_red_by_step": {"签收": 1}}
     assert rows(jtflow) == before  # nothing written but the trial's own row
 
