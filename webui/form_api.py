@@ -14,10 +14,10 @@ from engine.definitions.form_drafts import (
     open_form,
     save_form_draft,
 )
-from engine.errors import DeploymentError, InvalidInput
+from engine.errors import DeploymentError
 
 from .extensions import current_jtflow, request_session
-from .modeler_api import json_body, owners_only, problems_json
+from .modeler_api import deploy_note, json_body, owners_only, problems_json
 
 form_api = Blueprint("form_api", __name__, url_prefix="/api/forms")
 form_api.before_request(owners_only)
@@ -62,9 +62,7 @@ def delete_form_draft(name: str) -> Any:
 @form_api.post("/<name>/deploy")
 def deploy(name: str) -> Any:
     engine = current_jtflow()
-    note = json_body().get("note") or None
-    if note is not None and (not isinstance(note, str) or len(note) > 400):
-        raise InvalidInput("部署说明应为不超过 400 字的文本")
+    note = deploy_note()
     try:
         with request_session() as db:
             version = deploy_form_draft(

@@ -113,9 +113,7 @@ def deploy(process_id: str) -> Any:
     """Deploy the saved draft with the owner's note; refused, with every problem, while the
     check finds any. The draft is gone once deployed."""
     engine = current_jtflow()
-    note = json_body().get("note") or None
-    if note is not None and (not isinstance(note, str) or len(note) > 400):
-        raise InvalidInput("部署说明应为不超过 400 字的文本")
+    note = deploy_note()
     files = _saved_files(process_id)
     problems = check_draft(files, process_id, engine.forms)
     if problems:
@@ -172,6 +170,14 @@ def _saved_files(process_id: str) -> list[DiagramFile]:
     if not draft.is_draft:
         raise InvalidInput("还没有保存的草稿：请先保存草稿，再检查或部署")
     return diagram_files(draft.files)
+
+
+def deploy_note() -> str | None:
+    """The optional note a deployment records: why, in the deployer's words."""
+    note = json_body().get("note") or None
+    if note is not None and (not isinstance(note, str) or len(note) > 400):
+        raise InvalidInput("部署说明应为不超过 400 字的文本")
+    return note
 
 
 def json_body() -> dict[str, Any]:
