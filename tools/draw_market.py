@@ -12,9 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-COL_W, LANE_X, LANE_LABEL = 150, 160, 30
+from draw_lifecycle import (  # the lifecycle's grid, XML pieces and element kinds
+    COL_W,
+    EVENT,
+    GATEWAY,
+    LANE_LABEL,
+    LANE_X,
+    NS,
+    TAGS,
+    TASK_H,
+    TASK_W,
+    Flow,
+    Pool,
+    documentation,
+    edge,
+    flow_xml,
+    properties,
+    shape,
+)
+
 ROW_H = 200
-TASK_W, TASK_H, EVENT, GATEWAY = 110, 80, 36, 50
 CENTER_ROLE = "数据资源管理岗"  # the center's data resources post handles applications
 PROVIDER_ROLE = "数据资源管理员"  # each providing unit's data administrator (O5)
 APPLICANT = "外部申请人"
@@ -31,15 +48,6 @@ class Node:
     props: dict[str, str] = field(default_factory=dict)
     script: str = ""
     default: str = ""
-
-
-@dataclass
-class Flow:
-    id: str
-    source: str
-    target: str
-    name: str = ""
-    condition: str = ""
 
 
 @dataclass
@@ -398,33 +406,6 @@ EN = [
 ]
 EF = [Flow("flow_esc_start", "esc_start", "press"), Flow("flow_esc_end", "press", "esc_end")]
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
-TAGS = {
-    "start": "startEvent",
-    "end": "endEvent",
-    "user": "userTask",
-    "script": "scriptTask",
-    "xor": "exclusiveGateway",
-}
-
-
-@dataclass
-class Pool:
-    participant: str
-    process: str
-    name: str
-    doc: str
-    lanes: list
-    nodes: list
-    flows: list
-    timers: list
-
 
 POOLS = [
     Pool(
@@ -502,18 +483,6 @@ def waypoints(src, dst):
     return [(sx, s_y + s_h), (sx, low), (tx, low), (tx, t_y + t_h)]
 
 
-def documentation(text):
-    return f"<bpmn:documentation>{escape(text)}</bpmn:documentation>" if text else ""
-
-
-def properties(props):
-    rows = "".join(
-        f'<spiffworkflow:property name="{k}" value="{escape(v, {chr(34): "&quot;"})}" />'
-        for k, v in props.items()
-    )
-    return f"<spiffworkflow:properties>{rows}</spiffworkflow:properties>"
-
-
 def node_xml(node, incoming, outgoing):
     tag = TAGS[node.kind]
     attrs = f'id="{node.id}" name="{escape(node.name)}"'
@@ -541,10 +510,6 @@ def boundary(id, task, name, expression, doc, flow):
         f"<bpmn:timeDate>{escape(expression)}</bpmn:timeDate>"
         "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
     )
-
-
-def flow_xml(id, source, target):
-    return f'<bpmn:sequenceFlow id="{id}" sourceRef="{source}" targetRef="{target}" />'
 
 
 def timer_ids(t):
@@ -614,20 +579,6 @@ def process_xml(pool):
         )
     out.append("</bpmn:process>")
     return out
-
-
-def shape(element_id, x, y, w, h, extra=""):
-    return (
-        f'<bpmndi:BPMNShape id="{element_id}_di" bpmnElement="{element_id}"{extra}>'
-        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>'
-    )
-
-
-def edge(element_id, points):
-    wps = "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
-    return (
-        f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{wps}</bpmndi:BPMNEdge>'
-    )
 
 
 ESC_W, ESC_H = 76, 40
