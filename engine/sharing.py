@@ -180,7 +180,9 @@ def use_data(
         resource = find_resource(session, resource_id)
         now = jtflow.clock.now()
         try:
-            grant = grants.check_access(session, user, resource, purpose, service_mode, now)
+            grant = grants.check_access(
+                session, user, resource, purpose, now, service_mode=service_mode
+            )
         finally:
             session.commit()  # the refusal is logged too
         return Access(grant.id, resource.id, grant.purpose, grant.service_mode, now)

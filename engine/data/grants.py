@@ -170,12 +170,15 @@ def check_access(
     user: User,
     resource: Resource,
     purpose: str,
-    service_mode: str,
     now: datetime,
+    *,
+    service_mode: str | None = None,
+    scope: str | None = None,
 ) -> Grant:
-    """The grant that lets `user` use `resource` for `purpose` through `service_mode` now,
-    else PermissionDenied saying why. Both outcomes go to the access log (S1); the caller
-    commits, also after a refusal."""
+    """The grant that lets `user` use `resource` for `purpose` now — through `service_mode`
+    and within `scope` where the use names them (D6; M4 for a market grant) — else
+    PermissionDenied saying why and what to do. Both outcomes go to the access log (S1);
+    the caller commits, also after a refusal."""
     target = ("resource", str(resource.id))
     grants = list(
         session.scalars(
@@ -185,32 +188,51 @@ def check_access(
         )
     )
     live = [g for g in grants if g.revoked_at is None and (g.valid_until or now) >= now]
-    matching = [g for g in live if g.purpose == purpose and g.service_mode == service_mode]
+    matching = [
+        g
+        for g in live
+        if g.purpose == purpose
+        and service_mode in (None, g.service_mode)
+        and scope in (None, g.scope)
+    ]
     if matching:
         grant = matching[0]
-        detail = f"grant {grant.id}: {purpose} / {service_mode}"
+        detail = f"grant {grant.id}: {purpose} / {service_mode or scope}"
         log_access(
             session, now, user.username, "use_data", allowed=True, target=target, detail=detail
         )
         return grant
-    reason = _refusal(grants, live, purpose, service_mode, resource)
+    external = user.unit_code == EXTERNAL
+    reason = _refusal(grants, live, purpose, service_mode, scope, resource, external)
     log_access(session, now, user.username, "use_data", allowed=False, target=target, detail=reason)
     raise PermissionDenied(reason)
 
 
 def _refusal(
-    grants: list[Grant], live: list[Grant], purpose: str, mode: str, resource: Resource
+    grants: list[Grant],
+    live: list[Grant],
+    purpose: str,
+    mode: str | None,
+    scope: str | None,
+    resource: Resource,
+    external: bool,
 ) -> str:
     if not grants:
+        if external:
+            return f"您没有「{resource.name}」的使用授权：请先提交市场化应用申请（M1）"
         return f"本单位没有「{resource.name}」的共享授权：请先从资源目录提交共享申请（D3、D4）"
     if not live:
-        return f"本单位对「{resource.name}」的授权已撤销或过期：如仍需使用，请重新申请（D6）"
+        return (
+            f"对「{resource.name}」的授权已撤销或使用周期已结束：如仍需使用，请重新申请（D6、M4）"
+        )
     if not any(g.purpose == purpose for g in live):
         return (
             f"「{resource.name}」的授权用途与本次用途不符：用于其他目的须重新申请，"
-            "不得改变用途使用（D6）"
+            "不得改变用途使用（D6、M4）"
         )
-    wanted = SERVICE_MODES.get(mode, mode)
+    if scope is not None and not any(g.scope == scope for g in live if g.purpose == purpose):
+        return f"本次使用超出「{resource.name}」授权的范围：范围变化须重新申请核准（D6、M4）"
+    wanted = SERVICE_MODES.get(mode or "", mode)
     return (
         f"「{resource.name}」未授权以「{wanted}」方式使用：请按授权的服务方式使用，或重新申请（D6）"
     )

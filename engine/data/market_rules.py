@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import FieldError, InvalidInput, PermissionDenied
+from ..errors import FieldError, InvalidInput
 from ..models import Grant, Resource
 
 # M2: what shared data may be used for (研究交通运输行业和城市交通拥堵治理，或通过创新应用为公众
@@ -96,26 +96,6 @@ def current_grant(
         if grant.valid_until is None or grant.valid_until >= at:
             return grant
     return None
-
-
-def check_use(
-    session: Session, grantee: str, resource_id: int, purpose: str, scope: str, at: datetime
-) -> Grant:
-    """M4: reuse under the same purpose and scope needs nothing; anything else is refused
-    with what to do — a changed purpose or scope, or a period over, needs a new approval."""
-    grant = current_grant(session, grantee, resource_id, purpose, scope, at)
-    if grant is not None:
-        return grant
-    held = session.scalar(
-        select(Grant.id).where(
-            Grant.grantee == grantee, Grant.resource_id == resource_id, Grant.revoked_at.is_(None)
-        )
-    )
-    if held is None:
-        raise PermissionDenied(f"{grantee} 未获该资源的授权：请先提交市场化应用申请（M1）")
-    raise PermissionDenied(
-        f"{grantee} 的授权不含此用途或范围，或使用周期已结束：用途或范围变化须重新申请核准（M4）"
-    )
 
 
 def check_not_already_granted(

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from engine.data.grant_rows import grants_disagree
-from engine.data.market_rules import check_use
+from engine.data.grants import check_access
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.market import apply
-from engine.models import Attachment, Grant, Task
+from engine.models import Attachment, Grant, Resource, Task
+from engine.people.users import get_user
 from engine.record.attachments import AttachmentStore, upload
 from engine.record.audit import verify
 from engine.replay import replay_case
@@ -266,13 +267,15 @@ def test_reuse_needs_nothing_and_a_change_needs_a_new_application(jtflow, clock,
     scope = application(rid)["scope"]
     now = clock.now()
     with jtflow.sessions() as session:
-        assert check_use(session, "xmu_lab", rid, "congestion_research", scope, now)
-        with pytest.raises(PermissionDenied, match="M4"):
-            check_use(session, "xmu_lab", rid, "congestion_research", "全市", now)
-        with pytest.raises(PermissionDenied, match="M4"):
-            check_use(session, "xmu_lab", rid, "parking_guidance", scope, now)
-        with pytest.raises(PermissionDenied, match="M1"):
-            check_use(session, "mapco", rid, "congestion_research", scope, now)
+        data = session.get(Resource, rid)
+        lab, mapco = get_user(session, "xmu_lab"), get_user(session, "mapco")
+        assert check_access(session, lab, data, "congestion_research", now, scope=scope)
+        with pytest.raises(PermissionDenied, match="超出.*范围.*M4"):
+            check_access(session, lab, data, "congestion_research", now, scope="全市")
+        with pytest.raises(PermissionDenied, match="用途不符.*M4"):
+            check_access(session, lab, data, "parking_guidance", now, scope=scope)
+        with pytest.raises(PermissionDenied, match="市场化应用申请（M1）"):
+            check_access(session, mapco, data, "congestion_research", now, scope=scope)
     with pytest.raises(InvalidInput, match="无需重新申请"):
         applied(jtflow, store, rid)
     again = applied(jtflow, store, rid, scope="全市公交线路，仅限本中心研究使用")
