@@ -194,6 +194,20 @@ def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore
     assert violations(page, said) == []  # json-editor's styles and the preview under the CSP
 
 
+def test_the_panel_header_and_the_lint_badge_are_in_chinese(page, jtflow):  # type: ignore[no-untyped-def]
+    """What bpmn-js-i18n-zh leaves in English (the header's element type, bpmnlint's badge)
+    is in Chinese too: a process owner reads 协作 and 用户任务, not COLLABORATION."""
+    open_modeler(page)
+    header = page.locator(".bio-properties-panel-header-type")
+    assert header.inner_text().strip() == "协作"
+    select_element(page, "sign_for")
+    assert header.inner_text().strip() == "用户任务"
+    badge = page.locator(".bjsl-button").inner_text()
+    assert "Errors" not in badge and "Issues" not in badge
+    assert "没有问题" in badge or "个错误" in badge, badge
+    page.screenshot_step(page, "modeler-header-and-lint-in-chinese")
+
+
 def test_the_modeler_in_english(page, jtflow):  # type: ignore[no-untyped-def]
     page.set_viewport_size(WIDE)
     as_user(page, "owner")
