@@ -80,8 +80,16 @@ class DiagramFunctions:
         """Wall-clock minutes (E6: 30 min for 特别紧急)."""
         return utc_iso(parse_instant(start) + _checked_span(float(minutes) * 60, "分钟数"))
 
-    def deadline(self, start: str, rule: str) -> str:
-        """A deadline written as a rule: "30m", "1h", "24h" or "5wd" (E6 via DMN)."""
+    def deadline(self, start: str, rule: str | list[str]) -> str:
+        """A deadline written as a rule: "30m", "1h", "24h" or "5wd" (E6 via DMN). Several
+        rules (a COLLECT table's answers: the urgency's and the source platform's time
+        limit) give the earliest of their deadlines: the stricter applies."""
+        rules = [rule] if isinstance(rule, str) else list(rule)
+        if not rules:
+            raise ValueError("没有适用的时限规则：请检查时限决策表是否覆盖该来源渠道和紧急程度")
+        return min((self._deadline_of(start, one) for one in rules), key=parse_instant)
+
+    def _deadline_of(self, start: str, rule: str) -> str:
         match = _RULE.match(str(rule))
         if match is None:
             raise ValueError(

@@ -82,16 +82,21 @@ def test_feedback_deadline_by_urgency(jtflow, clock, urgency, due):
 
 
 @pytest.mark.parametrize(
-    ("channel", "due"),
+    ("channel", "urgency", "due"),
     [
-        ("hotline_12328", "2026-10-13T09:00"),  # 7 WD
-        ("platform_12345", "2026-10-10T09:00"),  # 5 WD
-        ("public_safety", "2026-10-08T09:00"),  # 3 WD
+        ("hotline_12328", "critical", "2026-09-28T09:30"),  # 30 min beats the platform's 7 WD
+        ("hotline_12328", "normal", "2026-10-13T09:00"),  # 7 WD beats 10 WD
+        ("platform_12345", "urgent", "2026-09-29T09:00"),  # 1 WD beats 5 WD
+        ("platform_12345", "pressing", "2026-10-10T09:00"),  # both 5 WD
+        ("public_safety", "pressing", "2026-10-08T09:00"),  # 3 WD beats 5 WD
     ],
 )
-def test_platform_channels_use_their_own_deadline(jtflow, clock, channel, due):
-    """E6: 12328 / 12345 / public-safety events follow their platform's deadline (DMN)."""
-    case = transferred(jtflow, channel=channel, urgency="critical")
+def test_platform_channels_get_the_stricter_of_the_two_deadlines(
+    jtflow, clock, channel, urgency, due
+):
+    """E6 (5.2.2): a 12328 / 12345 / public-safety event has its platform's deadline and its
+    urgency's; the earlier applies."""
+    case = transferred(jtflow, channel=channel, urgency=urgency)
     step(jtflow, case, "sign_for")
     due_at = deadline(task_at(jtflow, case, "handle_reply"), due)
     assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", due_at)

@@ -6,6 +6,7 @@ Every run parses with the XSD validator on, as deployment does.
 from __future__ import annotations
 
 import ast
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,13 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.run.diagram_functions import DiagramFunctions
+from engine.time.calendar import WorkingCalendar
+from engine.time.clock import SHANGHAI, FakeClock, parse_instant
+
 PROCESSES = Path(__file__).parents[2] / "processes"
 DMN = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 
 # One business rule task per decision, as event_lifecycle.bpmn calls them.
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -107,21 +113,31 @@ def test_e2_routing_by_facility_type(facility_type: str, name: str, lead: str) -
     assert (data["suggested_lead"], data["suggested_co_units"]) == (lead, [])
 
 
-@pytest.mark.parametrize(
-    "channel, urgency, rule",
-    [
-        ("hotline_12328", "critical", "7wd"),
-        ("hotline_12328", "normal", "7wd"),
-        ("platform_12345", "urgent", "5wd"),
-        ("public_safety", "normal", "3wd"),
-        ("monitoring", "critical", "30m"),
-        ("opinion", "urgent", "1wd"),
-        ("duty_phone", "pressing", "5wd"),
-        ("patrol", "normal", "10wd"),
-    ],
-)
-def test_e6_feedback_deadline(channel: str, urgency: str, rule: str) -> None:
-    assert decide(channel=channel, urgency=urgency)["feedback_rule"] == rule
+URGENCY_RULES = {"critical": "30m", "urgent": "1wd", "pressing": "5wd", "normal": "10wd"}
+PLATFORM_RULES = {"hotline_12328": "7wd", "platform_12345": "5wd", "public_safety": "3wd"}
+CHANNELS = ("monitoring", "opinion", "duty_phone", "patrol", *PLATFORM_RULES)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("urgency", URGENCY_RULES)
+def test_e6_every_channel_and_urgency_gets_the_stricter_deadline(
+    channel: str, urgency: str
+) -> None:
+    """5.2.2: the urgency's time limit for every event, the platform's too for a platform's
+    event (COLLECT); the timer takes the earliest. Counted from Mon 28 Sep 2026 09:00, across
+    National Day, so 10 WD are not 7 WD plus three."""
+    rules = decide(channel=channel, urgency=urgency)["feedback_rule"]
+    expected = [
+        URGENCY_RULES[urgency],
+        *([PLATFORM_RULES[channel]] if channel in PLATFORM_RULES else []),
+    ]
+    assert sorted(rules) == sorted(expected)
+    functions = DiagramFunctions(FakeClock(START), WorkingCalendar())
+    start = START.isoformat()
+    stricter = min((functions.deadline(start, rule) for rule in expected), key=parse_instant)
+    assert functions.deadline(start, rules) == stricter
+    if channel in PLATFORM_RULES and urgency == "critical":
+        assert parse_instant(stricter) == START + timedelta(minutes=30)
 
 
 def test_decisions_keep_the_facts_they_read() -> None:
