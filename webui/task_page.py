@@ -13,6 +13,7 @@ from engine.errors import Conflict, FormInvalid, InvalidInput, NotFound
 from engine.people.access_rule import check_may_change, may_act
 from engine.people.visibility import case_tasks, visible_task
 from engine.record.attachments import file_fields, upload
+from engine.record.returns import return_to
 from engine.run.history import case_history
 
 from .attachments import current_store
@@ -111,8 +112,14 @@ def _page(
         (t, _said(engine.forms.schema(t.form), t.data or {}))
         for t in sorted(done, key=lambda t: (t.completed_at, t.id), reverse=True)
     ]
-    if values is None:
-        values = {**(task.data or {})} if task.state == "completed" else {**(task.defaults or {})}
+    came_back = return_to(task, tasks, history)
+    if values is None and task.state == "completed":
+        values = {**(task.data or {})}
+    elif values is None:  # a returned reply comes back as it was sent, to be revised
+        answer = came_back.answer if came_back else {}
+        files = file_fields(schema)  # a file went with the earlier answer: choose it anew
+        values = {**(task.defaults or {}), **{k: v for k, v in answer.items() if k not in files}}
+    returned_by = came_back.returned_by if came_back else None
     return (
         render_template(
             "task.html",
@@ -125,6 +132,8 @@ def _page(
             fields=fields_for(schema, values, errors),
             actionable=actionable,
             answers=answers,
+            returned_by=returned_by,
+            return_reason=dict(answers).get(returned_by, []) if returned_by else [],
             problems=problems or [],
             due=due_phrase(task.due_at, now) if task.state == "open" else None,
         ),

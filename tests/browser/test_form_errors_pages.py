@@ -4,7 +4,7 @@ shown beside the field, and everything typed still there to correct and send aga
 from __future__ import annotations
 
 from tests.browser.steps import as_user, open_step, submit_task
-from tests.factories import report, step
+from tests.factories import open_steps, report, step
 
 
 def test_a_reply_without_disposal_is_shown_beside_the_field_with_the_input_kept(page, jtflow):  # type: ignore[no-untyped-def]
@@ -40,3 +40,22 @@ def test_a_reply_without_disposal_is_shown_beside_the_field_with_the_input_kept(
     page.locator("#f-disposal").fill("已更换破损板材，恢复正常使用。")
     submit_task(page)
     page.screenshot_step(page, "reply-sent")
+
+
+def test_a_returned_reply_comes_back_filled_to_revise(page, jtflow):  # type: ignore[no-untyped-def]
+    """Issue 16 (E10): the leader's reason on top, the last reply in the form, revised, sent."""
+    case = report(jtflow)
+    step(jtflow, case, "classify")
+    step(jtflow, case, "sign_for")
+    step(jtflow, case, "handle_reply", {"verification": "现场属实。", "disposal": "已修复。"})
+    step(jtflow, case, "leader_approve", {"approved": False, "opinion": "请写明修复时间。"})
+
+    as_user(page, "bus_handler")
+    open_step(page, case.case_no, "handle_reply")
+    assert "请写明修复时间。" in page.locator("#returned").inner_text()
+    assert page.locator("#f-verification").input_value() == "现场属实。"
+    assert page.locator("#f-disposal").input_value() == "已修复。"
+    page.screenshot_step(page, "returned-reply-filled")
+    page.locator("#f-disposal").fill("已于 9 月 28 日 15 时修复。")
+    submit_task(page)
+    assert open_steps(jtflow, case) == ["leader_approve"]

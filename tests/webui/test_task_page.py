@@ -150,3 +150,27 @@ def test_the_unit_reads_why_its_reply_was_returned_and_what_it_said_e10(client, 
     assert '<dd class="pre">不符合要求，退件</dd>' in answers
     assert "未写明修复时间" in answers and "已安排人员修复完毕。" in answers
     assert '<dt>重要事项，报分管领导审核</dt><dd class="pre">否</dd>' in answers
+
+
+def test_a_returned_reply_comes_back_filled_with_the_reason_on_top_e10(client, jtflow):  # type: ignore[no-untyped-def]
+    """Issue 16: after 退回修改 the unit revises its reply instead of typing it again."""
+    case = report(jtflow)
+    for element in ("classify", "sign_for"):
+        step(jtflow, case, element)
+    step(jtflow, case, "handle_reply", {"verification": "现场属实。", "disposal": "已修复。"})
+    step(jtflow, case, "leader_approve", {"approved": False, "opinion": "请写明修复时间。"})
+    signed_in_as(client, "bus_handler")
+    page = text(client.get(f"/tasks/{task_at(jtflow, case, 'handle_reply').id}"))
+    returned = page[page.index('id="returned"') : page.index('id="task-form"')]
+    assert "此前的答复已被退回修改" in returned and "单位领导审核" in returned
+    assert "请写明修复时间。" in returned and "不同意，退回修改" in returned
+    assert ">已修复。</textarea>" in page and ">现场属实。</textarea>" in page
+
+    first = report(jtflow)  # a step met for the first time: no notice, the form as defined
+    step(jtflow, first, "classify")
+    step(jtflow, first, "sign_for")
+    page = text(client.get(f"/tasks/{task_at(jtflow, first, 'handle_reply').id}"))
+    assert 'id="returned"' not in page and "已修复。" not in page
+
+    page = text(client.get(f"/tasks/{task_at(jtflow, case, 'handle_reply').id}?lang=en"))
+    assert "The earlier reply was returned for revision" in page
