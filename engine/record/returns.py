@@ -30,9 +30,12 @@ def return_to(task: Task, tasks: Sequence[Task], history: Sequence[HistoryEvent]
         return None
     last = max(earlier, key=lambda t: (t.completed_at, t.id))
     returning = [
-        e.data.get("task_id")
+        int(e.data["task_id"])
         for e in history
-        if e.kind == "returned" and last.completed_at is not None and e.at >= last.completed_at
+        if e.kind == "returned"
+        and "task_id" in e.data
+        and last.completed_at is not None
+        and e.at >= last.completed_at
     ]
     by_id = {t.id: t for t in tasks}
     returned_by = by_id.get(returning[-1]) if returning else None
