@@ -1,5 +1,6 @@
-"""`jtflow bench sharing`: sharing requests from start to grant through jtflow (persisted to
-SQLite) against raw SpiffWorkflow, measured as `jtflow bench` measures the event lifecycle.
+"""`jtflow bench sharing`: sharing requests from start to grant through jtflow (persisted, on
+SQLite or PostgreSQL, warm or cold) against raw SpiffWorkflow, measured as `jtflow bench`
+measures the event lifecycle.
 
 The path is the longest to a grant (D4, D5): a conditional request the provider refuses with
 a reason → the center's review → the requester asks to negotiate → the provider declines →
@@ -14,16 +15,26 @@ from __future__ import annotations
 
 import itertools
 import statistics
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import click
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from cli.bench import START, _plain, _prepared, _rates, _timed, overhead_line
+from cli.bench import (
+    DATABASE_HELP,
+    START,
+    Side,
+    _plain,
+    _prepared,
+    _rates,
+    alternating,
+    chosen_caches,
+    count_steps,
+    opened,
+)
+from cli.bench_database import BenchDatabase, bench_database
 from engine import sharing
 from engine.config import Settings
 from engine.definitions.deploy import latest_definition
@@ -46,29 +57,42 @@ STEPS = len(ANSWERS)
 _serial = itertools.count()  # each request a new scope: the same scope would be a duplicate
 
 
-def run(requests: int, database: str | None, rounds: int = 5) -> Iterator[str]:
-    folder = Path(tempfile.mkdtemp(prefix="jtflow-bench-sharing-"))
-    url = f"sqlite:///{database or folder / 'bench.sqlite'}"
-    jtflow = _prepared(url)
-    jtflow.deploy(Settings(database_url=url).processes_dir / f"{sharing.PROCESS}.bpmn", "bench")
-    resource_id = _resource(jtflow)
-    yield f"sharing requests: {requests} (each {STEPS} user tasks) x {rounds} rounds, database: {url}"
-    _persisted(jtflow, resource_id, 5)  # warm caches and imports alike
-    _raw(jtflow, resource_id, 5)
-    raw, persisted = [], []
-    for _ in range(rounds):
-        raw.append(requests / _timed(lambda j, n: _raw(j, resource_id, n), jtflow, requests))
-        persisted.append(
-            requests / _timed(lambda j, n: _persisted(j, resource_id, n), jtflow, requests)
-        )
-    raw_rate, persisted_rate = statistics.median(raw), statistics.median(persisted)
-    yield f"raw SpiffWorkflow (in memory): {raw_rate:.1f} requests/s (median; {_rates(raw)})"
+def run(
+    requests: int,
+    database: str | None,
+    rounds: int = 5,
+    caches: Sequence[str] = ("warm",),
+) -> Iterator[str]:
+    yield f"sharing requests: {requests} (each {STEPS} user tasks) x {rounds} rounds"
+    with bench_database(database) as db:
+        yield f"database: {db.kind}, {db.where}"
+        prepared = _prepared(db.url)
+        prepared.deploy(Settings(database_url=db.url).processes_dir / f"{sharing.PROCESS}.bpmn")
+        resource_id = _resource(prepared)
+        prepared.sessions.kw["bind"].dispose()
+        for cache in caches:
+            yield from _configuration(db, cache, resource_id, requests, rounds)
+
+
+def _configuration(
+    db: BenchDatabase, cache: str, resource_id: int, requests: int, rounds: int
+) -> Iterator[str]:
+    jtflow = opened(db.url, cache)
+    sides: dict[str, Side] = {
+        "raw": lambda n: _raw(jtflow, resource_id, n),
+        "persisted": lambda n: _persisted(jtflow, resource_id, n),
+    }
+    for side in sides.values():
+        side(5)  # warm caches and imports alike
+    rates = alternating(sides, requests, rounds)
+    raw, persisted = statistics.median(rates["raw"]), statistics.median(rates["persisted"])
+    counted = count_steps(jtflow, lambda: _persisted(jtflow, resource_id, 4), 4)
     yield (
-        f"jtflow (persisted to SQLite, grant written): {persisted_rate:.1f} requests/s "
-        f"(median; {_rates(persisted)})"
+        f"process=sharing db={db.kind} cache={cache} raw={raw:.1f}/s "
+        f"persisted={persisted:.1f}/s ratio={persisted / raw:.2f} {counted.line(persisted, raw)}"
     )
-    yield overhead_line(persisted_rate, raw_rate, STEPS + 1)  # the request is a step too
-    yield f"ratio: {persisted_rate / raw_rate:.2f}"
+    yield "  requests/s by round: " + "; ".join(f"{k} {_rates(v)}" for k, v in rates.items())
+    jtflow.sessions.kw["bind"].dispose()
 
 
 def _resource(jtflow: Jtflow) -> int:
@@ -104,12 +128,17 @@ def _form() -> dict[str, Any]:
     }
 
 
-def _persisted(jtflow: Jtflow, resource_id: int, n: int) -> None:
+def _persisted(jtflow: Jtflow, resource_id: int, n: int) -> int:
+    """n requests start to grant through the engine; returns the steps taken."""
+    steps = 0
     for _ in range(n):
         opened = sharing.request_sharing(jtflow, resource_id, _form(), requester=REQUESTER).tasks
+        steps += 1
         while opened:
             task = opened[0]
             opened = jtflow.complete(task.id, ANSWERS[task.element_id], actor_for(task))
+            steps += 1
+    return steps
 
 
 def _raw(jtflow: Jtflow, resource_id: int, n: int) -> None:
@@ -152,9 +181,12 @@ def _raw(jtflow: Jtflow, resource_id: int, n: int) -> None:
 
 
 @click.command("sharing")
-@click.option("-n", "requests", default=300, show_default=True)
-@click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
-def sharing_command(requests: int, database: str | None) -> None:
-    """N sharing requests start to grant persisted to SQLite vs raw SpiffWorkflow; the ratio."""
-    for line in run(requests, database):
+@click.option("-n", "requests", default=150, show_default=True)
+@click.option("--database", default=None, help=f"{DATABASE_HELP}.")
+@click.option("--cache", "caches", default="warm,cold", show_default=True)
+@click.option("--rounds", default=5, show_default=True)
+def sharing_command(requests: int, database: str | None, caches: str, rounds: int) -> None:
+    """N sharing requests start to grant persisted by jtflow vs raw SpiffWorkflow, one line
+    per cache with the ratio and SQL per step."""
+    for line in run(requests, database, rounds, chosen_caches(caches)):
         click.echo(line)

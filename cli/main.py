@@ -9,11 +9,15 @@ import click
 
 from cli.accounts import token_commands, user_commands
 from cli.audit import audit_commands
+from cli.bench import DATABASE_HELP, chosen_caches
+from cli.bench import run as run_lifecycles
 from cli.bench_audit import audit as bench_audit
 from cli.bench_catalogue import catalogue as bench_catalogue
 from cli.bench_inbox import inbox as bench_inbox
 from cli.bench_modeler import modeler as bench_modeler
+from cli.bench_sequence import run as run_sequence
 from cli.bench_sharing import sharing_command as bench_sharing
+from cli.bench_throughput import throughput as bench_throughput
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
 from cli.migrate import migrate
@@ -206,19 +210,46 @@ def history(ctx: click.Context, case: str) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("-n", "lifecycles", default=300, show_default=True)
-@click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
+@click.option(
+    "-n", "count", type=int, default=None, help="Cases per round [lifecycle: 100, sequence: 300]."
+)
+@click.option("--database", "databases", multiple=True, help=f"{DATABASE_HELP}; repeatable.")
+@click.option("--cache", "caches", default="warm,cold", show_default=True)
+@click.option("--shape", type=click.Choice(["lifecycle", "sequence"]), default="lifecycle")
+@click.option(
+    "--rounds", default=5, show_default=True, help="Alternating rounds (medians compared)."
+)
+@click.option(
+    "--guard", is_flag=True, help="Also run jtflow with plain eval: what the guard costs."
+)
+@click.option("--memory", is_flag=True, help="Also trace peak memory.")
 @click.pass_context
 @reports_errors
-def bench(ctx: click.Context, lifecycles: int, database: str | None) -> None:
-    """N full lifecycles persisted to SQLite vs raw in-memory SpiffWorkflow; prints the ratio.
+def bench(
+    ctx: click.Context,
+    count: int | None,
+    databases: tuple[str, ...],
+    caches: str,
+    shape: str,
+    rounds: int,
+    guard: bool,
+    memory: bool,
+) -> None:
+    """Cases persisted by jtflow vs raw in-memory SpiffWorkflow, one line per database and
+    cache (warm: live workflows kept; cold: every step loads the stored state) with the ratio
+    and SQL statements, round trips and commits per step.
 
-    `jtflow bench timers` measures how late timers fire instead."""
+    `jtflow bench throughput` drives lifecycles through several processes; `jtflow bench
+    timers` measures how late timers fire."""
     if ctx.invoked_subcommand is not None:
         return
-    from cli.bench import run
-
-    for line in run(lifecycles, database):
+    targets: list[str | None] = [*databases] or [None]
+    chosen = chosen_caches(caches)
+    if shape == "sequence":
+        lines = run_sequence(count or 300, targets, chosen, rounds)
+    else:
+        lines = run_lifecycles(count or 100, targets, chosen, rounds, guard, memory)
+    for line in lines:
         click.echo(line)
 
 
@@ -228,6 +259,7 @@ bench.add_command(bench_inbox)
 bench.add_command(bench_catalogue)
 bench.add_command(bench_sharing)
 bench.add_command(bench_modeler)
+bench.add_command(bench_throughput)
 main.add_command(worker)
 main.add_command(calendar_commands)
 main.add_command(user_commands)
