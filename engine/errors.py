@@ -6,11 +6,27 @@ Every message says what is wrong and what to do about it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
+
+# a citation of the standard's rules closing a clause: （S1）, (E13), （D3、D4）, （D6、M4）
+_CITATION = re.compile(r"\s*[（(]((?:[ADEMOS]\d+)(?:\s*[、,，/]\s*[ADEMOS]\d+)*)[）)]")
 
 
 class JtflowError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose.
+
+    Messages are written with the rules they enforce cited, as the code is read; people read
+    them without: the citations move to `rules`, and the message says what is wrong and what
+    to do in words alone."""
+
+    def __init__(self, message: str = "", *args: object):
+        self.rules = tuple(
+            rule
+            for cited in _CITATION.findall(message)
+            for rule in re.split(r"\s*[、,，/]\s*", cited)
+        )
+        super().__init__(_CITATION.sub("", message), *args)
 
 
 class NotFound(JtflowError):

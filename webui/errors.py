@@ -50,7 +50,7 @@ def _engine_error(e: JtflowError) -> Any:
     status, code = next((s, c) for kind, s, c in STATUS if isinstance(e, kind))
     if status == 403:
         log_refusal(str(e))
-    extra = {}
+    extra: dict[str, Any] = {"rules": list(e.rules)} if e.rules else {}
     if isinstance(e, InvalidInput) and e.errors:
         extra["fields"] = [{"field": f.field, "message": f.message} for f in e.errors]
     return answer(status, code, str(e), **extra)

@@ -109,7 +109,7 @@ def test_the_task_page_form_and_history_in_english(client, jtflow):  # type: ign
     assert '<h1 id="task-name">Classify and transfer</h1>' in page
     assert '<label for="f-decision">Decision <span class="req"' in page
     assert '<option value="transfer">Transfer</option>' in page
-    assert "Suggested by the routing table (DMN event_routing); may be changed" in page
+    assert "Suggested by the routing table; may be changed" in page
     assert '<option value="BUS_GROUP" selected>Xiamen Bus Group Co., Ltd.</option>' in page
     assert "<legend>Assisting units</legend>" in page  # checkboxes
     assert "Step started：Classify and transfer" in page  # the history

@@ -165,6 +165,7 @@ def test_a_returned_reply_comes_back_filled_with_the_reason_on_top_e10(client, j
     assert "此前的答复已被退回修改" in returned and "单位领导审核" in returned
     assert "请写明修复时间。" in returned and "不同意，退回修改" in returned
     assert ">已修复。</textarea>" in page and ">现场属实。</textarea>" in page
+    assert not re.search(r"[（(][ADEMOS][0-9]+[）)、]", page)  # hints in words, no rule IDs
 
     first = report(jtflow)  # a step met for the first time: no notice, the form as defined
     step(jtflow, first, "classify")

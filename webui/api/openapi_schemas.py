@@ -83,6 +83,11 @@ def schemas(forms: FormRegistry) -> dict[str, Any]:
                 "error": {"type": "string", "description": "机器可读的错误代码，如 forbidden"},
                 "detail": {"type": "string", "description": "说明问题及处理办法（中文）"},
                 "fields": {"type": "array", "items": ref("FieldError")},
+                "rules": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "所依据的标准条款编号（SPEC.md），如 E13；说明文字中不再重复",
+                },
             },
             ["error", "detail"],
         ),

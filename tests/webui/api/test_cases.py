@@ -102,5 +102,7 @@ def test_an_ended_case_shows_no_open_steps_and_refuses_changes(api_as, jtflow):
     body = api.get(f"/api/cases/{case.case_no}").get_json()
     assert body["ended_at"] and body["open_steps"] == [] and body["light"] is None
     response = api.post(f"/api/tasks/{done.id}/complete", {"data": {"decision": "transfer"}})
-    assert response.status_code == 409 and "E13" in response.get_json()["detail"]
+    refused = response.get_json()
+    assert response.status_code == 409 and "已结束" in refused["detail"]
+    assert refused["rules"] == ["E13"] and "E13" not in refused["detail"]  # cited apart
     assert api.post(f"/api/tasks/{done.id}/claim").status_code == 409
