@@ -17,6 +17,11 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from engine.definitions.form_conditions import (
+    applies,
+    conditional_fields,
+    required_when_applying,
+)
 from engine.errors import FieldError, FormInvalid
 from engine.time.clock import SHANGHAI
 
@@ -36,6 +41,8 @@ class Field:
     value: Any = None  # as the input shows it: str, bool (checkbox) or list[str] (checkboxes)
     error: str | None = None
     children: list[Field] = field(default_factory=list)
+    when: list[dict[str, list[Any]]] | None = None  # the answers under which it applies
+    shown: bool = True  # False: its condition does not hold for the values shown
 
     @property
     def dom_id(self) -> str:
@@ -55,6 +62,8 @@ def fields_for(
     ``choices`` narrows a select to some of its options (e.g. the channels a post reports)."""
     values, errors, choices = values or {}, errors or {}, choices or {}
     required = set(schema.get("required", []))
+    conditional = conditional_fields(schema) if not prefix else {}
+    required |= required_when_applying(schema) if not prefix else set()
     fields = []
     for key, prop in schema.get("properties", {}).items():
         name = prefix + key
@@ -67,6 +76,8 @@ def fields_for(
             description=prop.get("description"),
             error=errors.get(name),
         )
+        if key in conditional:
+            f.when, f.shown = conditional[key], applies(conditional[key], values)
         value = values.get(key, prop.get("default"))
         if kind == "group":
             f.children = fields_for(

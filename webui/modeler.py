@@ -139,6 +139,8 @@ def form_preview(name: str) -> Any:
         return {"error": "invalid", "detail": _("表单不是 JSON Schema 对象：需要 properties")}, 422
     try:
         fields = fields_for(schema)
+        for f in fields:  # every field, those shown only for some answers too
+            f.shown = True
     except (AttributeError, TypeError, ValueError) as e:
         return {"error": "invalid", "detail": _("表单无法显示：%(why)s", why=e)}, 422
     html = render_template("_form_preview.html", schema=schema, fields=fields)

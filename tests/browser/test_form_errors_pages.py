@@ -3,8 +3,9 @@ shown beside the field, and everything typed still there to correct and send aga
 
 from __future__ import annotations
 
+from engine.demo import actor_for
 from tests.browser.steps import as_user, open_step, submit_task
-from tests.factories import open_steps, report, step
+from tests.factories import open_steps, report, step, task_at
 
 
 def test_a_reply_without_disposal_is_shown_beside_the_field_with_the_input_kept(page, jtflow):  # type: ignore[no-untyped-def]
@@ -59,3 +60,31 @@ def test_a_returned_reply_comes_back_filled_to_revise(page, jtflow):  # type: ig
     page.locator("#f-disposal").fill("已于 9 月 28 日 15 时修复。")
     submit_task(page)
     assert open_steps(jtflow, case) == ["leader_approve"]
+
+
+def test_fields_follow_the_answer_they_belong_to(page, jtflow):  # type: ignore[no-untyped-def]
+    """Issue 16: 退件理由 and 退件依据 appear, and are required, only once 退件 is chosen;
+    转办 shows the units instead. The server keeps only what applies."""
+    case = report(jtflow)
+    task = task_at(jtflow, case, "classify")
+    as_user(page, actor_for(task))
+    page.goto(f"/tasks/{task.id}")
+    reason, lead = page.locator("#f-return_reason"), page.locator("#f-lead_unit")
+    assert not reason.is_visible() and not lead.is_visible()  # nothing chosen yet
+
+    page.locator("#f-decision").select_option("return")
+    assert reason.is_visible() and not lead.is_visible()
+    assert reason.get_attribute("aria-required") == "true"
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.locator("#submit-task").click()
+    assert posted.value.status == 422  # required now that it applies: said beside it
+    assert page.locator("#f-return_reason-error").is_visible()
+    page.screenshot_step(page, "return-needs-its-reason")
+
+    page.locator("#f-return_reason").fill("不属于交通运输职责。")
+    page.locator("#f-decision").select_option("transfer")  # changed its mind
+    assert not reason.is_visible() and lead.is_visible()
+    lead.select_option("BUS_GROUP")
+    page.screenshot_step(page, "transfer-shows-the-units")
+    submit_task(page)
+    assert open_steps(jtflow, case) == ["sign_for"]

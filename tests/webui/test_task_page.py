@@ -30,8 +30,8 @@ def test_the_page_shows_the_case_its_history_and_the_form_from_the_schema(client
     # a required select from oneOf/const/title, the DMN's suggestion preselected (defaults)
     decision = field_html(page, "f-decision")
     assert 'class="req"' in decision and '<option value="transfer">转办</option>' in decision
-    lead = field_html(page, "f-lead_unit")
-    assert 'class="req"' not in lead
+    lead = field_html(page, "f-lead_unit")  # required once 转办 is chosen, hidden until then
+    assert 'class="req"' in lead and "data-when=" in lead and " hidden>" in lead
     assert '<option value="BUS_GROUP" selected>厦门公交集团有限公司</option>' in lead
     # a list of choices as checkboxes, a text area where x-widget says so
     assert 'type="checkbox" name="co_units" value="ROAD_BRIDGE"' in page
