@@ -1,5 +1,7 @@
 """A case search as a spreadsheet: CSV (UTF-8 with a BOM, so Excel opens the Chinese) and
-XLSX (openpyxl). The columns are the search page's, with names and times as shown there."""
+XLSX (openpyxl). The columns are the search page's, with names and times as shown there;
+in the XLSX the report time is a time a spreadsheet can sort and count by, in Xiamen's
+time, and the columns are wide enough to read."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from engine.record.case_search import CaseRow
+from engine.time.clock import SHANGHAI
 
-from .labels import CHANNEL, LIGHT, STATUS, URGENCY, label
+from .labels import CHANNEL, LIGHT, STATUS, URGENCY, label, unit_name
+
+REPORTED = 6  # the report time's column
+WIDTHS = (20, 36, 14, 10, 10, 8, 18, 30, 40)  # in characters, a CJK one counted as two
 
 
 def _header() -> list[str]:
@@ -42,7 +48,7 @@ def _cells(row: CaseRow) -> list[str]:
         label(LIGHT, row.light) if row.light else "",
         local_time(case.created_at),
         case.location or "",
-        "、".join(row.units),
+        "、".join(unit_name(unit) for unit in row.units),
     ]
 
 
@@ -72,6 +78,13 @@ def as_xlsx(rows: Iterable[CaseRow]) -> bytes:
         sheet.append(_cells(row))
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"  # text, never a formula, whatever the title starts with
+        reported = sheet.cell(sheet.max_row, REPORTED + 1)
+        reported.value = row.case.created_at.astimezone(SHANGHAI).replace(
+            tzinfo=None, microsecond=0
+        )
+        reported.number_format = "yyyy-mm-dd hh:mm"
+    for column, width in zip(sheet.iter_cols(max_col=len(WIDTHS)), WIDTHS, strict=True):
+        sheet.column_dimensions[column[0].column_letter].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -132,6 +133,10 @@ def test_xlsx_export_opens_in_openpyxl(client, jtflow, cases):  # type: ignore[n
     assert values[0][:2] == ["案件编号", "标题"]
     assert values[1][0] == cases["road"].case_no and values[1][1] == "高速公路隧道照明故障"
     assert values[1][3] == "紧急" and len(values) == 2
+    # issue 16: a real time in Xiamen's time, units by name, columns wide enough to read
+    assert values[1][6] == datetime(2026, 9, 29, 9, 0) and sheet["G2"].is_date
+    assert "市交通运行监测指挥中心" in values[1][8] and "CENTER" not in values[1][8]
+    assert sheet.column_dimensions["B"].width >= 30
     assert exports(jtflow) == [("auditor", cases["road"].case_no)]
 
 
