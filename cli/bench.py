@@ -222,21 +222,13 @@ def _prepared(url: str) -> Jtflow:
 
 
 def opened(url: str, cache: str) -> Jtflow:
-    """An engine on a prepared database, on a fake clock standing at START, warm or cold."""
-    jtflow = open_jtflow(Settings(database_url=url), FakeClock(START))
-    set_cache(jtflow, cache)
-    return jtflow
-
-
-def set_cache(jtflow: Jtflow, cache: str) -> None:
-    """warm: the runtime keeps its live workflows (the engine's default); cold: it keeps none,
-    so every step loads and deserializes the stored state."""
+    """An engine on a prepared database, on a fake clock standing at START, warm (the
+    engine's default cache of live workflows) or cold (none kept: every step loads and
+    deserializes the stored state)."""
     if cache not in CACHES:
         raise ValueError(f"cache {cache!r}: expected warm or cold")
-    if cache == "cold":
-        if not hasattr(jtflow.runtime, "_live_max"):
-            raise RuntimeError("the runtime no longer has _live_max: cannot turn its cache off")
-        jtflow.runtime._live_max = 0
+    live = Settings().live_workflows if cache == "warm" else 0
+    return open_jtflow(Settings(database_url=url, live_workflows=live), FakeClock(START))
 
 
 def yellow_instant(jtflow: Jtflow) -> datetime:

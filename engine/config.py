@@ -31,6 +31,8 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     calendar_dirs: tuple[Path, ...] = field(default=(BUNDLED_CALENDARS,))
     timer_lease_seconds: float = DEFAULT_LEASE_SECONDS
+    # recently stepped cases kept deserialized in memory (0: every step loads its stored state)
+    live_workflows: int = 256
     secure_cookies: bool = False  # served over HTTPS: session cookies marked Secure
     # Reverse proxies in front whose X-Forwarded-For is believed: sign-in failures are
     # counted per client address, which behind a proxy is otherwise the proxy's own.
@@ -71,6 +73,7 @@ class Settings:
             ),
             secure_cookies=_flag(env, "JTFLOW_SECURE_COOKIES", defaults.secure_cookies),
             trusted_proxies=_count(env, "JTFLOW_TRUSTED_PROXIES", defaults.trusted_proxies),
+            live_workflows=_count(env, "JTFLOW_LIVE_WORKFLOWS", defaults.live_workflows),
             timer_lease_seconds=_positive(
                 env, "JTFLOW_TIMER_LEASE_SECONDS", defaults.timer_lease_seconds, "秒"
             ),
@@ -157,4 +160,5 @@ def open_jtflow(
         forms=FormRegistry(settings.forms_dir),
         timer_lease_seconds=settings.timer_lease_seconds,
         code_budget=settings.code_budget,
+        live_workflows=settings.live_workflows,
     )

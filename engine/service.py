@@ -65,11 +65,12 @@ class Jtflow:
         timer_lease_seconds: float = timers.DEFAULT_LEASE_SECONDS,
         timer_batch: int = timers.DEFAULT_BATCH,
         code_budget: CodeBudget | None = None,
+        live_workflows: int = 256,
     ):
         self.sessions = sessions
         self.clock = clock
         self.calendar = calendar  # also for the catalogue's 更新时限 (engine.data.overdue)
-        self.runtime = Runtime(clock, calendar, budget=code_budget)
+        self.runtime = Runtime(clock, calendar, live_workflows, budget=code_budget)
         # rows derived from where a case got to, written in the step that got it there
         self.runtime.on_write(grants.grant_when_granted)  # D6
         self.runtime.on_write(data_checks.settle_source_when_checked)  # D7
