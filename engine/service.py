@@ -144,11 +144,11 @@ class Jtflow:
         attachments: Sequence[int] = (),
     ) -> CaseRef:
         session, now = step.session, step.now
-        definition = deployment.latest_definition(session, process_id)
-        if definition is None:
+        definition_id = deployment.latest_definition_id(session, process_id)
+        if definition_id is None:
             raise NotFound(f"流程 {process_id} 尚未部署：请先运行 `jtflow init`")
         instance = Instance(
-            definition_id=definition.id,
+            definition_id=definition_id,
             status="running",
             state=b"",
             channel=facts["channel"],
@@ -161,7 +161,7 @@ class Jtflow:
             history_seq=0,
             history_hash=GENESIS,
         )
-        workflow = self.runtime.new_workflow(session, definition.id, facts)
+        workflow = self.runtime.new_workflow(session, definition_id, facts)
 
         def inserted(loaded: Loaded) -> None:
             instance.case_no = case_number(instance.id, now, facts.get("process"))

@@ -251,3 +251,14 @@ def latest_definition(session: Session, process_id: str) -> Definition | None:
         .order_by(Definition.version.desc())
         .limit(1)
     )
+
+
+def latest_definition_id(session: Session, process_id: str) -> int | None:
+    """What a new case starts on, without the version's stored files and spec (the runtime
+    holds the spec objects already): every case start asks."""
+    return session.scalar(
+        select(Definition.id)
+        .where(Definition.process_id == process_id)
+        .order_by(Definition.version.desc())
+        .limit(1)
+    )
