@@ -69,6 +69,11 @@ class MigrationRefused(InvalidInput):
     """The case cannot move to that version as it stands."""
 
 
+class MissingElements(MigrationRefused):
+    """The new version lacks elements the case has passed or sits on: said alike for every
+    case whose tree holds those elements, without naming the case."""
+
+
 def migrate_case(
     jtflow: Jtflow,
     case: str | int,
@@ -93,13 +98,13 @@ def migrate_case(
         def act(loaded: Loaded) -> Migration:
             spec, dependencies = runtime.spec_of(session, target.id)
             compared = diffs or SpecDiffs(runtime.codec.registry)
-            changed = _migrate_tree(compared, loaded.workflow, spec, dependencies)
+            changed = migrate_tree(compared, loaded.workflow, spec, dependencies)
             migration = Migration(
                 name,
                 source.version,
                 target.version,
                 changed,
-                _moved_deadlines(loaded),
+                moved_deadlines(loaded),
             )
             if dry_run:  # the migrated tree is dropped: the case's next step loads it again
                 return migration
@@ -133,7 +138,7 @@ def migrate_case(
             )
             return migration
 
-        with _explained(name, target.version):
+        with explained(name, target.version):
             return step.run(
                 instance,
                 act,
@@ -143,41 +148,9 @@ def migrate_case(
             ).value
 
 
-def preview_on_draft(
-    jtflow: Jtflow, process_id: str, spec: Any, dependencies: dict[str, Any]
-) -> MigrationReport:
-    """What a draft would mean for the process's running cases, had it been deployed and
-    they migrated to it: each case's changed elements and moved deadlines, or why it could
-    not move. The draft's spec is parsed by the caller and never stored; nothing is written."""
-    with jtflow.sessions() as session:
-        running = session.execute(
-            select(Instance.id, Instance.case_no, Definition.version)
-            .join(Definition, Definition.id == Instance.definition_id)
-            .where(Definition.process_id == process_id, Instance.status.not_in(ENDED))
-            .order_by(Instance.id)
-        ).all()
-    report = MigrationReport()
-    diffs = SpecDiffs(jtflow.runtime.codec.registry)
-    for instance_id, case_no, version in running:
-        name = case_no or str(instance_id)
-
-        def act(loaded: Loaded, name: str = name, version: int = version) -> Migration:
-            changed = _migrate_tree(diffs, loaded.workflow, spec, dependencies)
-            return Migration(name, version, None, changed, _moved_deadlines(loaded))
-
-        try:
-            with case_step(jtflow.runtime, jtflow.sessions) as step, _explained(name, None):
-                instance = step.session.get(Instance, instance_id)
-                assert instance is not None
-                report.migrated.append(step.run(instance, act, actor="system", preview=True).value)
-        except JtflowError as e:
-            report.refused[name] = str(e)
-    return report
-
-
 @contextmanager
-def _explained(case_no: str, version: int | None) -> Iterator[None]:
-    """A failing migration as the engine's own error, said plainly."""
+def explained(case_no: str, version: int | None) -> Iterator[None]:
+    """A failing migration as the engine's own error, said plainly (`version` None: a draft)."""
     target = "草稿" if version is None else f"版本 {version} "
     try:
         yield
@@ -314,9 +287,9 @@ class SpecDiffs:
         return top, subs
 
 
-def _migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, Any]) -> list[str]:
+def migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, Any]) -> list[str]:
     """Put the workflow and its running subprocesses on the new specs; returns the elements
-    of open work whose definition changed. Raises MigrationRefused, touching nothing, when a
+    of open work whose definition changed. Raises MissingElements, touching nothing, when a
     task's element (or a running subprocess's process) is missing from the new version."""
     top, subs = diffs.workflow(wf, spec, dependencies)
     missing = [_element(t) for t in top.removed]
@@ -328,7 +301,7 @@ def _migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, 
             missing += [_element(t) for t in diff.removed]
     if missing:
         names = "、".join(sorted(set(missing)))
-        raise MigrationRefused(
+        raise MissingElements(
             f"新版本缺少本案件已经过或正在办理的元素：{names}。"
             "请在新版本中保留这些元素的 id，或待案件办结后再用新版本"
         )
@@ -349,7 +322,7 @@ def _element(task: Any) -> str:
     return str(task.task_spec.bpmn_id or task.task_spec.name)
 
 
-def _moved_deadlines(loaded: Loaded) -> list[dict[str, Any]]:
+def moved_deadlines(loaded: Loaded) -> list[dict[str, Any]]:
     """Timers whose deadline the new version moved, due now or not (one due already fires)."""
     moved = []
     for id, (was, _) in loaded.before.timers.items():

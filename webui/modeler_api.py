@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine.case_migration import check_process_owner, preview_on_draft
+from engine.case_migration import check_process_owner
 from engine.definitions.deploy import DiagramFile, parse
 from engine.definitions.drafts import (
     check_draft,
@@ -24,6 +24,7 @@ from engine.definitions.drafts import (
 from engine.definitions.modeler_choices import choices
 from engine.draft_trial import MAX_CASES, run_trial, start_trial, totals
 from engine.errors import DeploymentError, InvalidInput, NotFound, Problem
+from engine.migration_preview import preview_on_draft
 from engine.models import TrialRun
 from engine.people.visibility import MAX_ID
 

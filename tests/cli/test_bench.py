@@ -86,3 +86,15 @@ def test_bench_modeler_times_the_preview_and_the_trial(tmp_path: Path) -> None:
     assert lines[1].startswith("check and preview, 3 running cases: ")
     assert lines[2].startswith("trial on 6 closed cases: ")
     assert "diverged 6" in lines[2]  # the draft moves every case's 签收 deadline
+
+
+def test_bench_modeler_spreads_its_running_cases_and_times_them_again(tmp_path: Path) -> None:
+    """The backlog sits at several steps (2 of 8 with no timer the draft moves); --reuse
+    times the same database again without making cases."""
+    database = str(tmp_path / "bench.sqlite")
+    lines = list(run_modeler(8, 0, database))
+    assert lines[1].startswith("check and preview, 8 running cases: ")
+    assert lines[1].endswith("6 with deadlines moved") and len(lines) == 2
+    again = list(run_modeler(0, 0, database, reuse=True))
+    assert again[0].startswith("cases reused: 8 running, 0 closed")
+    assert again[1].endswith("6 with deadlines moved")
