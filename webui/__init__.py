@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 from flask_babel import get_locale
@@ -100,6 +101,7 @@ def create_app(
     app.context_processor(labels.for_templates)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["person"] = person  # people by name, not login name
+    app.jinja_env.globals["in_language"] = in_language
     return app
 
 
@@ -123,6 +125,12 @@ def _bind_engine(
 def local_time(instant: datetime) -> str:
     """Instants are stored in UTC and shown in Xiamen's time."""
     return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def in_language(code: str) -> str:
+    """This page in another language, its filters, tab, sort and page kept."""
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return "?" + urlencode([*kept, ("lang", code)])
 
 
 def _locale() -> str:

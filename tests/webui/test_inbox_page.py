@@ -133,3 +133,16 @@ def test_the_inbox_in_english(client, jtflow):
     for shown in (case.case_no, "Urgent", "Monitoring", "1 day left", "Claim", "Unclaimed"):
         assert shown in page
     assert "紧急" not in page and "还剩" not in page
+
+
+def test_the_language_switch_keeps_the_filters(client, jtflow):  # type: ignore[no-untyped-def]
+    """Issue 16: switching to English keeps the inbox's tab, filters and page."""
+    report(jtflow)
+    signed_in_as(client, "c_12328")
+    page = text(client.get("/?tab=unclaimed&urgency=normal&q=候车亭&page=1"))
+    english = re.search(r'<a href="([^"]*)" lang="en" id="lang-en"', page).group(1)  # type: ignore[union-attr]
+    assert english.startswith("?") and "lang=en" in english
+    for kept in ("tab=unclaimed", "urgency=normal", "page=1"):
+        assert kept in english.replace("&amp;", "&")
+    answer = client.get("/" + english.replace("&amp;", "&"))
+    assert answer.status_code == 200 and 'lang="en"' in text(answer)
