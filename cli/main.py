@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from cli.accounts import token_commands, user_commands
+from cli.assessment import assessment as assessment_commands
 from cli.audit import audit_commands
 from cli.bench import DATABASE_HELP, chosen_caches
 from cli.bench import run as run_lifecycles
+from cli.bench_assessment import assessment as bench_assessment
 from cli.bench_audit import audit as bench_audit
 from cli.bench_catalogue import catalogue as bench_catalogue
 from cli.bench_inbox import inbox as bench_inbox
@@ -260,6 +262,7 @@ bench.add_command(bench_catalogue)
 bench.add_command(bench_sharing)
 bench.add_command(bench_modeler)
 bench.add_command(bench_throughput)
+bench.add_command(bench_assessment)
 main.add_command(worker)
 main.add_command(calendar_commands)
 main.add_command(user_commands)
@@ -267,6 +270,7 @@ main.add_command(token_commands)
 main.add_command(serve)
 main.add_command(audit_commands)
 main.add_command(migrate)
+main.add_command(assessment_commands)
 
 if __name__ == "__main__":
     main()

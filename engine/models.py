@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -261,6 +262,21 @@ class Task(Base):
             "element_id",
             "instance_id",
         ),
+        # the assessment (engine/assessment/): a period's tasks counted on the index alone,
+        # never reaching the rows with their form data
+        Index(
+            "ix_task_assessment",
+            "created_at",
+            "unit_code",
+            "element_id",
+            "state",
+            "instance_id",
+            "due_at",
+            "warn_at",
+            "light",
+            "late_seconds",
+            "completed_at",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
@@ -469,3 +485,28 @@ class Attachment(Base):
     retention: Mapped[str] = mapped_column(String(20))  # O4 class: static, dynamic, media
     uploaded_at: Mapped[datetime] = mapped_column()
     uploaded_by: Mapped[str] = mapped_column(String(80))
+
+
+class AssessmentWeight(Base):
+    """A weight or target of the assessment's score as the bureau set it (A1, A5): append-only,
+    the newest row of a name wins and the older ones show what was in force before."""
+
+    __tablename__ = "assessment_weight"
+    __table_args__ = (Index("ix_assessment_weight_name", "name", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    set_at: Mapped[datetime] = mapped_column()
+    set_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class WorkingDay(Base):
+    """The working-day calendar as a table for SQL (engine/assessment/working_days.py): a
+    copy of engine.time.calendar's answers, refreshed from it whenever they differ. Within
+    any stretch of rows, the difference of `worked_before` counts its working days."""
+
+    __tablename__ = "working_day"
+    day_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    working: Mapped[int] = mapped_column(Integer)  # 1 a working day, 0 not
+    worked_before: Mapped[int] = mapped_column(Integer)  # working days before it in the table

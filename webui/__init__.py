@@ -15,6 +15,7 @@ from flask import Flask, g, request, session
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.assessment.access import reads_assessment
 from engine.config import Settings, open_jtflow
 from engine.service import Jtflow
 from engine.time.clock import SHANGHAI, Clock
@@ -22,6 +23,7 @@ from engine.time.clock import SHANGHAI, Clock
 from . import errors, labels
 from .admin_users import admin_users
 from .api import api
+from .assessment import assessment
 from .attachments import attachments, init_attachments
 from .audit import audit
 from .auth import auth, load_signed_in_user
@@ -90,6 +92,7 @@ def create_app(
     app.register_blueprint(admin_users)
     app.register_blueprint(sharing)
     app.register_blueprint(audit)
+    app.register_blueprint(assessment)
     app.register_blueprint(attachments)
     app.register_blueprint(market)
     app.register_blueprint(api)
@@ -102,6 +105,7 @@ def create_app(
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["person"] = person  # people by name, not login name
     app.jinja_env.globals["in_language"] = in_language
+    app.jinja_env.globals["reads_assessment"] = reads_assessment  # the header's 考核评价
     return app
 
 

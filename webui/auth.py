@@ -21,6 +21,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from engine.assessment.access import assessment_is_home
 from engine.models import User
 from engine.people.accounts import (
     LOCKOUT_MINUTES,
@@ -92,7 +93,8 @@ def login() -> Any:
             db.commit()
         if error is None:
             _fresh_session(username=user.username, epoch=user.session_epoch)
-            return redirect(_safe_next(request.args.get("next")))
+            wanted = request.args.get("next")
+            return redirect(_safe_next(wanted) if wanted else _home(user))
     return render_template("login.html", form=form, error=error), 200 if error is None else 401
 
 
@@ -115,6 +117,12 @@ def logout() -> Any:
     _fresh_session()
     flash(_("已退出登录"), "notice")  # not in the URL: a link cannot make the page say anything
     return redirect(url_for("auth.login"))
+
+
+def _home(user: User) -> str:
+    """Where a sign-in without a page to return to lands: the inbox; the center's analysts,
+    who have no inbox work, the assessment."""
+    return url_for("assessment.index" if assessment_is_home(user) else "inbox.index")
 
 
 def client_address() -> str:

@@ -1,11 +1,23 @@
 """The REST API under /api/ (DESIGN.md "Web"): bearer-token auth, JSON in and out, every
 error `{error, detail}` with a 4xx, described by the OpenAPI document at /api/openapi.json."""
 
-from . import attachments, cases, catalogue, events, market, openapi, sharing, task_list, tasks
+from . import (
+    assessment,
+    attachments,
+    cases,
+    catalogue,
+    events,
+    market,
+    openapi,
+    sharing,
+    task_list,
+    tasks,
+)
 from .blueprint import api
 
 __all__ = [
     "api",
+    "assessment",
     "attachments",
     "cases",
     "catalogue",

@@ -1,0 +1,304 @@
+"""A1, event handling per unit and period, computed in SQL (standard 第五节 2.1–2.2):
+cases received, on-time 签收 and feedback, the lights of every watched step, returns (退件)
+and repeated returns, closure time in working days and escalations (催办/督办) received.
+
+Every figure is a count over predicates of engine.assessment.scope, so the cases behind it
+are listed with the same predicates (engine.assessment.cases_behind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import Instance, Task, Timer
+from ..time.calendar import WorkingCalendar
+from ..time.clock import SHANGHAI
+from . import scope as s
+from .scope import Scope
+from .working_days import day_number, days_alias, ensure_days, position
+
+
+@dataclass
+class Ratio:
+    """Steps done on time and late (done late, or open past the deadline); open steps not
+    yet due are pending and in neither."""
+
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        done = self.on_time + self.late
+        return None if done == 0 else self.on_time / done
+
+
+@dataclass
+class Lights:
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
+
+
+@dataclass
+class Closure:
+    """Cases the unit handled, from the transfer to it until the center closed the case (办结),
+    in working days; cases not closed yet are counted, not timed."""
+
+    closed: int = 0
+    unclosed: int = 0
+    average_wd: float | None = None
+    p90_wd: float | None = None  # nearest rank: 90% of the closed cases took this or less
+    within_target: int = 0  # closed within the target (weights: closure_target_wd)
+
+
+@dataclass
+class UnitEvents:
+    unit: str
+    received: int = 0  # cases transferred to the unit (its 签收 tasks' cases)
+    sign_for: Ratio = field(default_factory=Ratio)  # E5
+    feedback: Ratio = field(default_factory=Ratio)  # E6: replies and co-handling opinions
+    steps: dict[str, Lights] = field(default_factory=dict)  # watched step → lights (E12)
+    returns: int = 0  # replies the center returned (E10), in the cases received
+    returned_cases: int = 0  # cases with at least one return
+    repeated_returns: int = 0  # cases returned more than once (第五节 2.3.3)
+    closure: Closure = field(default_factory=Closure)
+    escalations: int = 0  # 催办: the unit's steps whose deadline passed (E12)
+    supervised: int = 0  # 督办 by 局办公室 of those, in urgent cases (E7)
+
+
+Units = Callable[[str], "UnitEvents"]
+
+
+def event_figures(
+    session: Session, calendar: WorkingCalendar, scope: Scope, closure_target_wd: float
+) -> dict[str, UnitEvents]:
+    """A1 for every unit with lifecycle work in the period (or the one unit asked for)."""
+    units: dict[str, UnitEvents] = {}
+
+    def unit(code: str) -> UnitEvents:
+        return units.setdefault(code, UnitEvents(code))
+
+    _steps(session, scope, unit)
+    _returns(session, scope, unit)
+    _closure(session, calendar, scope, closure_target_wd, unit)
+    _escalations(session, scope, unit)
+    return dict(sorted(units.items()))
+
+
+def _count(predicate: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((predicate, 1), else_=0))
+
+
+def _steps(session: Session, scope: Scope, unit: Units) -> None:
+    now = scope.now
+    rows = session.execute(
+        select(
+            Task.unit_code,
+            Task.element_id,
+            func.count(func.distinct(Task.instance_id)),
+            _count(s.on_time()),
+            _count(s.late(now)),
+            _count(s.green(now)),
+            _count(s.yellow(now)),
+            _count(s.red(now)),
+        )
+        .where(*s.counted_tasks(scope))
+        .group_by(Task.unit_code, Task.element_id)
+    )
+    for code, element, cases, on_time, late, green, yellow, red in rows:
+        figures = unit(code)
+        if element == s.SIGN_FOR:
+            figures.received = cases
+            figures.sign_for = Ratio(on_time, late)
+        if element in s.FEEDBACK:
+            figures.feedback.on_time += on_time
+            figures.feedback.late += late
+        if green + yellow + red:
+            figures.steps[element] = Lights(green, yellow, red)
+
+
+def received_cases(scope: Scope) -> Any:
+    """(unit, case) for every case transferred to a unit in the period, with when it first
+    reached the unit: the subquery returns, closure and their lists start from."""
+    where = [*s.counted_tasks(scope), Task.element_id == s.SIGN_FOR]
+    return (
+        select(
+            Task.unit_code.label("unit"),
+            Task.instance_id.label("instance_id"),
+            func.min(Task.created_at).label("received_at"),
+        )
+        .where(*where)
+        .group_by(Task.unit_code, Task.instance_id)
+        .subquery("received")
+    )
+
+
+def handled_by_unit(received: Subquery) -> ColumnElement[bool]:
+    """The received case's reply was the unit's (not passed on to a fallback unit)."""
+    reply = aliased(Task)
+    return exists().where(
+        reply.instance_id == received.c.instance_id,
+        reply.unit_code == received.c.unit,
+        reply.element_id == "handle_reply",
+    )
+
+
+def return_counts(scope: Scope) -> Any:
+    """(unit, case, returns) for the received cases the unit handled that were returned."""
+    received = received_cases(scope)
+    return (
+        select(received.c.unit, received.c.instance_id, func.count(Task.id).label("returns"))
+        .join(Task, Task.instance_id == received.c.instance_id)
+        .where(s.returned(), handled_by_unit(received))
+        .group_by(received.c.unit, received.c.instance_id)
+        .subquery("returned")
+    )
+
+
+def _returns(session: Session, scope: Scope, unit: Units) -> None:
+    counts = return_counts(scope)
+    rows = session.execute(
+        select(
+            counts.c.unit,
+            func.count(),
+            func.sum(counts.c.returns),
+            _count(counts.c.returns >= 2),
+        ).group_by(counts.c.unit)
+    )
+    for code, cases, returns, repeated in rows:
+        figures = unit(code)
+        figures.returned_cases, figures.returns, figures.repeated_returns = cases, returns, repeated
+
+
+def closure_durations(session: Session, calendar: WorkingCalendar, scope: Scope) -> Any:
+    """(unit, case, working_days) for the received cases the unit handled; working_days is
+    None while the case is not closed. Closed: the first task opened by the center's close.
+
+    The cases and their two instants are computed once (a materialized CTE), then placed on
+    the working-day line by joining the day table on their day numbers."""
+    dialect = session.get_bind().dialect.name
+    received = received_cases(scope)
+    closer = aliased(Task)
+    timed = (
+        select(
+            received.c.unit,
+            received.c.instance_id,
+            received.c.received_at,
+            func.min(closer.created_at).label("closed_at"),
+        )
+        .select_from(received)
+        .outerjoin(
+            closer,
+            and_(closer.instance_id == received.c.instance_id, closer.element_id.in_(s.CLOSED_BY)),
+        )
+        .where(handled_by_unit(received))
+        .group_by(received.c.unit, received.c.instance_id, received.c.received_at)
+        .cte("timed")
+        .prefix_with("MATERIALIZED")
+    )
+    numbered = (
+        select(
+            timed.c.unit,
+            timed.c.instance_id,
+            timed.c.received_at,
+            timed.c.closed_at,
+            day_number(timed.c.received_at, dialect).label("start_no"),
+            day_number(timed.c.closed_at, dialect).label("end_no"),
+        )
+        .cte("numbered")
+        .prefix_with("MATERIALIZED")
+    )
+    first = scope.period.first_day
+    last = max(scope.now.astimezone(SHANGHAI).date(), first)
+    ensure_days(session.get_bind(), calendar, first, last)  # type: ignore[arg-type]
+    start_day, end_day = days_alias("start_day"), days_alias("end_day")
+    duration = position(numbered.c.closed_at, end_day, dialect) - position(
+        numbered.c.received_at, start_day, dialect
+    )
+    return (
+        select(numbered.c.unit, numbered.c.instance_id, duration.label("working_days"))
+        .join(start_day, start_day.day_no == numbered.c.start_no)
+        .outerjoin(end_day, end_day.day_no == numbered.c.end_no)
+        .subquery("durations")
+    )
+
+
+def _closure(
+    session: Session, calendar: WorkingCalendar, scope: Scope, target: float, unit: Units
+) -> None:
+    durations = closure_durations(session, calendar, scope)
+    closed = durations.c.working_days.is_not(None)
+    ranked = (
+        select(
+            durations.c.unit,
+            durations.c.working_days,
+            func.row_number()
+            .over(partition_by=[durations.c.unit, closed], order_by=durations.c.working_days)
+            .label("rank"),
+            func.count().over(partition_by=[durations.c.unit, closed]).label("of"),
+        )
+    ).subquery("ranked")
+    timed = ranked.c.working_days.is_not(None)
+    # nearest rank: the ceil(0.9 n)-th smallest, in integer arithmetic both databases share
+    p90_rank = (ranked.c.of * 9 + 9) // 10
+    rows = session.execute(
+        select(
+            ranked.c.unit,
+            _count(timed),
+            _count(~timed),
+            func.avg(ranked.c.working_days),
+            func.max(case((and_(timed, ranked.c.rank == p90_rank), ranked.c.working_days))),
+            _count(and_(timed, ranked.c.working_days <= target)),
+        ).group_by(ranked.c.unit)
+    )
+    for code, closed_count, unclosed, average, p90, within in rows:
+        unit(code).closure = Closure(
+            closed_count,
+            unclosed,
+            None if average is None else round(float(average), 2),
+            None if p90 is None else round(float(p90), 2),
+            within,
+        )
+
+
+def escalated_tasks(scope: Scope) -> Any:
+    """The unit's watched steps opened in the period whose deadline timer fired: each fired
+    deadline opens a 催办 (E12) and, in an urgent case, a 督办 by 局办公室 (E7)."""
+    return (
+        select(Task.unit_code, Task.instance_id, Instance.urgency)
+        .select_from(Timer)
+        .join(
+            Task,
+            and_(
+                Task.instance_id == Timer.instance_id,
+                Task.element_id == Timer.watches,
+                Task.due_at == Timer.due_at,
+            ),
+        )
+        .join(Instance, Task.instance_id == Instance.id)
+        .where(
+            *s.counted_tasks(scope),
+            Timer.state == "fired",
+            ~Timer.element_id.startswith("warn_"),
+        )
+        .subquery("escalated")
+    )
+
+
+def _escalations(session: Session, scope: Scope, unit: Units) -> None:
+    escalated = escalated_tasks(scope)
+    rows = session.execute(
+        select(
+            escalated.c.unit_code,
+            func.count(),
+            _count(escalated.c.urgency.in_(s.URGENT)),
+        ).group_by(escalated.c.unit_code)
+    )
+    for code, pressed, overseen in rows:
+        figures = unit(code)
+        figures.escalations, figures.supervised = pressed, overseen
