@@ -9,8 +9,9 @@ from typing import Any
 from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.assessment import assess, cases_behind, scope_for
+from engine.assessment import accountable, assess, cases_behind, scope_for
 from engine.assessment.access import reads_all_units
+from engine.assessment.accountability import CLAUSES
 from engine.assessment.cases import check_figure
 from engine.people.reference import HANDLING_UNITS, ORGANISATIONS
 
@@ -30,6 +31,7 @@ def step_names() -> dict[str, str]:
         "co_handle": _("协办"),
         "phone_report": _("电话报告"),
         "written_report": _("书面报告"),
+        "center_audit": _("中心审核答复"),
     }
 
 
@@ -90,4 +92,27 @@ def cases() -> Any:
         figure=figure,
         back=url_for("assessment.index", period=scope.period.name, unit=scope.unit),
         title=_("指标所含案件"),
+    )
+
+
+@assessment.get("/accountability")
+@signed_in
+def accountability() -> Any:
+    """A3: the cases of 第五节 2.3 with the history events that show each."""
+    engine = current_jtflow()
+    period = request.args.get("period") or None
+    unit = request.args.get("unit") or None
+    with request_session() as db:
+        scope, listed = accountable(
+            db, engine.calendar, g.user, period=period, unit=unit, now=engine.clock.now()
+        )
+    return render_template(
+        "assessment_accountability.html",
+        listed=listed,
+        scope=scope,
+        clauses={k: _(v) for k, v in CLAUSES.items()},
+        roles={"lead": _("牵头"), "fallback": _("兜底/改派"), "co": _("协办")},
+        step_names=step_names(),
+        back=url_for("assessment.index", period=scope.period.name, unit=scope.unit),
+        title=_("责任追究"),
     )

@@ -8,7 +8,9 @@ from typing import Any
 from flask import url_for
 
 from engine.assessment import Assessment, UnitAssessment
+from engine.assessment.accountability import Accountable
 from engine.assessment.cases import CaseBehind
+from engine.assessment.data_figures import UnitData
 from engine.assessment.event_figures import Ratio
 from engine.assessment.periods import Period
 
@@ -45,6 +47,7 @@ def unit_json(period: Period, assessed: UnitAssessment) -> dict[str, Any]:
     return {
         "unit": code,
         "name": assessed.name,
+        "data": data_json(assessed.data),
         "score": assessed.score.value,
         "score_parts": assessed.score.parts,
         "events": {
@@ -119,3 +122,58 @@ def case_json(row: CaseBehind) -> dict[str, Any]:
         "steps": row.steps,
         "step_through": url_for("audit.first_step", case_no=row.case_no),
     }
+
+
+def accountable_json(item: Accountable) -> dict[str, Any]:
+    """An A3 case with its evidence, each event linked to the case's step-through view."""
+    return {
+        "clause": item.clause,
+        "unit": item.unit,
+        "case_no": item.case_no,
+        "title": item.title,
+        "step": item.step,
+        "role": item.role,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "done_at": item.done_at.isoformat() if item.done_at else None,
+        "late_wd": item.late_wd,
+        "returns": item.returns,
+        "step_through": url_for("audit.first_step", case_no=item.case_no),
+        "evidence": [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "element_id": e.element_id,
+                "actor": e.actor,
+                "step_through": url_for("audit.steps", case_no=item.case_no, k=e.seq),
+            }
+            for e in item.evidence
+        ],
+    }
+
+
+def data_json(data: UnitData | None) -> dict[str, Any] | None:
+    """A2 (data-resource management); null where the unit has no data records."""
+    if data is None:
+        return None
+    return {
+        "catalogue_entries": data.entries,
+        "catalogue_complete": data.complete,
+        "catalogue_completeness": _rounded(data.completeness),
+        "data_administrator": data.administrator,
+        "entries_with_update_deadline": data.with_deadline,
+        "entries_overdue": data.overdue,
+        "update_timeliness": _rounded(data.timeliness),
+        "replies_on_time": data.replies.on_time,
+        "replies_late": data.replies.late,
+        "replies_on_time_rate": _rounded(data.replies.rate),
+        "refusals": data.refusals,
+        "refusals_without_reason": data.refusals_without_reason,
+        "checks": data.checks,
+        "checks_answered": data.checks_answered,
+        "checks_on_time": data.checks_on_time,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -2,6 +2,6 @@
 cases behind each figure, and the accountability list — computed in SQL."""
 
 from .cases import cases_behind
-from .overview import Assessment, UnitAssessment, assess, scope_for
+from .overview import Assessment, UnitAssessment, accountable, assess, scope_for
 
-__all__ = ["Assessment", "UnitAssessment", "assess", "cases_behind", "scope_for"]
+__all__ = ["Assessment", "UnitAssessment", "accountable", "assess", "cases_behind", "scope_for"]

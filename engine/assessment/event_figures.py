@@ -90,7 +90,7 @@ def event_figures(
     return dict(sorted(units.items()))
 
 
-def _count(predicate: ColumnElement[bool]) -> ColumnElement[int]:
+def count_of(predicate: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((predicate, 1), else_=0))
 
 
@@ -101,11 +101,11 @@ def _steps(session: Session, scope: Scope, unit: Units) -> None:
             Task.unit_code,
             Task.element_id,
             func.count(func.distinct(Task.instance_id)),
-            _count(s.on_time()),
-            _count(s.late(now)),
-            _count(s.green(now)),
-            _count(s.yellow(now)),
-            _count(s.red(now)),
+            count_of(s.on_time()),
+            count_of(s.late(now)),
+            count_of(s.green(now)),
+            count_of(s.yellow(now)),
+            count_of(s.red(now)),
         )
         .where(*s.counted_tasks(scope))
         .group_by(Task.unit_code, Task.element_id)
@@ -167,7 +167,7 @@ def _returns(session: Session, scope: Scope, unit: Units) -> None:
             counts.c.unit,
             func.count(),
             func.sum(counts.c.returns),
-            _count(counts.c.returns >= 2),
+            count_of(counts.c.returns >= 2),
         ).group_by(counts.c.unit)
     )
     for code, cases, returns, repeated in rows:
@@ -249,11 +249,11 @@ def _closure(
     rows = session.execute(
         select(
             ranked.c.unit,
-            _count(timed),
-            _count(~timed),
+            count_of(timed),
+            count_of(~timed),
             func.avg(ranked.c.working_days),
             func.max(case((and_(timed, ranked.c.rank == p90_rank), ranked.c.working_days))),
-            _count(and_(timed, ranked.c.working_days <= target)),
+            count_of(and_(timed, ranked.c.working_days <= target)),
         ).group_by(ranked.c.unit)
     )
     for code, closed_count, unclosed, average, p90, within in rows:
@@ -296,7 +296,7 @@ def _escalations(session: Session, scope: Scope, unit: Units) -> None:
         select(
             escalated.c.unit_code,
             func.count(),
-            _count(escalated.c.urgency.in_(s.URGENT)),
+            count_of(escalated.c.urgency.in_(s.URGENT)),
         ).group_by(escalated.c.unit_code)
     )
     for code, pressed, overseen in rows:

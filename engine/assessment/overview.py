@@ -13,6 +13,8 @@ from ..models import Organisation, User
 from ..people.reference import HANDLING_UNITS
 from ..time.calendar import WorkingCalendar
 from .access import readable_unit
+from .accountability import Accountable, accountability
+from .data_figures import UnitData, data_figures
 from .event_figures import UnitEvents, event_figures
 from .periods import Period, current_year, parse_period
 from .scope import Scope
@@ -26,6 +28,7 @@ class UnitAssessment:
     name: str
     events: UnitEvents
     score: Score
+    data: UnitData | None = None  # A2: None where the unit has no data records
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,32 @@ def assess(
     weights = current_weights(session)
     target = weights["closure_target_wd"].value
     figures = event_figures(session, calendar, chosen, target)
+    data = data_figures(session, calendar, chosen)
     names = {
         code: name for code, name in session.execute(select(Organisation.code, Organisation.name))
     }
-    codes = [chosen.unit] if chosen.unit else sorted(set(HANDLING_UNITS) | set(figures))
+    codes = [chosen.unit] if chosen.unit else sorted(set(HANDLING_UNITS) | set(figures) | set(data))
     units = []
     for code in codes:
         events = figures.get(code) or UnitEvents(code)
-        units.append(UnitAssessment(code, names.get(code, code), events, score(events, weights)))
+        units.append(
+            UnitAssessment(
+                code, names.get(code, code), events, score(events, weights), data.get(code)
+            )
+        )
     return Assessment(chosen.period, now, chosen.unit, units, weights)
+
+
+def accountable(
+    session: Session,
+    calendar: WorkingCalendar,
+    user: User,
+    *,
+    period: str | None = None,
+    unit: str | None = None,
+    now: datetime,
+) -> tuple[Scope, list[Accountable]]:
+    """A3 as the reader may see it: the cases of 第五节 2.3 with their evidence."""
+    chosen = scope_for(user, period, unit, now)
+    drag_on = current_weights(session)["drag_on_wd"].value
+    return chosen, accountability(session, calendar, chosen, drag_on)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
 
 from ..models import Instance, Task
 from ..people.reference import INTAKE_POST
+from ..time.clock import to_utc
 from .periods import Period
 
 # The lifecycle's cases are those reported on an event channel (engine.sharing and
@@ -32,6 +33,11 @@ class Scope:
     period: Period
     now: datetime
     unit: str | None = None
+
+    def __post_init__(self) -> None:
+        # in UTC: SQLite compares the stored UTC text with a bound instant as written, and
+        # an instant bound where no UTC column gives its type keeps its own zone's clock
+        object.__setattr__(self, "now", to_utc(self.now))
 
 
 def counted_tasks(scope: Scope) -> list[ColumnElement[bool]]:

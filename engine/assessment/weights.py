@@ -31,8 +31,9 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "no_escalation": (10, "每件未被催办的比例（1 − 催办数/收件数，不低于 0）"),
     "closed_in_target": (10, "在目标工作日内办结的案件占比"),
     "closure_target_wd": (10, "办结目标（工作日，自转办起；默认同一般事件反馈时限 E6）"),
+    "drag_on_wd": (5, "久拖不结：答复或协办意见超过时限的工作日数（第五节 2.3.4）"),
 }
-TARGETS = ("closure_target_wd",)
+TARGETS = ("closure_target_wd", "drag_on_wd")
 SETTERS = ("管理员", "分管领导")
 
 

@@ -7,9 +7,13 @@ from datetime import datetime
 
 import pytest
 
+from engine.assessment.accountability import accountability
+from engine.assessment.periods import parse_period
+from engine.assessment.scope import Scope
 from engine.config import Settings, open_jtflow
 from engine.time.clock import SHANGHAI, TickingClock
-from tests.assessment_cases import play
+from tests.assessment_cases import AS_OF, play
+from tests.conftest import CALENDAR
 from tests.engine.test_assessment_figures import check_a1
 from tests.pg.conftest import _OPENED
 
@@ -21,3 +25,19 @@ def test_a1_figures_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
     jtflow = open_jtflow(Settings(database_url=pg_url), clock)
     _OPENED.append(jtflow)  # disposed when the test ends
     check_a1(jtflow, play(jtflow, clock))
+
+
+def test_a3_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
+    clock = TickingClock(datetime(2026, 9, 28, 9, tzinfo=SHANGHAI))
+    jtflow = open_jtflow(Settings(database_url=pg_url), clock)
+    _OPENED.append(jtflow)
+    played = play(jtflow, clock)
+    with jtflow.sessions() as db:
+        found = accountability(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF), 5)
+    assert [(a.clause, a.case_no, a.late_wd, a.returns) for a in found] == [
+        ("2.3.1", played.late_sign_for.case_no, 0.04, None),
+        ("2.3.2", played.overdue_reply.case_no, 2.08, None),
+        ("2.3.3", played.returned_twice.case_no, None, 2),
+        ("2.3.4", played.urgent.case_no, 11.04, None),
+    ]
+    assert [e.kind for e in found[2].evidence].count("returned") == 2

@@ -75,3 +75,18 @@ def test_in_english(client, played):  # type: ignore[no-untyped-def]
     signed_in_as(client, "c_analyst")
     page = text(client.get("/assessment?period=2026-Q3&lang=en"))
     assert "Assessment" in page and "Sign-for on time" in page
+
+
+def test_the_accountability_page_links_each_piece_of_evidence(client, played):  # type: ignore[no-untyped-def]
+    signed_in_as(client, "c_analyst")
+    page = text(client.get("/assessment?period=2026-Q3"))
+    assert "/assessment/accountability?period=2026-Q3" in page
+    listed = text(client.get("/assessment/accountability?period=2026-Q3"))
+    twice = played.returned_twice.case_no
+    assert (
+        f'id="a3-2-3-3-{twice}"' in listed
+        and f'id="a3-2-3-1-{played.late_sign_for.case_no}"' in listed
+    )
+    assert f"/audit/cases/{twice}/steps/" in listed
+    english = text(client.get("/assessment/accountability?period=2026-Q3&lang=en"))
+    assert "Accountability" in english and "late sign-for" in english

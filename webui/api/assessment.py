@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import g, request
 
-from engine.assessment import assess, cases_behind, scope_for
+from engine.assessment import accountable, assess, cases_behind, scope_for
+from engine.assessment.accountability import CLAUSES
 from engine.assessment.cases import check_figure
 from engine.assessment.periods import parse_period
 from engine.errors import FieldError, InvalidInput
 from engine.people.reference import UNIT_CODES
 
-from ..assessment_view import assessment_json, case_json
+from ..assessment_view import accountable_json, assessment_json, case_json
 from ..extensions import current_jtflow, request_session
 from .blueprint import api
 from .bodies import Query
@@ -70,4 +71,23 @@ def assessment_cases() -> Any:
         "unit": scope.unit,
         "figure": figure,
         "cases": [case_json(row) for row in rows],
+    }
+
+
+@api.get("/assessment/accountability")
+def assessment_accountability() -> Any:
+    """A3: the cases of 第五节 2.3 in the period, each with its evidence from the history."""
+    query = Query()
+    period, unit = _period_and_unit(query)
+    query.check()
+    engine = current_jtflow()
+    with request_session() as db:
+        scope, listed = accountable(
+            db, engine.calendar, g.user, period=period, unit=unit, now=engine.clock.now()
+        )
+    return {
+        "period": scope.period.name,
+        "unit": scope.unit,
+        "clauses": CLAUSES,
+        "cases": [accountable_json(item) for item in listed],
     }

@@ -48,10 +48,37 @@ RATE = object_schema(
 WORKING_DAYS = nullable(
     "number", minimum=0, description="工作日（节假日、周末不计）；无数据为 null"
 )
+RATE_OR_NULL = nullable("number", minimum=0, maximum=1)
+DATA = {
+    "type": ["object", "null"],
+    "description": "数据资源管理（A2）；该单位没有数据资源记录时为 null（不虚构）",
+    "properties": {
+        "catalogue_entries": {"type": "integer", "minimum": 0},
+        "catalogue_complete": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "已发布且目录各项齐全",
+        },
+        "catalogue_completeness": RATE_OR_NULL,
+        "data_administrator": {"type": "boolean", "description": "已备案数据资源管理员（O5）"},
+        "entries_with_update_deadline": {"type": "integer", "minimum": 0},
+        "entries_overdue": {"type": "integer", "minimum": 0, "description": "当前超过更新时限"},
+        "update_timeliness": RATE_OR_NULL,
+        "replies_on_time": {"type": "integer", "minimum": 0},
+        "replies_late": {"type": "integer", "minimum": 0},
+        "replies_on_time_rate": {**RATE_OR_NULL, "description": "10 个工作日内答复（D4、M3）"},
+        "refusals": {"type": "integer", "minimum": 0},
+        "refusals_without_reason": {"type": "integer", "minimum": 0},
+        "checks": {"type": "integer", "minimum": 0, "description": "收到的校核申请（D7）"},
+        "checks_answered": {"type": "integer", "minimum": 0},
+        "checks_on_time": {"type": "integer", "minimum": 0},
+    },
+}
 UNIT = object_schema(
     {
         "unit": {"type": "string"},
         "name": {"type": "string"},
+        "data": DATA,
         "score": nullable("number", minimum=0, maximum=100, description="按局设定的权重计算"),
         "score_parts": {
             "type": "object",
@@ -100,7 +127,7 @@ UNIT = object_schema(
             ],
         ),
     },
-    ["unit", "name", "score", "score_parts", "events"],
+    ["unit", "name", "data", "score", "score_parts", "events"],
 )
 ASSESSMENT = object_schema(
     {
@@ -171,6 +198,67 @@ CASES = object_schema(
 )
 
 
+EVIDENCE = object_schema(
+    {
+        "seq": {"type": "integer", "minimum": 1, "description": "案件历史中的序号"},
+        "at": INSTANT,
+        "kind": {
+            "type": "string",
+            "description": "事件类型，如 task_created、light_changed、escalated、returned",
+        },
+        "element_id": nullable("string"),
+        "actor": {"type": "string"},
+        "step_through": {"type": "string", "description": "该步的逐步查看页面"},
+    },
+    ["seq", "at", "kind", "element_id", "actor", "step_through"],
+)
+ACCOUNTABILITY = object_schema(
+    {
+        "period": {"type": "string"},
+        "unit": nullable("string"),
+        "clauses": {"type": "object", "additionalProperties": {"type": "string"}},
+        "cases": {
+            "type": "array",
+            "items": object_schema(
+                {
+                    "clause": {"type": "string", "enum": ["2.3.1", "2.3.2", "2.3.3", "2.3.4"]},
+                    "unit": {"type": "string"},
+                    "case_no": {"type": "string"},
+                    "title": {"type": "string"},
+                    "step": {"type": "string"},
+                    "role": nullable(
+                        "string", description="2.3.4：lead 牵头、fallback 兜底/改派、co 协办"
+                    ),
+                    "due_at": nullable("string", format="date-time"),
+                    "done_at": nullable(
+                        "string", format="date-time", description="仍未完成为 null"
+                    ),
+                    "late_wd": nullable("number", description="超过时限的工作日数"),
+                    "returns": nullable("integer", description="2.3.3：被退件次数"),
+                    "step_through": {"type": "string"},
+                    "evidence": {"type": "array", "items": EVIDENCE},
+                },
+                [
+                    "clause",
+                    "unit",
+                    "case_no",
+                    "title",
+                    "step",
+                    "role",
+                    "due_at",
+                    "done_at",
+                    "late_wd",
+                    "returns",
+                    "step_through",
+                    "evidence",
+                ],
+            ),
+        },
+    },
+    ["period", "unit", "clauses", "cases"],
+)
+
+
 def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """`errors(*statuses)` is the document's references to its shared error answers."""
     period = _query(
@@ -220,6 +308,18 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                     | {"required": True},
                 ],
                 "responses": {"200": _json(CASES, "案件"), **errors(400, 401, 403)},
+            }
+        },
+        "/api/assessment/accountability": {
+            "get": {
+                "operationId": "getAccountability",
+                "summary": "责任追究（A3，第五节 2.3）：按条款列出符合的案件及其历史证据。"
+                + readers,
+                "parameters": [period, unit],
+                "responses": {
+                    "200": _json(ACCOUNTABILITY, "案件与证据"),
+                    **errors(400, 401, 403),
+                },
             }
         },
     }

@@ -45,6 +45,7 @@ def test_analysts_the_office_and_leaders_see_every_unit(api_as, played, username
     assert units["TRANSPORT_DEV"]["events"]["supervised"]["value"] == 2
     assert units["HIGHWAY_DEV"]["events"]["received"]["value"] == 0  # no work: zeros, no score
     assert units["HIGHWAY_DEV"]["score"] is None
+    assert all(u["data"] is None for u in units.values())  # no data records: A2 empty
 
 
 def test_each_figure_lists_its_cases(api_as, played):  # type: ignore[no-untyped-def]
@@ -109,3 +110,20 @@ def test_the_default_period_is_the_current_year(api_as, clock):  # type: ignore[
         "sign_for_on_time",
         "closure_target_wd",
     }
+
+
+def test_the_accountability_list_with_its_evidence(api_as, played):  # type: ignore[no-untyped-def]
+    answer = api_as("c_analyst").get("/api/assessment/accountability?period=2026-Q3").json
+    assert [(c["clause"], c["case_no"]) for c in answer["cases"]] == [
+        ("2.3.1", played.late_sign_for.case_no),
+        ("2.3.2", played.overdue_reply.case_no),
+        ("2.3.3", played.returned_twice.case_no),
+        ("2.3.4", played.urgent.case_no),
+    ]
+    late = answer["cases"][0]
+    red = next(e for e in late["evidence"] if e["kind"] == "escalated")
+    assert red["step_through"] == f"/audit/cases/{late['case_no']}/steps/{red['seq']}"
+    assert set(answer["clauses"]) == {"2.3.1", "2.3.2", "2.3.3", "2.3.4"}
+    own = api_as("transport_leader").get("/api/assessment/accountability?period=2026-Q3").json
+    assert [c["clause"] for c in own["cases"]] == ["2.3.2", "2.3.4"]
+    assert api_as("transport_handler").get("/api/assessment/accountability").status_code == 403

@@ -1,0 +1,49 @@
+"""A2 from the data processes' records: the catalogue, sharing replies within 10 WD,
+refusals, 校核 — and nothing for a unit without records (never invented)."""
+
+from __future__ import annotations
+
+from engine import sharing
+from engine.assessment.data_figures import data_figures
+from engine.assessment.event_figures import Ratio
+from engine.assessment.periods import parse_period
+from engine.assessment.scope import Scope
+from engine.catalogue_demo import register_administrators
+from tests.assessment_cases import AS_OF, at
+from tests.conftest import CALENDAR
+from tests.factories import SHARING_REQUEST, grant_of, resource, step
+
+REQUESTER = "highway_handler"
+
+
+def test_a2_of_a_provider_from_its_records(jtflow, clock):  # type: ignore[no-untyped-def]
+    with jtflow.sessions() as db:
+        register_administrators(db, clock.now())
+        db.commit()
+    conditional = resource(jtflow)  # published, every D1 field, refreshed in real time
+    resource(jtflow, status="draft", name="草稿资源")  # not published: incomplete
+    open_data = resource(jtflow, share_type="unconditional", name="公开资源")
+    refused = sharing.request_sharing(jtflow, conditional, SHARING_REQUEST, requester=REQUESTER)
+    left = sharing.request_sharing(jtflow, conditional, SHARING_REQUEST, requester=REQUESTER)
+    granted = sharing.request_sharing(jtflow, open_data, SHARING_REQUEST, requester=REQUESTER)
+    clock.set(at(9, 29, 10))
+    step(jtflow, refused, "reply", {"agree": False, "reason": "涉及个人信息。"})  # in time
+    grant = grant_of(jtflow, granted)
+    assert grant is not None
+    check = sharing.request_check(jtflow, grant.id, "到站时间与实际不符。", requester=REQUESTER)
+    step(jtflow, check, "check_data", {"finding": "correct", "explanation": "已比对。"})
+    del left  # its reply stays open past its 10 WD
+
+    with jtflow.sessions() as db:
+        figures = data_figures(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF))
+    bus = figures["BUS_GROUP"]
+    assert (bus.entries, bus.complete, bus.administrator) == (3, 2, True)
+    assert round(bus.completeness or 0, 4) == 0.6667
+    assert (bus.with_deadline, bus.overdue, bus.timeliness) == (2, 2, 0.0)  # real-time, stale
+    assert bus.replies == Ratio(on_time=1, late=1)
+    assert (bus.refusals, bus.refusals_without_reason) == (1, 0)
+    assert (bus.checks, bus.checks_answered, bus.checks_on_time) == (1, 1, 1)
+    assert set(figures) == {"BUS_GROUP"}  # the requester has no provider records: nothing
+    with jtflow.sessions() as db:
+        october = data_figures(db, CALENDAR, Scope(parse_period("2026-10"), AS_OF))
+    assert october["BUS_GROUP"].replies == Ratio() and october["BUS_GROUP"].checks == 0
