@@ -120,7 +120,7 @@ def _answers(session: Session, scope: Scope, unit: Callable[[str], UnitData]) ->
     rows = session.execute(
         select(
             Task.unit_code,
-            Task.element_id.in_(REPLIES),
+            Task.element_id,
             func.count(),
             count_of(s.on_time()),
             count_of(s.late(now)),
@@ -129,11 +129,11 @@ def _answers(session: Session, scope: Scope, unit: Callable[[str], UnitData]) ->
             count_of(completed),
         )
         .where(*where)
-        .group_by(Task.unit_code, Task.element_id.in_(REPLIES))
+        .group_by(Task.unit_code, Task.element_id)
     )
-    for code, is_reply, count, on_time, late, refusals, bare, done in rows:
+    for code, element, count, on_time, late, refusals, bare, done in rows:
         figures = unit(code)
-        if is_reply:
+        if element in REPLIES:
             figures.replies.on_time += int(on_time or 0)
             figures.replies.late += int(late or 0)
             figures.refusals += int(refusals or 0)

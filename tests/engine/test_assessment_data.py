@@ -17,6 +17,10 @@ REQUESTER = "highway_handler"
 
 
 def test_a2_of_a_provider_from_its_records(jtflow, clock):  # type: ignore[no-untyped-def]
+    check_a2(jtflow, clock)
+
+
+def check_a2(jtflow, clock) -> None:  # type: ignore[no-untyped-def]
     with jtflow.sessions() as db:
         register_administrators(db, clock.now())
         db.commit()

@@ -14,6 +14,7 @@ from engine.config import Settings, open_jtflow
 from engine.time.clock import SHANGHAI, TickingClock
 from tests.assessment_cases import AS_OF, play
 from tests.conftest import CALENDAR
+from tests.engine.test_assessment_data import check_a2
 from tests.engine.test_assessment_figures import check_a1
 from tests.pg.conftest import _OPENED
 
@@ -41,3 +42,10 @@ def test_a3_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
         ("2.3.4", played.urgent.case_no, 11.04, None),
     ]
     assert [e.kind for e in found[2].evidence].count("returned") == 2
+
+
+def test_a2_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
+    clock = TickingClock(datetime(2026, 9, 28, 9, tzinfo=SHANGHAI))
+    jtflow = open_jtflow(Settings(database_url=pg_url), clock)
+    _OPENED.append(jtflow)
+    check_a2(jtflow, clock)
