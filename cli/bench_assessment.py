@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import statistics
 import tempfile
 import time
@@ -37,6 +38,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from cli.bench import _prepared
 from cli.bench_inbox import ServerTimer, _quantile
+from cli.bench_timers import scratch_schema
 from engine.config import Settings
 from engine.demo import CHANNELS, REPORTER, actor_for, answer_for
 from engine.models import HistoryEvent, Instance, Task, Timer, table_of
@@ -63,14 +65,26 @@ REQUESTS = (
 
 @click.command("assessment")
 @click.option("--cases", default=100_000, show_default=True, help="Cases in the year.")
-@click.option("--requests", default=100, show_default=True, help="Timed requests per endpoint.")
+@click.option("--requests", default=100, show_default=True, help="Timed requests per query.")
 @click.option("--database", default=None, help="SQLite file to use (default: a temporary one).")
-def assessment(cases: int, requests: int, database: str | None) -> None:
+@click.option(
+    "--postgres",
+    default=None,
+    help="A PostgreSQL URL: run there instead, in a scratch schema dropped afterwards.",
+)
+def assessment(cases: int, requests: int, database: str | None, postgres: str | None) -> None:
     """Server time (p50/p95/max) of GET /api/assessment for a year of cases."""
+    if postgres:
+        with scratch_schema(postgres) as url:
+            run(url, cases, requests)
+        return
     path = database or Path(tempfile.mkdtemp(prefix="jtflow-bench-assess-")) / "assess.sqlite"
-    url = f"sqlite:///{path}"
+    run(f"sqlite:///{path}", cases, requests)
+
+
+def run(url: str, cases: int, requests: int) -> None:
     jtflow = _prepared(url)
-    click.echo(f"database: {url}")
+    click.echo(f"database: {url.split('?')[0]}")
     started = time.perf_counter()
     templates = _seed(jtflow, min(SEED_CASES, cases))
     _copy(jtflow, templates, cases - len(templates))
@@ -80,6 +94,7 @@ def assessment(cases: int, requests: int, database: str | None) -> None:
     click.echo(f"machine load (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for line in measure(jtflow, url, requests):
         click.echo(line)
+    jtflow.sessions.kw["bind"].dispose()
 
 
 def _seed(jtflow: Jtflow, count: int) -> list[int]:
@@ -245,6 +260,8 @@ def measure(jtflow: Jtflow, url: str, requests: int) -> Iterable[str]:
     clock = jtflow.clock
     assert isinstance(clock, FakeClock)
     clock.set(NOW)
+    # the pages sign their cookies with it; a throwaway one for this run (SQLite keeps its own)
+    os.environ.setdefault("JTFLOW_SECRET_KEY", secrets.token_urlsafe(32))
     app = create_app(Settings(database_url=url), jtflow=jtflow)
     timer = ServerTimer(app.wsgi_app)
     app.wsgi_app = timer  # type: ignore[method-assign]

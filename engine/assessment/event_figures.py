@@ -95,31 +95,43 @@ def count_of(predicate: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _steps(session: Session, scope: Scope, unit: Units) -> None:
+    """One pass over the period's tasks on ix_task_assessment: each task classed once by
+    timing (on time, late, pending) and light, counted per unit, step and class."""
     now = scope.now
-    rows = session.execute(
-        select(
-            Task.unit_code,
-            Task.element_id,
-            func.count(func.distinct(Task.instance_id)),
-            count_of(s.on_time()),
-            count_of(s.late(now)),
-            count_of(s.green(now)),
-            count_of(s.yellow(now)),
-            count_of(s.red(now)),
-        )
+    timing = case((s.on_time(), 1), (s.late(now), 2), else_=0)
+    light = case((s.red(now), 3), (s.yellow(now), 2), (Task.due_at.is_not(None), 1), else_=0)
+    classed = (
+        select(Task.unit_code, Task.element_id, timing.label("timing"), light.label("light"))
         .where(*s.counted_tasks(scope))
-        .group_by(Task.unit_code, Task.element_id)
+        .subquery("classed")
     )
-    for code, element, cases, on_time, late, green, yellow, red in rows:
+    c = classed.c
+    rows = session.execute(
+        select(c.unit_code, c.element_id, c.timing, c.light, func.count()).group_by(
+            c.unit_code, c.element_id, c.timing, c.light
+        )
+    )
+    for code, element, timed, lit, count in rows:
         figures = unit(code)
         if element == s.SIGN_FOR:
-            figures.received = cases
-            figures.sign_for = Ratio(on_time, late)
-        if element in s.FEEDBACK:
-            figures.feedback.on_time += on_time
-            figures.feedback.late += late
-        if green + yellow + red:
-            figures.steps[element] = Lights(green, yellow, red)
+            ratio = figures.sign_for
+        elif element in s.FEEDBACK:
+            ratio = figures.feedback
+        else:
+            ratio = None
+        if ratio is not None and timed:
+            ratio.on_time += count if timed == 1 else 0
+            ratio.late += count if timed == 2 else 0
+        if lit:
+            lights = figures.steps.setdefault(element, Lights())
+            name = ("green", "yellow", "red")[lit - 1]
+            setattr(lights, name, getattr(lights, name) + count)
+    for code, cases in session.execute(
+        select(Task.unit_code, func.count(func.distinct(Task.instance_id)))
+        .where(*s.counted_tasks(scope), Task.element_id == s.SIGN_FOR)
+        .group_by(Task.unit_code)
+    ):
+        unit(code).received = cases
 
 
 def received_cases(scope: Scope) -> Any:
