@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Instance, Task, Timer
+from ..models import Instance, Task
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI
 from . import scope as s
@@ -279,25 +279,15 @@ def _closure(
 
 
 def escalated_tasks(scope: Scope) -> Any:
-    """The unit's watched steps opened in the period whose deadline timer fired: each fired
-    deadline opens a 催办 (E12) and, in an urgent case, a 督办 by 局办公室 (E7)."""
+    """The unit's watched steps opened in the period whose deadline timer fired: the fired
+    deadline turned the open step red (engine/run/rows.py, E12) and opened a 催办 and, in an
+    urgent case, a 督办 by 局办公室 (E7). A step done late before its timer fired drew
+    neither: red by its lateness, not escalated. Counted on ix_task_assessment; the case
+    index gives the urgency."""
     return (
         select(Task.unit_code, Task.instance_id, Instance.urgency)
-        .select_from(Timer)
-        .join(
-            Task,
-            and_(
-                Task.instance_id == Timer.instance_id,
-                Task.element_id == Timer.watches,
-                Task.due_at == Timer.due_at,
-            ),
-        )
         .join(Instance, Task.instance_id == Instance.id)
-        .where(
-            *s.counted_tasks(scope),
-            Timer.state == "fired",
-            ~Timer.element_id.startswith("warn_"),
-        )
+        .where(*s.counted_tasks(scope), Task.light == "red")
         .subquery("escalated")
     )
 
