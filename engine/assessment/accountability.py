@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import HistoryEvent, Instance, Task
@@ -36,7 +36,12 @@ CLAUSES = {
     "2.3.2": "对诉求案件办理不及时（答复或协办意见超时）",
     "2.3.3": "诉求案件被退回重办后仍不认真办理（被中心退件两次以上）",
     "2.3.4": "牵头、协办或兜底单位不认真履职，导致办理事项久拖不结",
+    "1(2)": "无理由拒绝提供或者故意拖延提供相关信息（答复、评审或校核超时，拒绝未说明理由）",
 }
+# A4 (第五节1): only (2) leaves records here; (1), (3)–(7) — no management system, tampering,
+# losing control, passing to third parties, secrecy, other breaches — are not in the records.
+DATA_STEPS = ("reply", "provider_review", "check_data")
+DATA_CHANNELS = ("sharing_request", "market_application")
 MAX_CASES = 500  # per clause: the list is for reading, the figures count them all
 _TASK_KINDS = ("task_created", "timer_fired", "light_changed", "task_completed")
 # a 催办 names the step it chases as the diagram names it (escalate_…'s overdue_step)
@@ -87,7 +92,11 @@ def late_working_days(calendar: WorkingCalendar, due: datetime, done: datetime) 
 def accountability(
     session: Session, calendar: WorkingCalendar, scope: Scope, drag_on_wd: float
 ) -> list[Accountable]:
-    listed = _late_steps(session, calendar, scope, drag_on_wd) + _returned_twice(session, scope)
+    listed = (
+        _late_steps(session, calendar, scope, drag_on_wd)
+        + _returned_twice(session, scope)
+        + _data_delays(session, calendar, scope)
+    )
     _attach_evidence(session, listed, scope.now)
     return sorted(listed, key=lambda a: (a.clause, a.unit, a.case_no, a.step))
 
@@ -184,6 +193,60 @@ def _returned_twice(session: Session, scope: Scope) -> list[Accountable]:
     ]
 
 
+def _data_delays(session: Session, calendar: WorkingCalendar, scope: Scope) -> list[Accountable]:
+    """A4 1(2): a provider's answer, review or 校核 late, or a refusal without a reason."""
+    reason = func.trim(func.coalesce(Task.data["reason"].as_string(), ""))
+    refused = or_(
+        Task.data["agree"].as_boolean() == false(),
+        Task.data["approved"].as_boolean() == false(),
+    )
+    bare = and_(Task.state == "completed", refused, reason == "")
+    where = [
+        Instance.channel.in_(DATA_CHANNELS),
+        Task.created_at >= scope.period.start,
+        Task.created_at < scope.period.end,
+        Task.state != "cancelled",
+        Task.element_id.in_(DATA_STEPS),
+        or_(s.late(scope.now), bare),
+    ]
+    if scope.unit:
+        where.append(Task.unit_code == scope.unit)
+    rows = session.execute(
+        select(
+            Task.unit_code,
+            Task.element_id,
+            Task.created_at,
+            Task.due_at,
+            Task.completed_at,
+            Instance.case_no,
+            Instance.title,
+        )
+        .join(Instance, Task.instance_id == Instance.id)
+        .where(*where)
+        .order_by(Task.created_at, Task.id)
+        .limit(MAX_CASES)
+    )
+    listed = []
+    for unit, step, created, due, done, case_no, title in rows:
+        ended = done or scope.now
+        late = late_working_days(calendar, due, ended) if due and ended > due else None
+        listed.append(
+            Accountable(
+                "1(2)",
+                unit,
+                case_no or "",
+                title,
+                step,
+                None,
+                due,
+                done,
+                late,
+                window=(created, done),
+            )
+        )
+    return listed
+
+
 def _attach_evidence(session: Session, listed: list[Accountable], now: datetime) -> None:
     """The history events that show each case's fault, read for the listed cases only."""
     by_case: dict[str, list[Accountable]] = defaultdict(list)
@@ -217,4 +280,6 @@ def _shows(item: Accountable, event: HistoryEvent) -> bool:
     step = item.step
     if event.kind in _TASK_KINDS and event.element_id in (step, f"warn_{step}", f"timer_{step}"):
         return True
+    if step in DATA_STEPS:  # a data case chases one step at a time
+        return event.kind in ("escalated", "share_refused")
     return event.kind == "escalated" and (event.data or {}).get("overdue_step") == _NAMES.get(step)

@@ -4,6 +4,7 @@ refusals, 校核 — and nothing for a unit without records (never invented)."""
 from __future__ import annotations
 
 from engine import sharing
+from engine.assessment.accountability import accountability
 from engine.assessment.data_figures import data_figures
 from engine.assessment.event_figures import Ratio
 from engine.assessment.periods import parse_period
@@ -28,7 +29,7 @@ def check_a2(jtflow, clock) -> None:  # type: ignore[no-untyped-def]
     resource(jtflow, status="draft", name="草稿资源")  # not published: incomplete
     open_data = resource(jtflow, share_type="unconditional", name="公开资源")
     refused = sharing.request_sharing(jtflow, conditional, SHARING_REQUEST, requester=REQUESTER)
-    left = sharing.request_sharing(jtflow, conditional, SHARING_REQUEST, requester=REQUESTER)
+    sharing.request_sharing(jtflow, conditional, SHARING_REQUEST, requester=REQUESTER)  # left
     granted = sharing.request_sharing(jtflow, open_data, SHARING_REQUEST, requester=REQUESTER)
     clock.set(at(9, 29, 10))
     step(jtflow, refused, "reply", {"agree": False, "reason": "涉及个人信息。"})  # in time
@@ -36,7 +37,7 @@ def check_a2(jtflow, clock) -> None:  # type: ignore[no-untyped-def]
     assert grant is not None
     check = sharing.request_check(jtflow, grant.id, "到站时间与实际不符。", requester=REQUESTER)
     step(jtflow, check, "check_data", {"finding": "correct", "explanation": "已比对。"})
-    del left  # its reply stays open past its 10 WD
+    # the second request's reply stays open past its 10 WD
 
     with jtflow.sessions() as db:
         figures = data_figures(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF))
@@ -51,3 +52,17 @@ def check_a2(jtflow, clock) -> None:  # type: ignore[no-untyped-def]
     with jtflow.sessions() as db:
         october = data_figures(db, CALENDAR, Scope(parse_period("2026-10"), AS_OF))
     assert october["BUS_GROUP"].replies == Ratio() and october["BUS_GROUP"].checks == 0
+
+
+def test_a4_lists_the_provider_answer_left_past_its_deadline(jtflow, clock):  # type: ignore[no-untyped-def]
+    """第五节1 (2) 故意拖延提供: the request left unanswered; the refusal with a reason and
+    the 校核 answered in time are not listed."""
+    check_a2(jtflow, clock)
+    with jtflow.sessions() as db:
+        found = accountability(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF), 5)
+    assert [(a.clause, a.unit, a.step, a.done_at) for a in found] == [
+        ("1(2)", "BUS_GROUP", "reply", None)
+    ]
+    # due Fri 16 Oct 09:00 (10 WD from Mon 28 Sep, across the holiday); 15 h + Mon + 12 h
+    assert found[0].late_wd == 2.12
+    assert [e.kind for e in found[0].evidence][0] == "task_created"

@@ -221,7 +221,10 @@ ACCOUNTABILITY = object_schema(
             "type": "array",
             "items": object_schema(
                 {
-                    "clause": {"type": "string", "enum": ["2.3.1", "2.3.2", "2.3.3", "2.3.4"]},
+                    "clause": {
+                        "type": "string",
+                        "enum": ["2.3.1", "2.3.2", "2.3.3", "2.3.4", "1(2)"],
+                    },
                     "unit": {"type": "string"},
                     "case_no": {"type": "string"},
                     "title": {"type": "string"},

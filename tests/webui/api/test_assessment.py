@@ -123,7 +123,7 @@ def test_the_accountability_list_with_its_evidence(api_as, played):  # type: ign
     late = answer["cases"][0]
     red = next(e for e in late["evidence"] if e["kind"] == "escalated")
     assert red["step_through"] == f"/audit/cases/{late['case_no']}/steps/{red['seq']}"
-    assert set(answer["clauses"]) == {"2.3.1", "2.3.2", "2.3.3", "2.3.4"}
+    assert set(answer["clauses"]) == {"2.3.1", "2.3.2", "2.3.3", "2.3.4", "1(2)"}
     own = api_as("transport_leader").get("/api/assessment/accountability?period=2026-Q3").json
     assert [c["clause"] for c in own["cases"]] == ["2.3.2", "2.3.4"]
     assert api_as("transport_handler").get("/api/assessment/accountability").status_code == 403
