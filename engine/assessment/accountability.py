@@ -23,10 +23,11 @@ from typing import Any
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+import engine.assessment.scope as s  # the module, not the package (no import circle)
+
 from ..models import HistoryEvent, Instance, Task
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI
-from . import scope as s
 from .event_figures import return_counts
 from .scope import Scope
 from .working_days import day_number, days_alias, ensure_days, position

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import engine.assessment.scope as s  # the module, not the package (no import circle)
+
 from ..errors import FieldError, InvalidInput
 from ..models import Instance, Task
 from ..time.calendar import WorkingCalendar
-from . import scope as s
 from .event_figures import closure_durations, escalated_tasks, return_counts
 from .scope import Scope
 

@@ -24,10 +24,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+import engine.assessment.scope as s  # the module, not the package (no import circle)
+
 from ..data.overdue import MONTHS, WORKING_DAYS, overdue_of_unit
 from ..models import DataAdministrator, Instance, Resource, Task
 from ..time.calendar import WorkingCalendar
-from . import scope as s
 from .event_figures import Ratio, count_of
 from .scope import Scope
 

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+import engine.assessment.scope as s  # the module, not the package (no import circle)
+
 from ..models import Instance, Task
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI
-from . import scope as s
 from .scope import Scope
 from .working_days import day_number, days_alias, ensure_days, position
 
