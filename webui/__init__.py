@@ -132,8 +132,10 @@ def local_time(instant: datetime) -> str:
 
 
 def in_language(code: str) -> str:
-    """This page in another language, its filters, tab, sort and page kept."""
-    kept = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    """This page in another language, its filters, tab, sort and page kept. Signed out (the
+    sign-in page) nothing is kept: a link from elsewhere cannot put its words there."""
+    args = request.args.items(multi=True) if g.get("user") is not None else ()
+    kept = [(name, value) for name, value in args if name != "lang"]
     return "?" + urlencode([*kept, ("lang", code)])
 
 
