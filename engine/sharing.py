@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .data import grants
+from .definitions.schema_patterns import trimmed
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .models import Grant, Instance, Resource, User
 from .people.starting import may_request_sharing
@@ -114,7 +115,7 @@ def _may_request(session: Session, user: User, resource: Resource, form: dict[st
 
 def request_check(jtflow: Jtflow, grant_id: int, doubt: str, *, requester: str) -> CaseRef:
     """校核 (D7): a unit that holds a grant and doubts the data asks its provider to check it."""
-    if not doubt.strip():
+    if not trimmed(doubt):
         raise InvalidInput("请说明对数据的疑义或发现的错误，以便提供部门校核")
     with jtflow.sessions() as session:
         user = get_user(session, requester)
@@ -137,7 +138,7 @@ def request_check(jtflow: Jtflow, grant_id: int, doubt: str, *, requester: str) 
             "resource_name": resource.name,
             "provider_unit": resource.provider_unit,
             "share_type": resource.share_type,
-            "doubt": doubt.strip(),
+            "doubt": trimmed(doubt),
         }
     return jtflow.start_case(PROCESS, facts, starter=requester)
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..definitions.schema_patterns import trimmed
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..models import Grant, Instance, Resource, User
 from ..people.access_rule import CENTER
@@ -147,11 +148,11 @@ def revoke(session: Session, grant: Grant, user: User, reason: str, now: datetim
             f"{user.username} 无权撤销授权 {grant.id}：由提供部门的单位领导或数据资源管理员，"
             "或监测中心数据资源管理岗撤销（D6）"
         )
-    if not reason.strip():
+    if not trimmed(reason):
         raise InvalidInput("撤销授权须说明理由：请填写撤销理由")
     if grant.revoked_at is not None:
         raise Conflict(f"授权 {grant.id} 已于 {grant.revoked_at.isoformat()} 撤销，无需重复撤销")
-    grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, user.username, reason.strip()
+    grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, user.username, trimmed(reason)
     instance = session.get(Instance, grant.instance_id)
     assert instance is not None
     history = HistoryWriter(session, instance)

@@ -17,9 +17,19 @@ from functools import lru_cache
 WHITESPACE = (
     "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 )
+# the same characters, for trimming text as the document's `\S` pattern judges it
+SPACES = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 DIGIT = "0-9"
 WORD = "A-Za-z0-9_"
 SETS = {"s": WHITESPACE, "d": DIGIT, "w": WORD}
+
+
+def trimmed(text: str) -> str:
+    """Text without the blanks at its ends that ECMA-262 calls whitespace: an API text the
+    document's `\\S` accepts is never refused as blank (Python's strip takes U+0085 too)."""
+    return text.strip(SPACES)
 
 
 class UnsupportedPattern(ValueError):
