@@ -15,7 +15,7 @@ from .openapi_assessment import assessment_paths
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
 from .openapi_market import market_paths
-from .openapi_schemas import ID, LIGHT, ref, schemas
+from .openapi_schemas import ID, LIGHT, json_body, query_parameter, ref, schemas
 from .openapi_sharing import sharing_paths, sharing_schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
@@ -23,10 +23,6 @@ from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 @api.get("/openapi.json")
 def openapi() -> Any:
     return document(current_jtflow().forms)
-
-
-def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def errors(*statuses: int) -> dict[str, Any]:
@@ -50,16 +46,6 @@ ERROR_RESPONSES = {
         "JSON 内容不符合表单：类型错误、取值不在可选范围（allowed 列出可选值）、缺少字段",
     ),
 }
-
-
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
 
 
 TASK_ID = {
@@ -122,27 +108,27 @@ def paths(forms: FormRegistry) -> dict[str, Any]:
                 "operationId": "listTasks",
                 "summary": "待办：本单位本岗位的未完成任务（审计员：全部），按时限排序、分页",
                 "parameters": [
-                    _query(
+                    query_parameter(
                         "scope",
                         {"type": "string", "enum": list(SCOPES), "default": "all"},
                         "mine：我认领的；unclaimed：未认领的；all：两者",
                     ),
-                    _query("urgency", ref("Urgency"), "紧急程度"),
-                    _query("channel", ref("Channel"), "来源渠道"),
-                    _query("light", LIGHT, "电子监察灯"),
-                    _query("step", {"type": "string"}, "步骤 id，如 sign_for"),
-                    _query("q", {"type": "string"}, "在案件编号、标题、地点中查找"),
-                    _query(
+                    query_parameter("urgency", ref("Urgency"), "紧急程度"),
+                    query_parameter("channel", ref("Channel"), "来源渠道"),
+                    query_parameter("light", LIGHT, "电子监察灯"),
+                    query_parameter("step", {"type": "string"}, "步骤 id，如 sign_for"),
+                    query_parameter("q", {"type": "string"}, "在案件编号、标题、地点中查找"),
+                    query_parameter(
                         "sort",
                         {"type": "string", "enum": list(SORTS), "default": "due"},
                         "due：时限早的在前；-due：晚的在前",
                     ),
-                    _query(
+                    query_parameter(
                         "page",
                         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                         "页码",
                     ),
-                    _query(
+                    query_parameter(
                         "per_page",
                         {
                             "type": "integer",
@@ -207,7 +193,7 @@ def paths(forms: FormRegistry) -> dict[str, Any]:
                 "summary": "案件在第 k 步时的状态：由记录的输入重放并逐条核对历史（S2）",
                 "parameters": [
                     CASE_REF,
-                    _query(
+                    query_parameter(
                         "step",
                         {"type": "integer", "minimum": 1},
                         "第几步（历史事件序号，从 1 起）；超过案件历史的步数为 404",
@@ -228,7 +214,7 @@ def paths(forms: FormRegistry) -> dict[str, Any]:
                 "responses": {"200": json_body(READERS, "查阅记录"), **errors(401, 403, 404)},
             }
         },
-        **catalogue_paths(json_body, errors, _query, RESOURCE_ID),
+        **catalogue_paths(json_body, errors, query_parameter, RESOURCE_ID),
         **market_paths(forms),
     }
 

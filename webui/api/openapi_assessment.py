@@ -9,22 +9,7 @@ from engine.assessment.cases import CASE_FIGURES, FIGURES, LIGHT_FIGURE, TASK_FI
 from engine.assessment.periods import PATTERN
 from engine.people.reference import UNIT_CODES
 
-from .openapi_schemas import INSTANT, nullable, object_schema
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
-
+from .openapi_schemas import INSTANT, json_body, nullable, object_schema, query_parameter
 
 COUNT = object_schema(
     {
@@ -264,12 +249,12 @@ ACCOUNTABILITY = object_schema(
 
 def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """`errors(*statuses)` is the document's references to its shared error answers."""
-    period = _query(
+    period = query_parameter(
         "period",
         {"type": "string", "pattern": PATTERN},
         "期间：2026（年）、2026-Q4（季度）或 2026-11（月）；默认当年",
     )
-    unit = _query(
+    unit = query_parameter(
         "unit",
         {"type": "string", "enum": sorted(UNIT_CODES)},
         "单位代码；省略为可见的全部单位（单位领导：本单位）",
@@ -285,7 +270,7 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "summary": f"考核评价（A1）：各单位按期间的事件处置指标与得分。{readers}",
                 "parameters": [period, unit],
                 "responses": {
-                    "200": _json(ASSESSMENT, "各单位的指标；每项指标附列出其案件的地址"),
+                    "200": json_body(ASSESSMENT, "各单位的指标；每项指标附列出其案件的地址"),
                     **errors(400, 401, 403),
                 },
             }
@@ -297,7 +282,7 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "parameters": [
                     period,
                     unit,
-                    _query(
+                    query_parameter(
                         "figure",
                         {
                             "anyOf": [
@@ -310,7 +295,7 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                     )
                     | {"required": True},
                 ],
-                "responses": {"200": _json(CASES, "案件"), **errors(400, 401, 403)},
+                "responses": {"200": json_body(CASES, "案件"), **errors(400, 401, 403)},
             }
         },
         "/api/assessment/accountability": {
@@ -320,7 +305,7 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 + readers,
                 "parameters": [period, unit],
                 "responses": {
-                    "200": _json(ACCOUNTABILITY, "案件与证据"),
+                    "200": json_body(ACCOUNTABILITY, "案件与证据"),
                     **errors(400, 401, 403),
                 },
             }

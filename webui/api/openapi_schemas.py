@@ -219,3 +219,19 @@ def with_years(schema: Any) -> Any:
 
 def object_schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required}
+
+
+def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """A request or response of JSON in this schema."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def query_parameter(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """An optional query parameter."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }

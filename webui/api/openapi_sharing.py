@@ -9,12 +9,7 @@ from engine.data.grants import SERVICE_MODES
 from engine.definitions.forms import FormRegistry
 
 from .blueprint import MAX_ID
-from .openapi_schemas import ID, INSTANT, nullable, object_schema, ref
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
+from .openapi_schemas import ID, INSTANT, json_body, nullable, object_schema, ref
 
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
 
@@ -26,7 +21,7 @@ def closed(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 def _started(description: str) -> dict[str, Any]:
     return {
-        **_json(ref("Reported"), description),
+        **json_body(ref("Reported"), description),
         "headers": {"Location": {"schema": {"type": "string"}, "description": "案件地址"}},
     }
 
@@ -45,7 +40,7 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             "post": {
                 "operationId": "requestSharing",
                 "summary": "申请共享目录中的资源（D3、D4、D5）：无条件共享即时授权，有条件共享由提供部门 10 个工作日内答复",
-                "requestBody": {"required": True, **_json(ref("SharingRequest"), "申请登记信息")},
+                "requestBody": {"required": True, **json_body(ref("SharingRequest"), "申请登记信息")},
                 "responses": {
                     "201": _started("已登记：案件编号及其开启的任务"),
                     **_errors(400, 401, 403, 404, 409, 413, 415, 422),
@@ -55,7 +50,7 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "operationId": "listSharingRequests",
                 "summary": "本单位提出或须答复的共享申请与校核（监测中心、审计员：全部）",
                 "responses": {
-                    "200": _json(
+                    "200": json_body(
                         object_schema(
                             {"requests": {"type": "array", "items": ref("SharingCase")}},
                             ["requests"],
@@ -72,7 +67,7 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "summary": "对已获取的共享数据申请校核（D7）：提供部门 5 个工作日内校核",
                 "requestBody": {
                     "required": True,
-                    **_json(
+                    **json_body(
                         closed(
                             {"grant_id": {**ID, "maximum": MAX_ID}, "doubt": TEXT},
                             ["grant_id", "doubt"],
@@ -91,7 +86,7 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "operationId": "listGrants",
                 "summary": "本单位获得或提供的共享授权（监测中心、审计员：全部）",
                 "responses": {
-                    "200": _json(
+                    "200": json_body(
                         object_schema(
                             {"grants": {"type": "array", "items": ref("Grant")}}, ["grants"]
                         ),
@@ -108,10 +103,10 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                 "parameters": [grant_id],
                 "requestBody": {
                     "required": True,
-                    **_json(closed({"reason": TEXT}, ["reason"]), "撤销理由"),
+                    **json_body(closed({"reason": TEXT}, ["reason"]), "撤销理由"),
                 },
                 "responses": {
-                    "200": _json(ref("Grant"), "已撤销的授权"),
+                    "200": json_body(ref("Grant"), "已撤销的授权"),
                     **_errors(400, 401, 403, 404, 409, 413, 415, 422),
                 },
             }
@@ -138,7 +133,7 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                     },
                 ],
                 "responses": {
-                    "200": _json(ref("DataAccess"), "允许：依据的授权"),
+                    "200": json_body(ref("DataAccess"), "允许：依据的授权"),
                     **_errors(400, 401, 403, 404, 422),
                 },
             }
