@@ -22,15 +22,15 @@ from ..people.users import get_user
 
 # name → (default, what it weighs)
 DEFAULTS: dict[str, tuple[float, str]] = {
-    "sign_for_on_time": (15, "按时签收率（E5）"),
-    "feedback_on_time": (25, "按时反馈率（E6）"),
-    "no_yellow": (5, "未亮黄灯的步骤占比（E12）"),
-    "no_red": (15, "未亮红灯的步骤占比（E12）"),
-    "no_return": (10, "未被退件的案件占比（E10）"),
+    "sign_for_on_time": (15, "按时签收率"),
+    "feedback_on_time": (25, "按时反馈率"),
+    "no_yellow": (5, "未亮黄灯的步骤占比"),
+    "no_red": (15, "未亮红灯的步骤占比"),
+    "no_return": (10, "未被退件的案件占比"),
     "no_repeated_return": (10, "未被两次以上退件的案件占比（第五节 2.3.3）"),
     "no_escalation": (10, "每件未被催办的比例（1 − 催办数/收件数，不低于 0）"),
     "closed_in_target": (10, "在目标工作日内办结的案件占比"),
-    "closure_target_wd": (10, "办结目标（工作日，自转办起；默认同一般事件反馈时限 E6）"),
+    "closure_target_wd": (10, "办结目标（工作日，自转办起；默认同一般事件的反馈时限）"),
     "drag_on_wd": (5, "久拖不结：答复或协办意见超过时限的工作日数（第五节 2.3.4）"),
 }
 TARGETS = ("closure_target_wd", "drag_on_wd")

@@ -4,6 +4,8 @@ follows a figure to the cases behind it; a unit leader sees their unit; a handle
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -45,6 +47,7 @@ def test_units_by_figures_each_a_link_to_its_cases(client, played):  # type: ign
     assert played.late_sign_for.case_no not in listed
     assert f"/audit/cases/{played.returned_twice.case_no}/steps" in listed
     assert "closure_target_wd" in page  # the weights, and who sets them
+    assert not re.search(r"[（(][ADEMOS][0-9]+[）)、]", page)  # headings and labels in words
 
 
 def test_the_unit_filter_and_a_unit_leader(client, played):  # type: ignore[no-untyped-def]
