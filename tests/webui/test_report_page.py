@@ -38,8 +38,10 @@ def channel_options(page):  # type: ignore[no-untyped-def]
 )
 def test_the_channel_is_preset_by_the_post_e1_e11(client, username, preset, others):
     signed_in_as(client, username)
-    options = channel_options(text(client.get("/report")))
+    page = text(client.get("/report"))
+    options = channel_options(page)
     assert (preset, " selected") in options and len(options) == 1 + others
+    assert "+08:00" not in page  # the date picker is in 北京时间: no offset to type (issue 16)
 
 
 def test_a_report_shows_its_case_number_with_discovery_in_xiamen_time(client, jtflow):
