@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 
 from engine.config import Settings, attachment_store
 from engine.models import Attachment
-from engine.record.attachments import AttachmentStore, case_attachments, read_attachment
+from engine.record.attachments import AttachmentStore, case_attachments, read_attachment, upload
 
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
@@ -29,6 +29,31 @@ def init_attachments(app: Flask, settings: Settings) -> None:
     app.extensions["attachments"] = attachment_store(settings)
     app.before_request(_allow_uploads)
     app.jinja_env.globals["case_files"] = case_files
+
+
+def upload_chosen(choices: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Each file chosen in the posted form uploaded as the signed-in user's (checked by
+    content, size limited), by (input name, kind of file, field a refusal names):
+    input name → attachment id. The engine binds it to a case with the step that names it."""
+    found: dict[str, int] = {}
+    with request_session() as db:
+        for name, kind, field in choices:
+            file = request.files.get(name)
+            if file is None or not file.filename:
+                continue
+            row = upload(
+                db,
+                current_store(),
+                name=file.filename,
+                content=file.read(),
+                kind=kind,
+                by=g.user.username,
+                now=current_jtflow().clock.now(),
+                field=field,
+            )
+            found[name] = row.id
+        db.commit()
+    return found
 
 
 def case_files(case_id: int) -> list[Attachment]:

@@ -17,9 +17,8 @@ from engine.market import FORM, applications_of, apply
 from engine.models import Organisation
 from engine.people.access_rule import check_may_change
 from engine.people.starting import may_apply_to_market
-from engine.record.attachments import upload
 
-from .attachments import current_store
+from .attachments import upload_chosen
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
 from .form_fields import errors_by_field
@@ -110,28 +109,10 @@ def application_from(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def _uploaded_documents() -> dict[str, int]:
-    """Each chosen file uploaded as the applicant's (checked by content, size limited):
-    kind → attachment id. A refused file names its field."""
-    engine = current_jtflow()
-    found: dict[str, int] = {}
-    with request_session() as db:
-        for kind in DOCUMENTS:
-            file = request.files.get(f"doc_{kind}")
-            if file is None or not file.filename:
-                continue
-            row = upload(
-                db,
-                current_store(),
-                name=file.filename,
-                content=file.read(),
-                kind=kind,
-                by=g.user.username,
-                now=engine.clock.now(),
-                field=f"attachments.{kind}",
-            )
-            found[kind] = row.id
-        db.commit()
-    return found
+    """Each chosen document uploaded as the applicant's: kind → attachment id. A refused
+    file names its field."""
+    chosen = upload_chosen([(f"doc_{kind}", kind, f"attachments.{kind}") for kind in DOCUMENTS])
+    return {kind: chosen[f"doc_{kind}"] for kind in DOCUMENTS if f"doc_{kind}" in chosen}
 
 
 def _documents_schema() -> dict[str, Any]:

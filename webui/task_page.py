@@ -12,11 +12,11 @@ from engine.definitions.element_names import element_names
 from engine.errors import Conflict, FormInvalid, InvalidInput, NotFound
 from engine.people.access_rule import check_may_change, may_act
 from engine.people.visibility import case_tasks, visible_task
-from engine.record.attachments import file_fields, upload
+from engine.record.attachments import file_fields
 from engine.record.returns import return_to
 from engine.run.history import case_history
 
-from .attachments import current_store
+from .attachments import upload_chosen
 from .auth import signed_in
 from .due import due_phrase
 from .extensions import current_jtflow, request_session
@@ -70,25 +70,8 @@ def complete(task_id: int) -> Any:
 def _uploaded_files(schema: dict[str, Any]) -> dict[str, Any]:
     """Each file chosen for a file field, uploaded as the user's and named by its id; the
     engine binds it to the case with the step (engine.record.attachments.take_files)."""
-    named: dict[str, Any] = {}
-    with request_session() as db:
-        for name, kind in file_fields(schema).items():
-            file = request.files.get(name)
-            if file is None or not file.filename:
-                continue
-            row = upload(
-                db,
-                current_store(),
-                name=file.filename,
-                content=file.read(),
-                kind=kind,
-                by=g.user.username,
-                now=current_jtflow().clock.now(),
-                field=name,
-            )
-            named[name] = {"attachment_id": row.id}
-        db.commit()
-    return named
+    chosen = upload_chosen([(name, kind, name) for name, kind in file_fields(schema).items()])
+    return {name: {"attachment_id": id} for name, id in chosen.items()}
 
 
 def _page(
