@@ -1,7 +1,7 @@
 """A case search as a spreadsheet: CSV (UTF-8 with a BOM, so Excel opens the Chinese) and
-XLSX (openpyxl). The columns are the search page's, with names and times as shown there;
-in the XLSX the report time is a time a spreadsheet can sort and count by, in Xiamen's
-time, and the columns are wide enough to read."""
+XLSX (webui.spreadsheet). The columns are the search page's, with names and times as shown
+there; in the XLSX the report time is a time a spreadsheet can sort and count by, in
+Xiamen's time, and the columns are wide enough to read."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ import io
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from engine.record.case_search import CaseRow
-from engine.time.clock import SHANGHAI
 
 from .labels import CHANNEL, LIGHT, STATUS, URGENCY, label, unit_name
+from .spreadsheet import TIME, Column, Value, add_sheet, book_bytes, new_book
 
 REPORTED = 6  # the report time's column
 WIDTHS = (20, 36, 14, 10, 10, 8, 18, 30, 40)  # in characters, a CJK one counted as two
@@ -69,23 +68,16 @@ def as_csv(rows: Iterable[CaseRow]) -> bytes:
 
 
 def as_xlsx(rows: Iterable[CaseRow]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("案件")
-    sheet.append(_header())
-    for row in rows:
-        sheet.append(_cells(row))
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"  # text, never a formula, whatever the title starts with
-        reported = sheet.cell(sheet.max_row, REPORTED + 1)
-        reported.value = row.case.created_at.astimezone(SHANGHAI).replace(
-            tzinfo=None, microsecond=0
-        )
-        reported.number_format = "yyyy-mm-dd hh:mm"
-    for column, width in zip(sheet.iter_cols(max_col=len(WIDTHS)), WIDTHS, strict=True):
-        sheet.column_dimensions[column[0].column_letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    columns = [
+        Column(header, TIME if n == REPORTED else None, width)
+        for n, (header, width) in enumerate(zip(_header(), WIDTHS, strict=True))
+    ]
+    book = new_book()
+    add_sheet(book, _("案件"), columns, (_xlsx_row(row) for row in rows))
+    return book_bytes(book)
+
+
+def _xlsx_row(row: CaseRow) -> list[Value]:
+    cells: list[Value] = list(_cells(row))
+    cells[REPORTED] = row.case.created_at  # a time, not its text
+    return cells
