@@ -24,6 +24,7 @@ from . import errors, labels
 from .admin_users import admin_users
 from .api import api
 from .assessment import assessment
+from .assessment_report import assessment_report
 from .attachments import attachments, init_attachments
 from .audit import audit
 from .auth import auth, load_signed_in_user
@@ -93,6 +94,7 @@ def create_app(
     app.register_blueprint(sharing)
     app.register_blueprint(audit)
     app.register_blueprint(assessment)
+    app.register_blueprint(assessment_report)
     app.register_blueprint(attachments)
     app.register_blueprint(market)
     app.register_blueprint(api)

@@ -22,6 +22,7 @@ TIME = "yyyy-mm-dd hh:mm"
 MONTH = "yyyy-mm"
 PERCENT = "0.0%"
 DECIMAL = "0.00"
+_TIMES = (TIME, MONTH, "yyyy-mm-dd")
 Value = str | int | float | datetime | date | None
 _WIDEST, _NARROWEST = 60, 8  # fitted widths, in characters
 _NOT_IN_TITLES = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -69,9 +70,8 @@ def add_sheet(
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 widths[n] = max(widths[n], *(text_width(line) for line in lines))
             elif cell.value is not None:
-                if column.number_format:
-                    cell.number_format = column.number_format
-                shown = column.number_format or str(cell.value)
+                cell.number_format = _format(cell.value, column.number_format)
+                shown = str(cell.value) if cell.number_format == "General" else cell.number_format
                 widths[n] = max(widths[n], len(shown))
     for n, column in enumerate(columns):
         fitted = min(_WIDEST, max(_NARROWEST, widths[n] + 2))
@@ -79,6 +79,16 @@ def add_sheet(
         sheet.column_dimensions[letter].width = column.width or fitted
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def _format(value: Value, asked: str | None) -> str:
+    """The column's format where it fits the value: a time is never shown as a number, nor
+    a number as a time."""
+    if isinstance(value, date):  # a datetime is a date too
+        if asked in _TIMES:
+            return asked
+        return TIME if isinstance(value, datetime) else "yyyy-mm-dd"
+    return asked if asked and asked not in _TIMES else "General"
 
 
 def book_bytes(book: Workbook) -> bytes:
