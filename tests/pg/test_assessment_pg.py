@@ -14,6 +14,7 @@ from engine.config import Settings, open_jtflow
 from engine.time.clock import SHANGHAI, TickingClock
 from tests.assessment_cases import AS_OF, play
 from tests.conftest import CALENDAR
+from tests.engine.test_assessment_charts import check_charts
 from tests.engine.test_assessment_data import check_a2
 from tests.engine.test_assessment_figures import check_a1
 from tests.pg.conftest import _OPENED
@@ -49,3 +50,10 @@ def test_a2_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
     jtflow = open_jtflow(Settings(database_url=pg_url), clock)
     _OPENED.append(jtflow)
     check_a2(jtflow, clock)
+
+
+def test_dashboard_series_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
+    clock = TickingClock(datetime(2026, 9, 28, 9, tzinfo=SHANGHAI))
+    jtflow = open_jtflow(Settings(database_url=pg_url), clock)
+    _OPENED.append(jtflow)
+    check_charts(jtflow, play(jtflow, clock))

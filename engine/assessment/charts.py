@@ -1,0 +1,178 @@
+"""The dashboard's series (issue 15 item 4), computed in SQL over the same predicates as A1
+(engine.assessment.scope): on-time rates per month of the period, the closure-time
+distribution in working days, and the cases still open at each step. Each query groups
+in the database (per month, bin or step); no case is loaded into Python.
+
+Lights by unit and the ranking are A1's own figures (engine.assessment.assess): the
+dashboard reads them from there rather than counting them a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+import engine.assessment.scope as s  # the module, not the package (no import circle)
+
+from ..models import Task
+from ..time.calendar import WorkingCalendar
+from ..time.clock import SHANGHAI, to_utc
+from .event_figures import Ratio, closure_durations
+from .overview import Assessment
+from .periods import Period
+from .scope import Scope
+
+# The histogram's bins in working days: [0, 1), [1, 2), … [20, ∞). The cases of a bin are
+# listed by the figure closed_wd.<low>-<high> (engine.assessment.cases).
+CLOSURE_EDGES = (0, 1, 2, 3, 5, 10, 20)
+# A duration is a difference of floating positions on the working-day line (SQLite reads
+# instants through julianday()): exactly 4 working days may come out a hair under 4.0. Within
+# this slack (under a tenth of a second) a duration counts as reaching the edge.
+EDGE_SLACK_WD = 1e-6
+
+
+@dataclass(frozen=True)
+class MonthRates:
+    month: str  # 2026-09: a period name, so the cases behind a point are listed for it
+    sign_for: Ratio  # E5
+    feedback: Ratio  # E6
+
+
+@dataclass(frozen=True)
+class ClosureBin:
+    low_wd: int
+    high_wd: int | None  # None: the last bin, open above
+    cases: int
+
+    @property
+    def figure(self) -> str:
+        return f"closed_wd.{self.low_wd}-{'' if self.high_wd is None else self.high_wd}"
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    step: str  # the lifecycle's element id
+    steps: int  # open tasks at that step (a co-handled case counts once per unit)
+    cases: int  # distinct cases waiting there
+
+
+@dataclass(frozen=True)
+class Charts:
+    months: list[MonthRates]
+    closure: list[ClosureBin]
+    open_steps: list[OpenStep]
+
+
+def months_of(period: Period) -> list[tuple[str, datetime]]:
+    """The months a period spans, each with the instant it ends (Xiamen midnight, in UTC)."""
+    found, day = [], period.first_day
+    while day < period.end_day:
+        after = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        end = to_utc(datetime.combine(after, time(0), tzinfo=SHANGHAI))
+        found.append((f"{day.year}-{day.month:02d}", end))
+        day = after
+    return found
+
+
+def charts_of(session: Session, calendar: WorkingCalendar, assessment: Assessment) -> Charts:
+    """The series of an assessment's period and unit, as its reader was allowed them
+    (engine.assessment.assess checked the access)."""
+    scope = Scope(assessment.period, assessment.as_of, assessment.unit)
+    return charts(session, calendar, scope)
+
+
+def charts(session: Session, calendar: WorkingCalendar, scope: Scope) -> Charts:
+    return Charts(
+        month_rates(session, scope),
+        closure_histogram(session, calendar, scope),
+        open_steps(session, scope),
+    )
+
+
+def month_rates(session: Session, scope: Scope) -> list[MonthRates]:
+    """On-time 签收 and feedback per month of the period (the month the step reached the
+    unit), with A1's definitions: done on time, or late (done late or open past due)."""
+    months = months_of(scope.period)
+    # every counted task is inside the period, so the first month whose end is after it
+    month = case(*[(Task.created_at < end, literal(name)) for name, end in months])
+    timing = case((s.on_time(), 1), (s.late(scope.now), 2), else_=0)
+    classed = (
+        select(
+            month.label("month"),
+            (Task.element_id == s.SIGN_FOR).label("sign_for"),
+            timing.label("timing"),
+        )
+        .where(*s.counted_tasks(scope), Task.element_id.in_((s.SIGN_FOR, *s.FEEDBACK)))
+        .subquery("classed")
+    )
+    c = classed.c
+    counted = {
+        (name, bool(sign_for), timed): count
+        for name, sign_for, timed, count in session.execute(
+            select(c.month, c.sign_for, c.timing, func.count())
+            .where(c.timing != 0)
+            .group_by(c.month, c.sign_for, c.timing)
+        )
+    }
+
+    def ratio(name: str, sign_for: bool) -> Ratio:
+        return Ratio(counted.get((name, sign_for, 1), 0), counted.get((name, sign_for, 2), 0))
+
+    return [MonthRates(name, ratio(name, True), ratio(name, False)) for name, _end in months]
+
+
+def closure_bin(working_days: ColumnElement[float]) -> ColumnElement[int]:
+    """The index of a duration's bin in CLOSURE_EDGES (the last bin is open above)."""
+    last = len(CLOSURE_EDGES) - 1
+    slack = working_days + EDGE_SLACK_WD
+    whens = [(slack < CLOSURE_EDGES[i + 1], i) for i in range(last)]
+    return case(*whens, else_=last)
+
+
+def closure_histogram(
+    session: Session, calendar: WorkingCalendar, scope: Scope
+) -> list[ClosureBin]:
+    """The closed cases the units handled (A1's closure time), per bin of working days."""
+    durations = closure_durations(session, calendar, scope)
+    binned = (
+        select(closure_bin(durations.c.working_days).label("bin"))
+        .where(durations.c.working_days.is_not(None))
+        .subquery("binned")
+    )
+    rows = session.execute(select(binned.c.bin, func.count()).group_by(binned.c.bin))
+    counted: dict[int, int] = {index: count for index, count in rows}
+    edges = CLOSURE_EDGES
+    return [
+        ClosureBin(low, edges[i + 1] if i + 1 < len(edges) else None, counted.get(i, 0))
+        for i, low in enumerate(edges)
+    ]
+
+
+def open_at(step: str | None = None) -> list[ColumnElement[bool]]:
+    """Still open: the case waits at this step (any step when None)."""
+    where: list[ColumnElement[bool]] = [Task.state == "open"]
+    if step is not None:
+        where.append(Task.element_id == step)
+    return where
+
+
+def open_steps(session: Session, scope: Scope) -> list[OpenStep]:
+    """The steps opened in the period and still open, per step, most first."""
+    rows = session.execute(
+        select(Task.element_id, func.count(), func.count(func.distinct(Task.instance_id)))
+        .where(*s.counted_tasks(scope), *open_at())
+        .group_by(Task.element_id)
+    )
+    found = [OpenStep(step, steps, cases) for step, steps, cases in rows]
+    return sorted(found, key=lambda o: (-o.steps, o.step))
+
+
+def within(working_days: ColumnElement[float], low: int, high: int | None) -> ColumnElement[bool]:
+    """low ≤ working days < high (no upper bound when high is None), as closure_bin bins."""
+    slack = working_days + EDGE_SLACK_WD
+    if high is None:
+        return slack >= low
+    return and_(slack >= low, slack < high)

@@ -1,0 +1,119 @@
+"""The dashboard's series (engine.assessment.charts) on the hand-built cases of
+tests/assessment_cases.py, each checked exactly, and the cases behind each bar."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.assessment.cases import cases_behind, check_figure
+from engine.assessment.charts import ClosureBin, MonthRates, OpenStep, charts, months_of
+from engine.assessment.event_figures import Ratio
+from engine.assessment.periods import parse_period
+from engine.assessment.scope import Scope
+from engine.errors import InvalidInput
+from tests.assessment_cases import AS_OF, Played, play
+from tests.conftest import CALENDAR
+
+
+@pytest.fixture
+def played(jtflow, clock) -> Played:  # type: ignore[no-untyped-def]
+    return play(jtflow, clock)
+
+
+def series(jtflow, period="2026-Q3", unit=None):  # type: ignore[no-untyped-def]
+    with jtflow.sessions() as db:
+        return charts(db, CALENDAR, Scope(parse_period(period), AS_OF, unit))
+
+
+def behind(jtflow, figure, unit=None, period="2026-Q3"):  # type: ignore[no-untyped-def]
+    with jtflow.sessions() as db:
+        rows = cases_behind(db, CALENDAR, Scope(parse_period(period), AS_OF, unit), figure)
+    return sorted((r.case_no, r.unit, r.steps) for r in rows)
+
+
+def check_charts(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
+    late, twice = played.late_sign_for.case_no, played.returned_twice.case_no
+    overdue, urgent = played.overdue_reply.case_no, played.urgent.case_no
+    quarter = series(jtflow)
+
+    # every case reached its unit in September: July and August have no steps to rate
+    assert quarter.months == [
+        MonthRates("2026-07", Ratio(), Ratio()),
+        MonthRates("2026-08", Ratio(), Ratio()),
+        # sign-for: BUS_GROUP one late of two, TRANSPORT_DEV two on time; feedback: BUS_GROUP's
+        # four rounds on time, TRANSPORT_DEV's two replies open past due
+        MonthRates("2026-09", Ratio(on_time=3, late=1), Ratio(on_time=4, late=2)),
+    ]
+    year = series(jtflow, period="2026").months
+    assert [m.month for m in year] == [f"2026-{n:02d}" for n in range(1, 13)]
+    assert [m.month for m in year if m.sign_for.rate is not None] == ["2026-09"]
+    assert behind(jtflow, "sign_for_late", period="2026-09") == [(late, "BUS_GROUP", 1)]
+    assert behind(jtflow, "sign_for_late", period="2026-08") == []
+
+    # closure: 1.5 h (0.0625 WD) and 4.0 WD across National Day, exactly on a bin's edge
+    assert quarter.closure == [
+        ClosureBin(0, 1, 1),
+        ClosureBin(1, 2, 0),
+        ClosureBin(2, 3, 0),
+        ClosureBin(3, 5, 1),
+        ClosureBin(5, 10, 0),
+        ClosureBin(10, 20, 0),
+        ClosureBin(20, None, 0),
+    ]
+    assert [b.figure for b in quarter.closure][3::3] == ["closed_wd.3-5", "closed_wd.20-"]
+    assert behind(jtflow, "closed_wd.3-5") == [(late, "BUS_GROUP", 1)]
+    assert behind(jtflow, "closed_wd.0-1") == [(twice, "BUS_GROUP", 1)]
+    assert behind(jtflow, "closed_wd.4-") == [(late, "BUS_GROUP", 1)]  # 4.0 is at least 4
+    assert behind(jtflow, "closed_wd.0-4") == [(twice, "BUS_GROUP", 1)]  # and not under 4
+    assert behind(jtflow, "closed_wd.20-") == []
+
+    # open as of 20 Oct, among the steps opened in Q3: the two overdue replies, the urgent
+    # case's phone report, the 催办 and 督办 its fired deadlines opened in September and the
+    # archive of the case closed on 28 Sep
+    assert quarter.open_steps == [
+        OpenStep("handle_reply", 2, 2),
+        OpenStep("press", 2, 2),
+        OpenStep("archive", 1, 1),
+        OpenStep("oversee", 1, 1),
+        OpenStep("phone_report", 1, 1),
+    ]
+    assert behind(jtflow, "open.handle_reply") == sorted(
+        [(overdue, "TRANSPORT_DEV", 1), (urgent, "TRANSPORT_DEV", 1)]
+    )
+    assert behind(jtflow, "open.handle_reply", "BUS_GROUP") == []
+    assert series(jtflow, unit="TRANSPORT_DEV").open_steps == [
+        OpenStep("handle_reply", 2, 2),
+        OpenStep("phone_report", 1, 1),
+    ]
+    assert behind(jtflow, "open.archive") == [(twice, "CENTER", 1)]
+
+    # the lights of every watched step, as A1 counts them per step (test_assessment_figures)
+    assert behind(jtflow, "lights.red") == sorted(
+        [(late, "BUS_GROUP", 1), (overdue, "TRANSPORT_DEV", 1), (urgent, "TRANSPORT_DEV", 2)]
+    )
+    assert behind(jtflow, "lights.red", "BUS_GROUP") == [(late, "BUS_GROUP", 1)]
+    assert behind(jtflow, "lights.yellow") == [(urgent, "TRANSPORT_DEV", 1)]
+
+    # one unit's series only count that unit's steps
+    bus = series(jtflow, unit="BUS_GROUP")
+    assert bus.months[2] == MonthRates("2026-09", Ratio(1, 1), Ratio(4, 0))
+    assert [b.cases for b in bus.closure] == [1, 0, 0, 1, 0, 0, 0]
+    assert bus.open_steps == []
+
+
+def test_dashboard_series_of_the_hand_built_cases(jtflow, played):  # type: ignore[no-untyped-def]
+    check_charts(jtflow, played)
+
+
+def test_a_quarter_and_a_month_span_their_own_months():  # type: ignore[no-untyped-def]
+    assert [m for m, _ in months_of(parse_period("2026-Q4"))] == ["2026-10", "2026-11", "2026-12"]
+    ((month, end),) = months_of(parse_period("2026-02"))
+    assert month == "2026-02" and end.isoformat() == "2026-02-28T16:00:00+00:00"  # Xiamen 0:00
+
+
+@pytest.mark.parametrize(
+    "figure", ["lights.blue", "open.", "closed_wd.5-3", "closed_wd.3-3", "closed_wd.-5", "open.A"]
+)
+def test_a_malformed_chart_figure_is_refused(figure):  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput):
+        check_figure(figure)
