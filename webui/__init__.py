@@ -30,6 +30,7 @@ from .audit import audit
 from .auth import auth, load_signed_in_user
 from .case_page import case_page
 from .catalogue import catalogue
+from .chart_library import chart_library
 from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
@@ -88,6 +89,7 @@ def create_app(
     app.register_blueprint(case_page)
     app.register_blueprint(catalogue)
     app.register_blueprint(diagram)
+    app.register_blueprint(chart_library)
     app.register_blueprint(report)
     app.register_blueprint(start)
     app.register_blueprint(admin_users)
