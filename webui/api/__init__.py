@@ -3,6 +3,7 @@ error `{error, detail}` with a 4xx, described by the OpenAPI document at /api/op
 
 from . import (
     assessment,
+    assessment_charts,
     attachments,
     cases,
     catalogue,
@@ -18,6 +19,7 @@ from .blueprint import api
 __all__ = [
     "api",
     "assessment",
+    "assessment_charts",
     "attachments",
     "cases",
     "catalogue",

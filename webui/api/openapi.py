@@ -12,6 +12,7 @@ from engine.inbox import MAX_PER_PAGE, SCOPES, SORTS
 from ..extensions import current_jtflow
 from .blueprint import MAX_ID, api
 from .openapi_assessment import assessment_paths
+from .openapi_assessment_charts import assessment_charts_paths
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
 from .openapi_market import market_paths
@@ -305,7 +306,12 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             ),
         },
         "security": [{"bearerAuth": []}],
-        "paths": {**paths(forms), **sharing_paths(errors), **assessment_paths(errors)},
+        "paths": {
+            **paths(forms),
+            **sharing_paths(errors),
+            **assessment_paths(errors),
+            **assessment_charts_paths(errors),
+        },
         "components": {
             "securitySchemes": {
                 "bearerAuth": {

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.assessment.cases import CASE_FIGURES, FIGURES, LIGHT_FIGURE, TASK_FIGURES
+from engine.assessment.cases import (
+    CASE_FIGURES,
+    CLOSED_WD_FIGURE,
+    FIGURES,
+    LIGHT_FIGURE,
+    LIGHTS_FIGURE,
+    OPEN_FIGURE,
+    TASK_FIGURES,
+)
 from engine.assessment.periods import PATTERN
 from engine.people.reference import UNIT_CODES
 
@@ -288,6 +296,9 @@ def assessment_paths(errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                             "anyOf": [
                                 {"type": "string", "enum": [*TASK_FIGURES, *CASE_FIGURES]},
                                 {"type": "string", "pattern": LIGHT_FIGURE},
+                                {"type": "string", "pattern": LIGHTS_FIGURE},
+                                {"type": "string", "pattern": OPEN_FIGURE},
+                                {"type": "string", "pattern": CLOSED_WD_FIGURE},
                             ],
                             "examples": ["sign_for_late", "light.sign_for.red"],
                         },
