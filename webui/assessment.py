@@ -1,6 +1,7 @@
 """考核评价 pages (SPEC §6, A1): units × figures for a period, each figure a link to the
 cases behind it. Readers as the API's (engine.assessment.access); a refusal is the logged
-403 page. The ECharts dashboard builds on GET /api/assessment."""
+403 page. The ECharts dashboard above the table (webui.assessment_charts) draws the
+same figures."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from engine.assessment import accountable, assess, cases_behind, scope_for
 from engine.assessment.access import reads_all_units
 from engine.assessment.accountability import CLAUSES
 from engine.assessment.cases import check_figure
+from engine.assessment.charts import charts_of
 from engine.people.reference import HANDLING_UNITS, ORGANISATIONS
 
+from .assessment_charts import chart_texts, charts_json
 from .assessment_view import WEIGHTS_SOURCE
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
@@ -56,6 +59,7 @@ def index() -> Any:
         found = assess(
             db, engine.calendar, g.user, period=period, unit=unit, now=engine.clock.now()
         )
+        series = charts_of(db, engine.calendar, found)
 
     def cases_url(unit_code: str, figure: str) -> str:
         return url_for("assessment.cases", period=found.period.name, unit=unit_code, figure=figure)
@@ -69,6 +73,8 @@ def index() -> Any:
         step_names=step_names(),
         weights_source=WEIGHTS_SOURCE,
         api_url=url_for("api.assessment", period=found.period.name, unit=found.unit),
+        dashboard=charts_json(found, series),
+        chart_texts=chart_texts(),
         title=_("考核评价"),
     )
 
