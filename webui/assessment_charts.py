@@ -113,13 +113,14 @@ def charts_json(assessment: Assessment, charts: Charts) -> dict[str, Any]:
         ),
         "months": [
             {
-                "month": m.month,
+                "month": month,
                 "sign_for_on_time_rate": _rate(m.sign_for),
                 "feedback_on_time_rate": _rate(m.feedback),
-                "sign_for_late": _count(m.month, unit, "sign_for_late", m.sign_for.late),
-                "feedback_late": _count(m.month, unit, "feedback_late", m.feedback.late),
+                "sign_for_late": _count(month, unit, "sign_for_late", m.sign_for.late),
+                "feedback_late": _count(month, unit, "feedback_late", m.feedback.late),
             }
             for m in charts.months
+            for month in [f"{m.month:%Y-%m}"]  # a period name: the month's cases list
         ],
         "closure_wd": [
             {"low_wd": b.low_wd, "high_wd": b.high_wd, **_count(period, unit, b.figure, b.cases)}

@@ -1,7 +1,8 @@
 """The dashboard's series (issue 15 item 4), computed in SQL over the same predicates as A1
-(engine.assessment.scope): on-time rates per month of the period, the closure-time
-distribution in working days, and the cases still open at each step. Each query groups
-in the database (per month, bin or step); no case is loaded into Python.
+(engine.assessment.scope): the closure-time distribution in working days and the cases
+still open at each step, grouped in the database (per bin or step); no case is loaded into
+Python. The on-time rates per month are the yearly report's month by month
+(engine.assessment.yearly), over the dashboard's period and unit.
 
 Lights by unit and the ranking are A1's own figures (engine.assessment.assess): the
 dashboard reads them from there rather than counting them a second time.
@@ -10,20 +11,18 @@ dashboard reads them from there rather than counting them a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
 from ..models import Task
 from ..time.calendar import WorkingCalendar
-from ..time.clock import SHANGHAI, to_utc
-from .event_figures import Ratio, closure_durations
+from .event_figures import closure_durations
 from .overview import Assessment
-from .periods import Period
 from .scope import Scope
+from .yearly import MonthFigures, month_figures
 
 # The histogram's bins in working days: [0, 1), [1, 2), … [20, ∞). The cases of a bin are
 # listed by the figure closed_wd.<low>-<high> (engine.assessment.cases).
@@ -32,13 +31,6 @@ CLOSURE_EDGES = (0, 1, 2, 3, 5, 10, 20)
 # instants through julianday()): exactly 4 working days may come out a hair under 4.0. Within
 # this slack (under a tenth of a second) a duration counts as reaching the edge.
 EDGE_SLACK_WD = 1e-6
-
-
-@dataclass(frozen=True)
-class MonthRates:
-    month: str  # 2026-09: a period name, so the cases behind a point are listed for it
-    sign_for: Ratio  # E5
-    feedback: Ratio  # E6
 
 
 @dataclass(frozen=True)
@@ -61,20 +53,9 @@ class OpenStep:
 
 @dataclass(frozen=True)
 class Charts:
-    months: list[MonthRates]
+    months: list[MonthFigures]  # the yearly report's month by month (on-time rates)
     closure: list[ClosureBin]
     open_steps: list[OpenStep]
-
-
-def months_of(period: Period) -> list[tuple[str, datetime]]:
-    """The months a period spans, each with the instant it ends (Xiamen midnight, in UTC)."""
-    found, day = [], period.first_day
-    while day < period.end_day:
-        after = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        end = to_utc(datetime.combine(after, time(0), tzinfo=SHANGHAI))
-        found.append((f"{day.year}-{day.month:02d}", end))
-        day = after
-    return found
 
 
 def charts_of(session: Session, calendar: WorkingCalendar, assessment: Assessment) -> Charts:
@@ -86,42 +67,10 @@ def charts_of(session: Session, calendar: WorkingCalendar, assessment: Assessmen
 
 def charts(session: Session, calendar: WorkingCalendar, scope: Scope) -> Charts:
     return Charts(
-        month_rates(session, scope),
+        month_figures(session, scope),
         closure_histogram(session, calendar, scope),
         open_steps(session, scope),
     )
-
-
-def month_rates(session: Session, scope: Scope) -> list[MonthRates]:
-    """On-time 签收 and feedback per month of the period (the month the step reached the
-    unit), with A1's definitions: done on time, or late (done late or open past due)."""
-    months = months_of(scope.period)
-    # every counted task is inside the period, so the first month whose end is after it
-    month = case(*[(Task.created_at < end, literal(name)) for name, end in months])
-    timing = case((s.on_time(), 1), (s.late(scope.now), 2), else_=0)
-    classed = (
-        select(
-            month.label("month"),
-            (Task.element_id == s.SIGN_FOR).label("sign_for"),
-            timing.label("timing"),
-        )
-        .where(*s.counted_tasks(scope), Task.element_id.in_((s.SIGN_FOR, *s.FEEDBACK)))
-        .subquery("classed")
-    )
-    c = classed.c
-    counted = {
-        (name, bool(sign_for), timed): count
-        for name, sign_for, timed, count in session.execute(
-            select(c.month, c.sign_for, c.timing, func.count())
-            .where(c.timing != 0)
-            .group_by(c.month, c.sign_for, c.timing)
-        )
-    }
-
-    def ratio(name: str, sign_for: bool) -> Ratio:
-        return Ratio(counted.get((name, sign_for, 1), 0), counted.get((name, sign_for, 2), 0))
-
-    return [MonthRates(name, ratio(name, True), ratio(name, False)) for name, _end in months]
 
 
 def closure_bin(working_days: ColumnElement[float]) -> ColumnElement[int]:
