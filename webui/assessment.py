@@ -21,6 +21,7 @@ from .assessment_charts import chart_texts, charts_json
 from .assessment_view import WEIGHTS_SOURCE
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
+from .figure_names import figure_name
 
 assessment = Blueprint("assessment", __name__, url_prefix="/assessment")
 
@@ -96,6 +97,7 @@ def cases() -> Any:
         rows=rows,
         scope=scope,
         figure=figure,
+        figure_name=figure_name,
         back=url_for("assessment.index", period=scope.period.name, unit=scope.unit),
         title=_("指标所含案件"),
     )

@@ -93,6 +93,8 @@ def test_the_analyst_filters_the_dashboard_and_clicks_a_red_bar_to_its_cases(pag
     assert "period=2026-Q3" in page.url
     expect(page.locator("#figure-cases tbody tr")).to_have_count(1)
     expect(page.locator(f"#case-{played.late_sign_for.case_no}")).to_be_visible()
+    assert page.locator("#figure-name").inner_text() == "红灯（全部被监察步骤）"
+    assert "厦门公交集团有限公司" in page.locator("#figure-note").inner_text()
     page.screenshot_step(page, "red-bar-cases")
 
 
@@ -115,5 +117,6 @@ def test_a_closure_bar_lists_the_cases_closed_in_that_many_working_days(page, pl
 
     click_bar(page, "chart-closure", 0, [3, 0.5])
     page.wait_for_url("**figure=closed_wd.3-5**")
+    expect(page.locator("#figure-name")).to_have_text("Closed in 3–5 working days")
     expect(page.locator("#figure-cases tbody tr")).to_have_count(1)
     expect(page.locator(f"#case-{played.late_sign_for.case_no}")).to_be_visible()

@@ -96,3 +96,23 @@ def test_a_missing_chart_library_is_a_404_saying_how_to_install_it(db_url, jtflo
     )
     response = app.test_client().get("/assets/echarts/echarts.min.js")
     assert response.status_code == 404 and "npm ci" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("figure", "chinese", "english"),
+    [
+        ("lights.red", "红灯（全部被监察步骤）", "Red lights (every watched step)"),
+        ("open.handle_reply", "未办结：办理答复", "Still open: Handle and reply"),
+        ("closed_wd.3-5", "办结用时 3–5 个工作日", "Closed in 3–5 working days"),
+        ("closed_wd.20-", "办结用时不少于 20 个工作日", "Closed in 20 working days or more"),
+        ("light.sign_for.yellow", "签收 · 黄灯", "Sign for · yellow"),
+        ("sign_for_late", "签收超时", "Signed for late"),
+    ],
+)
+def test_the_cases_page_names_the_figure_in_words(client, figure, chinese, english):  # type: ignore[no-untyped-def]
+    signed_in_as(client, "c_analyst")
+    url = f"/assessment/cases?period=2026-Q3&figure={figure}"
+    for lang, name in (("zh", chinese), ("en", english)):
+        page = text(client.get(f"{url}&lang={lang}"))
+        found = re.search(r'<span id="figure-name" data-figure="([^"]+)">([^<]+)</span>', page)
+        assert found and found.groups() == (figure, name), lang

@@ -127,6 +127,7 @@
   };
   open.xAxis = { type: "value", name: t.open_axis, nameLocation: "middle", nameGap: 24, minInterval: 1 };
   open.grid.bottom = 36;
+  if (steps.length === 0) open.xAxis.show = open.yAxis.show = false;  // nothing open: the note alone
   open.series = [{
     name: t.open_axis, type: "bar", barMaxWidth: 26, itemStyle: { color: "#8250df" },
     label: { show: true, position: "right" }, data: steps.map(item)
