@@ -2,7 +2,7 @@
 开展考评通报): every table of one year's assessment as a printable page and as an XLSX, a
 sheet per table (webui.assessment_tables). Readers as the assessment's
 (engine.assessment.access): a refusal is the logged 403 page; a year that is not one is a
-400 page saying how to write it."""
+400 page saying how to write it. Each XLSX downloaded is written to the access log."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from markupsafe import Markup
 from engine.assessment.access import readable_unit
 from engine.assessment.yearly import YearlyReport, report_year, yearly_report
 from engine.errors import InvalidInput
+from engine.people.accounts import log_access
 from engine.time.clock import SHANGHAI, YEARS
 
 from .assessment_tables import Cell, Link, Section, sections
@@ -150,6 +151,18 @@ def xlsx() -> Any:
     name = f"assessment-{report.year}"
     if report.assessment.unit:
         name += f"-{report.assessment.unit}"
+    with request_session() as db:  # a download leaves the system: in the access log (S1)
+        scope = report.assessment.unit or "全部单位"
+        log_access(
+            db,
+            report.generated_at,
+            g.user.username,
+            "export",
+            allowed=True,
+            target=("path", request.path),
+            detail=f"考核评价年度报告 XLSX：{report.year} 年，{scope}",
+        )
+        db.commit()
     return Response(
         book_bytes(book),
         mimetype=XLSX,

@@ -130,7 +130,7 @@ def test_the_assessment_page_links_to_the_report_of_its_year(client, played):  #
     assert 'id="to-report" href="/assessment/report?year=2026&amp;unit=BUS_GROUP"' in page
 
 
-def test_the_xlsx_has_a_sheet_per_table_with_real_numbers_and_times(client, played):  # type: ignore[no-untyped-def]
+def test_the_xlsx_has_a_sheet_per_table_with_real_numbers_and_times(client, jtflow, played):  # type: ignore[no-untyped-def]
     signed_in_as(client, "c_analyst")
     response = client.get("/assessment/report.xlsx?year=2026")
     assert response.headers["Content-Disposition"] == 'attachment; filename="assessment-2026.xlsx"'
@@ -174,6 +174,17 @@ def test_the_xlsx_has_a_sheet_per_table_with_real_numbers_and_times(client, play
     )
     assert listed[3][8] == 2 and listed[3][6] is None  # returned twice: a case, no step
     assert "超期催办" in late[9] and "\n" in late[9]
+    with jtflow.sessions() as db:
+        exported = list(
+            db.execute(
+                select(AccessLog.username, AccessLog.target_id, AccessLog.detail).where(
+                    AccessLog.action == "export"
+                )
+            )
+        )
+    assert exported == [
+        ("c_analyst", "/assessment/report.xlsx", "考核评价年度报告 XLSX：2026 年，全部单位")
+    ]
 
 
 def test_the_xlsx_in_english(client, played):  # type: ignore[no-untyped-def]
