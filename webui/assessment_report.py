@@ -99,6 +99,8 @@ def shown(value: Cell, column: Column) -> Markup | str:
 
 
 def cell_class(value: Cell) -> str:
+    if isinstance(value, Link):
+        return "link"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "num"
     return "lines" if isinstance(value, str) and "\n" in value else ""
