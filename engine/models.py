@@ -216,9 +216,21 @@ class Instance(Base):
 
     __tablename__ = "instance"
     __table_args__ = (
-        # the inbox's case filters and search (engine/inbox.py) read this index, never the row:
-        # on SQLite a column stored after `state` is reached through the blob's overflow pages
-        Index("ix_instance_inbox", "id", "urgency", "channel", "case_no", "title", "location"),
+        # the inbox's and the handler's lists' case filters and search (engine/inbox.py,
+        # engine/handler_lists.py) read this index, never the row: on SQLite a column stored
+        # after `state` is reached through the blob's overflow pages
+        Index(
+            "ix_instance_inbox",
+            "id",
+            "urgency",
+            "channel",
+            "case_no",
+            "title",
+            "location",
+            "definition_id",
+            "status",
+            "created_at",
+        ),
         # every case's chain head, for anchoring and verifying without the rows' state blobs
         Index("ix_instance_chain_head", "id", "history_seq", "history_hash"),
     )
@@ -262,6 +274,20 @@ class Task(Base):
             "element_id",
             "instance_id",
         ),
+        # the handler's "done by me" list (engine/handler_lists.py): one person's completed
+        # tasks, newest first, filtered, counted and paged on the index alone
+        Index(
+            "ix_task_done_by",
+            "completed_by",
+            "completed_at",
+            "unit_code",
+            "role",
+            "element_id",
+            "instance_id",
+        ),
+        # the unit's cases (engine/handler_lists.py): the cases a unit (a center post, an
+        # applicant) has or had a task in, from the index alone
+        Index("ix_task_unit_cases", "unit_code", "role", "instance_id", "assignee"),
         # the assessment (engine/assessment/): a period's tasks counted on the index alone,
         # never reaching the rows with their form data
         Index(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lxml import etree
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from ..models import Definition, HistoryEvent, Instance
 from .case_diagram import bpmn_text
@@ -70,3 +70,13 @@ def parse_names(xml: str) -> dict[str, ElementName]:
             if name and id:
                 names[id] = ElementName(name, element.get("attachedToRef"))
     return names
+
+
+def process_choices(session: Session) -> list[tuple[str, str]]:
+    """(process id, its diagram's name) of every deployed process, by its newest version:
+    the choices of a process filter."""
+    newest = select(func.max(Definition.id)).group_by(Definition.process_id)
+    definitions = session.scalars(
+        select(Definition).where(Definition.id.in_(newest)).options(defer(Definition.spec))
+    )
+    return sorted((d.process_id, process_name(d)) for d in definitions)

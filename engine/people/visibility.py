@@ -72,21 +72,29 @@ def sees_case(session: Session, user: User, instance: Instance) -> bool:
         return True
     facts = instance.facts or {}
     roles = list(user.roles or [])
-    mine: ColumnElement[bool]
     if facts.get("reporter") == user.username:
         return True
     if user.unit_code == CENTER:
         if INTAKE_POST.get(instance.channel) in roles or OVERSEER.get(instance.channel) in roles:
             return True
-        mine = (Task.unit_code == CENTER) & Task.role.in_(roles)
-    elif user.unit_code == PERSONAL_UNIT:
-        mine = (Task.unit_code == PERSONAL_UNIT) & (Task.assignee == user.username)
-    else:
-        if facts.get("reporter_unit") == user.unit_code:
-            return True
-        mine = Task.unit_code == user.unit_code
-    found = session.scalar(select(Task.id).where(Task.instance_id == instance.id, mine).limit(1))
+    elif user.unit_code != PERSONAL_UNIT and facts.get("reporter_unit") == user.unit_code:
+        return True
+    found = session.scalar(
+        select(Task.id).where(Task.instance_id == instance.id, unit_work(user)).limit(1)
+    )
     return found is not None
+
+
+def unit_work(user: User) -> ColumnElement[bool]:
+    """The tasks, open or done, that make a case the user's unit's (a WHERE clause on Task):
+    its unit's; at the center, its posts'; an applicant's, addressed to them by name. The
+    case page reads by it (`sees_case`) and so does the list of the unit's cases
+    (engine/handler_lists.py), which therefore never lists a case its page would refuse."""
+    if user.unit_code == CENTER:
+        return (Task.unit_code == CENTER) & Task.role.in_(list(user.roles or []))
+    if user.unit_code == PERSONAL_UNIT:
+        return (Task.unit_code == PERSONAL_UNIT) & (Task.assignee == user.username)
+    return Task.unit_code == user.unit_code
 
 
 def visible_case(session: Session, user: User, ref: str | int) -> Instance:
