@@ -34,6 +34,7 @@ from .chart_library import chart_library
 from .diagram import diagram
 from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
+from .handler_lists import handler_lists
 from .inbox import inbox
 from .market import market
 from .modeler import modeler
@@ -83,6 +84,7 @@ def create_app(
     app.after_request(add_security_headers)
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
+    app.register_blueprint(handler_lists)
     app.register_blueprint(processes)
     app.register_blueprint(modeler)
     app.register_blueprint(task_page)
