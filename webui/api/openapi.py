@@ -15,6 +15,8 @@ from .openapi_assessment import assessment_paths
 from .openapi_assessment_charts import assessment_charts_paths
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
+from .openapi_lists import SCHEMAS as LIST_SCHEMAS
+from .openapi_lists import lists_paths
 from .openapi_market import market_paths
 from .openapi_schemas import ID, LIGHT, json_body, query_parameter, ref, schemas
 from .openapi_sharing import sharing_paths, sharing_schemas
@@ -308,6 +310,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "paths": {
             **paths(forms),
+            **lists_paths(errors),
             **sharing_paths(errors),
             **assessment_paths(errors),
             **assessment_charts_paths(errors),
@@ -320,7 +323,12 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                     "description": "`jtflow token create 用户名` 生成的令牌",
                 }
             },
-            "schemas": {**schemas(forms), **CATALOGUE_SCHEMAS, **sharing_schemas(forms)},
+            "schemas": {
+                **schemas(forms),
+                **CATALOGUE_SCHEMAS,
+                **LIST_SCHEMAS,
+                **sharing_schemas(forms),
+            },
             "responses": {
                 name: json_body(ref("Error"), description)
                 for name, description in ERROR_RESPONSES.values()
