@@ -120,3 +120,22 @@ def test_a_closure_bar_lists_the_cases_closed_in_that_many_working_days(page, pl
     expect(page.locator("#figure-name")).to_have_text("Closed in 3–5 working days")
     expect(page.locator("#figure-cases tbody tr")).to_have_count(1)
     expect(page.locator(f"#case-{played.late_sign_for.case_no}")).to_be_visible()
+
+
+def test_an_empty_period_draws_every_chart_with_its_note_and_no_error(page):  # type: ignore[no-untyped-def]
+    """Nothing happened yet: every chart is drawn (no script error, no CSP refusal) and the
+    open-steps chart says there is no data."""
+    as_user(page, "c_analyst")  # (the login page's missing favicon.ico is not this page's)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto("/assessment?period=2026-Q1")
+    charts_ready(page)
+    note = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById("chart-open"))
+            .getOption().graphic[0].elements[0].style.text"""
+    )
+    assert note == "本期间没有数据"
+    assert option_of(page, "chart-open")["y"] == []
+    assert problems == []
+    charts_shot(page, "empty")
