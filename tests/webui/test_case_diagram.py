@@ -151,6 +151,28 @@ def test_the_diagram_section_reads_in_english(client, replying):
     assert "Process diagram" in page and "Current step" in page
 
 
+def test_the_zoom_controls_are_labelled_in_the_readers_language(client, jtflow, replying):
+    """Issue 16: zoom in, zoom out, the whole diagram and the current step — the last only
+    where the case has a current step; both languages through Flask-Babel."""
+    signed_in_as(client, "bus_handler")
+    page = text(client.get(f"/cases/{replying.case_no}"))
+    for label in ("放大", "缩小", "显示全图", "定位当前步骤", "按住 Ctrl 滚动鼠标滚轮可缩放"):
+        assert label in page, label
+    english = text(client.get(f"/cases/{replying.case_no}?lang=en"))
+    for label in ("Zoom in", "Zoom out", "Whole diagram", "Go to current step", "Hold Ctrl"):
+        assert label in english, label
+    ended = report(jtflow)
+    step(
+        jtflow,
+        ended,
+        "classify",
+        {"decision": "return", "return_reason": "非职责", "return_basis": "《条例》"},
+    )
+    signed_in_as(client, "c_12328")
+    page = text(client.get(f"/cases/{ended.case_no}?lang=zh"))
+    assert 'id="case-diagram-fit-all"' in page and 'id="case-diagram-fit-current"' not in page
+
+
 def test_the_diagram_speaks_the_readers_language(client, replying):  # type: ignore[no-untyped-def]
     """English pages draw the diagram with English names; Chinese ones get the file as
     deployed (test_the_diagram_endpoint_gives_the_cases_own_definition_version)."""
