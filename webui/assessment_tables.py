@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import gettext as _
 
+from engine.assessment import accountability as a3_rules
 from engine.assessment.accountability import CLAUSES, Evidence
 from engine.assessment.event_figures import Ratio
 from engine.assessment.weights import TARGETS
@@ -318,6 +319,18 @@ def _accountability(report: YearlyReport) -> Table:
         ),
         empty=_("无"),
     )
+    full = [
+        _(text)
+        for clause, text in CLAUSES.items()
+        if sum(a.clause == clause for a in report.accountable) >= a3_rules.MAX_CASES
+    ]
+    if full:
+        table.note += " " + _(
+            "每种情形最多列出 %(n)s 件，已达上限的：%(clauses)s；"
+            "可按单位分别生成报告，或在考核评价页按季度、月份查看其余的。",
+            n=a3_rules.MAX_CASES,
+            clauses="；".join(full),
+        )
     for n, a in enumerate(report.accountable):
         unit = unit_name(a.unit) + (f"（{roles[a.role]}）" if a.role in roles else "")
         table.rows.append(

@@ -269,3 +269,14 @@ def test_without_a_year_the_current_one(client, clock):  # type: ignore[no-untyp
     signed_in_as(client, "c_analyst")
     response = client.get("/assessment/report")
     assert response.status_code == 200 and "2026 年度考核评价报告" in text(response)
+
+
+def test_a_clause_listed_up_to_its_limit_says_so(client, played, monkeypatch):  # type: ignore[no-untyped-def]
+    signed_in_as(client, "c_analyst")
+    note = 'id="note-accountability"'
+    page = text(client.get("/assessment/report?year=2026"))
+    assert "最多列出" not in re.search(rf"<p class=\"note\" {note}>[^<]*", page).group(0)
+    monkeypatch.setattr("engine.assessment.accountability.MAX_CASES", 1)
+    page = text(client.get("/assessment/report?year=2026"))
+    said = re.search(rf"<p class=\"note\" {note}>([^<]*)", page).group(1)
+    assert "每种情形最多列出 1 件" in said and "签收超时" in said
