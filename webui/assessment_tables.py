@@ -5,6 +5,7 @@ steps and clauses in words: no codes or rule numbers for people to read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -58,35 +59,61 @@ class Section:
     tables: list[Table]
 
 
+class Words:
+    """The names a report repeats on every row — units, steps, history kinds, clauses —
+    each looked up in the reader's language once per report, not once per row."""
+
+    def __init__(self) -> None:
+        self.steps = {**step_names(), **{k: translated(v) for k, v in DATA_STEPS.items()}}
+        self._said: dict[tuple[str, str], str] = {}
+
+    def _once(self, kind: str, key: str, say: Callable[[str], str]) -> str:
+        if (kind, key) not in self._said:
+            self._said[kind, key] = say(key)
+        return self._said[kind, key]
+
+    def unit(self, code: str) -> str:
+        return self._once("unit", code, unit_name)
+
+    def text(self, text: str) -> str:
+        """A text of the engine or a diagram, its msgid the Chinese (webui.labels)."""
+        return self._once("text", text, translated)
+
+    def kind(self, kind: str) -> str:
+        return self._once("kind", kind, lambda k: label(HISTORY, k))
+
+    def light(self, name: str) -> str:
+        return self._once("light", name, lambda n: str(LIGHT[n]))
+
+    def step(self, name: str) -> str:
+        """A step by its name; a step without one (none of the assessment's) as it is."""
+        return self.steps.get(name, name)
+
+
 def sections(report: YearlyReport) -> list[Section]:
+    words = Words()
     return [
         Section(
             "events",
             _("事件处置"),
-            [_events(report), _lights(report), _score_parts(report), _weights(report)],
+            [
+                _events(report, words),
+                _lights(report, words),
+                _score_parts(report, words),
+                _weights(report, words),
+            ],
         ),
         Section("months", _("逐月情况"), [_months(report)]),
-        Section("data", _("数据资源管理"), [_data(report)]),
-        Section("accountability", _("责任追究"), [_accountability(report)]),
+        Section("data", _("数据资源管理"), [_data(report, words)]),
+        Section("accountability", _("责任追究"), [_accountability(report, words)]),
     ]
-
-
-def _steps(name: str) -> str:
-    """A step by its name; a step without one (none of the assessment's) as it is."""
-    return _step_name(name) or name
-
-
-def _step_name(name: str) -> str | None:
-    if name in DATA_STEPS:
-        return translated(DATA_STEPS[name])
-    return step_names().get(name)
 
 
 def _ratio(ratio: Ratio) -> list[Cell]:
     return [ratio.on_time, ratio.late, ratio.rate]
 
 
-def _events(report: YearlyReport) -> Table:
+def _events(report: YearlyReport, words: Words) -> Table:
     table = Table(
         "events",
         _("各单位事件处置"),
@@ -122,7 +149,7 @@ def _events(report: YearlyReport) -> Table:
         lights = e.steps.values()
         table.rows.append(
             [
-                unit_name(u.unit),
+                words.unit(u.unit),
                 e.received,
                 *_ratio(e.sign_for),
                 *_ratio(e.feedback),
@@ -145,7 +172,7 @@ def _events(report: YearlyReport) -> Table:
     return table
 
 
-def _lights(report: YearlyReport) -> Table:
+def _lights(report: YearlyReport, words: Words) -> Table:
     table = Table(
         "lights",
         _("各步骤电子监察"),
@@ -161,13 +188,13 @@ def _lights(report: YearlyReport) -> Table:
     for u in report.assessment.units:
         for step, lights in u.events.steps.items():
             table.rows.append(
-                [unit_name(u.unit), _steps(step), lights.green, lights.yellow, lights.red]
+                [words.unit(u.unit), words.step(step), lights.green, lights.yellow, lights.red]
             )
             table.row_keys.append(f"lights-{u.unit}-{step}")
     return table
 
 
-def _score_parts(report: YearlyReport) -> Table:
+def _score_parts(report: YearlyReport, words: Words) -> Table:
     weights = report.assessment.weights
     names = [name for name in weights if name not in TARGETS]
     table = Table(
@@ -175,19 +202,19 @@ def _score_parts(report: YearlyReport) -> Table:
         _("得分构成"),
         [
             Column(_("单位")),
-            *(Column(translated(weights[n].label), PERCENT) for n in names),
+            *(Column(words.text(weights[n].label), PERCENT) for n in names),
             Column(_("得分"), "0.0"),
         ],
         note=_("各项为达标的比例；得分为各项按权重的加权平均 × 100，只计有数据的项。"),
     )
     for u in report.assessment.units:
         parts = u.score.parts
-        table.rows.append([unit_name(u.unit), *(parts.get(n) for n in names), u.score.value])
+        table.rows.append([words.unit(u.unit), *(parts.get(n) for n in names), u.score.value])
         table.row_keys.append(f"score-{u.unit}")
     return table
 
 
-def _weights(report: YearlyReport) -> Table:
+def _weights(report: YearlyReport, words: Words) -> Table:
     table = Table(
         "weights",
         _("得分权重"),
@@ -199,7 +226,7 @@ def _weights(report: YearlyReport) -> Table:
     )
     for w in report.assessment.weights.values():
         setter = person(w.set_by) if w.set_by else _("默认值")
-        table.rows.append([translated(w.label), w.value, setter, w.set_at])
+        table.rows.append([words.text(w.label), w.value, setter, w.set_at])
         table.row_keys.append(f"weight-{w.name}")
     return table
 
@@ -244,7 +271,7 @@ def _month_row(month: Cell, m: MonthFigures) -> list[Cell]:
     return [month, m.received, *_ratio(m.sign_for), *_ratio(m.feedback), m.yellow, m.red]
 
 
-def _data(report: YearlyReport) -> Table:
+def _data(report: YearlyReport, words: Words) -> Table:
     table = Table(
         "data",
         _("各单位数据资源管理"),
@@ -277,7 +304,7 @@ def _data(report: YearlyReport) -> Table:
             continue
         table.rows.append(
             [
-                unit_name(u.unit),
+                words.unit(u.unit),
                 d.entries,
                 d.complete,
                 d.completeness,
@@ -297,7 +324,7 @@ def _data(report: YearlyReport) -> Table:
     return table
 
 
-def _accountability(report: YearlyReport) -> Table:
+def _accountability(report: YearlyReport, words: Words) -> Table:
     roles = {"lead": _("牵头"), "fallback": _("兜底/改派"), "co": _("协办")}
     table = Table(
         "accountability",
@@ -332,26 +359,26 @@ def _accountability(report: YearlyReport) -> Table:
             clauses="；".join(full),
         )
     for n, a in enumerate(report.accountable):
-        unit = unit_name(a.unit) + (f"（{roles[a.role]}）" if a.role in roles else "")
+        unit = words.unit(a.unit) + (f"（{roles[a.role]}）" if a.role in roles else "")
         table.rows.append(
             [
-                _(CLAUSES[a.clause]),
+                words.text(CLAUSES[a.clause]),
                 unit,
                 Link(a.case_no, url_for("audit.first_step", case_no=a.case_no, _external=True)),
                 a.title,
-                _steps(a.step),
+                words.step(a.step),
                 a.due_at,
                 a.done_at or (_("未完成") if a.window else None),  # 2.3.3: a case, no step
                 a.late_wd,
                 a.returns,
-                "\n".join(_evidence(e) for e in a.evidence),
+                "\n".join(_evidence(e, words) for e in a.evidence),
             ]
         )
         table.row_keys.append(f"accountable-{n}")
     return table
 
 
-def _evidence(event: Evidence) -> str:
+def _evidence(event: Evidence, words: Words) -> str:
     """One event of the history, in a line: when, what, at which step (and its light); an
     element the assessment has no name for is left out, not shown by its id."""
     data = event.data or {}
@@ -359,12 +386,11 @@ def _evidence(event: Evidence) -> str:
     for prefix in ("warn_", "timer_"):
         element = element.removeprefix(prefix)
     at = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    words = [at, label(HISTORY, event.kind)]
-    step = _step_name(element) or (
-        translated(data["overdue_step"]) if data.get("overdue_step") else None
-    )
+    said = [at, words.kind(event.kind)]
+    overdue = data.get("overdue_step")  # a 催办 names the step it chases
+    step = words.steps.get(element) or (words.text(overdue) if overdue else None)
     if step:
-        words.append(step)
+        said.append(step)
     if event.kind == "light_changed" and data.get("light") in LIGHT:
-        words.append(str(LIGHT[data["light"]]))
-    return " ".join(words)
+        said.append(words.light(data["light"]))
+    return " ".join(said)
