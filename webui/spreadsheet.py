@@ -60,9 +60,11 @@ def add_sheet(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [text_width(c.header) for c in columns]
-    for values in rows:
-        sheet.append([xlsx_time(v) if isinstance(v, datetime) and v.tzinfo else v for v in values])
-        for n, (cell, column) in enumerate(zip(sheet[sheet.max_row], columns, strict=True)):
+    for row, values in enumerate(rows, start=2):  # cell by cell: sheet[row] scans the sheet
+        for n, (value, column) in enumerate(zip(values, columns, strict=True)):
+            if isinstance(value, datetime) and value.tzinfo:
+                value = xlsx_time(value)
+            cell = sheet.cell(row, n + 1, value)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
                 lines = cell.value.splitlines() or [""]
