@@ -359,7 +359,9 @@ def _accountability(report: YearlyReport, words: Words) -> Table:
             clauses="；".join(full),
         )
     for n, a in enumerate(report.accountable):
-        unit = words.unit(a.unit) + (f"（{roles[a.role]}）" if a.role in roles else "")
+        unit = words.unit(a.unit)
+        if a.role in roles:
+            unit = _("%(unit)s（%(role)s）", unit=unit, role=roles[a.role])
         table.rows.append(
             [
                 words.text(CLAUSES[a.clause]),

@@ -204,6 +204,9 @@ def test_in_english(client, played):  # type: ignore[no-untyped-def]
     assert headers and all(not re.search(r"[\u4e00-\u9fff]", h) for h in headers), headers
     notes = re.findall(r'<p class="note"[^>]*>([^<]*)</p>', page)
     assert notes and all(not re.search(r"[\u4e00-\u9fff]", n) for n in notes), notes
+    lead = row_of(page, "accountable-3")
+    assert lead[1] == "Municipal Transport Development Center (lead)"
+    assert "Escalated (overdue)" in lead[9]
 
 
 def test_a_unit_leader_reads_their_own_unit_only(client, played):  # type: ignore[no-untyped-def]
