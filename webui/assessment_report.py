@@ -22,7 +22,7 @@ from engine.time.clock import SHANGHAI, YEARS
 from .assessment_tables import Cell, Link, Section, sections
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
-from .labels import unit_name
+from .labels import UNIT_NAMES, unit_name
 from .spreadsheet import (
     DECIMAL,
     MONTH,
@@ -58,6 +58,11 @@ def _report() -> YearlyReport:
                 first=YEARS[0],
                 last=this_year,
             ),
+        )
+    if allowed is not None and allowed not in UNIT_NAMES:
+        abort(
+            400,
+            _("没有代码为「%(code)s」的单位：请从考核评价页的单位列表中选择", code=allowed[:40]),
         )
     with request_session() as db:
         return yearly_report(db, engine.calendar, g.user, year=year, unit=allowed, now=now)

@@ -283,3 +283,10 @@ def test_a_clause_listed_up_to_its_limit_says_so(client, played, monkeypatch):  
     page = text(client.get("/assessment/report?year=2026"))
     said = re.search(rf"<p class=\"note\" {note}>([^<]*)", page).group(1)
     assert "每种情形最多列出 1 件" in said and "签收超时" in said
+
+
+def test_a_unit_that_does_not_exist_is_a_400(client, clock):  # type: ignore[no-untyped-def]
+    clock.set(AS_OF)
+    signed_in_as(client, "c_analyst")
+    response = client.get("/assessment/report?year=2026&unit=NO_SUCH")
+    assert response.status_code == 400 and "单位列表" in text(response)
