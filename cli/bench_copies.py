@@ -21,7 +21,12 @@ from engine.record.cases import case_number
 from engine.run.history import GENESIS, event_hash, hashed_fields
 
 _INSTANCE = [c for c in table_of(Instance).columns if c.name not in ("id", "case_no", "state")]
-_TASK = [c for c in table_of(Task).columns if c.name not in ("id", "instance_id", "spiff_task_id")]
+# a copy is not in the assessment's totals (engine/assessment/tally.py): its flag stays unset
+_TASK = [
+    c
+    for c in table_of(Task).columns
+    if c.name not in ("id", "instance_id", "spiff_task_id", "tallied")
+]
 _EVENT = [c for c in table_of(HistoryEvent).columns if c.name not in ("id", "instance_id")]
 
 

@@ -293,7 +293,7 @@ class ServerTimer:
         return chunks
 
 
-def _sign_in(client: Any) -> None:
+def _sign_in(client: Any, user: str = USER) -> None:
     """Through the login form, with its CSRF token and the demo password."""
     import re
 
@@ -303,9 +303,9 @@ def _sign_in(client: Any) -> None:
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert token is not None, "no CSRF token on the login page"
     response = client.post(
-        "/login", data={"username": USER, "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+        "/login", data={"username": user, "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
     )
-    assert response.status_code == 302, f"{USER} could not sign in"
+    assert response.status_code == 302, f"{user} could not sign in"
 
 
 def _filled(query: dict[str, Any], pages: int, case_no: str | None) -> dict[str, Any]:

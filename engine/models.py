@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
@@ -254,12 +255,29 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+UNTALLIED_COLUMNS = (  # led by the flag: an equality SQLite's planner searches the index on
+    "tallied",
+    "created_at",
+    "unit_code",
+    "element_id",
+    "state",
+    "instance_id",
+    "due_at",
+    "warn_at",
+    "light",
+    "late_seconds",
+    "completed_at",
+)
+
+
 class Task(Base):
     """A human task, open or done: what inboxes list and what assessment counts."""
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_open_unit", "state", "unit_code", "role"),
+        # open steps by when they opened (the dashboard's open cases by step); the inbox's
+        # state, unit and role lead ix_task_inbox
+        Index("ix_task_open", "state", "created_at", "element_id", "instance_id", "unit_code"),
         Index("ix_task_instance", "instance_id", "state"),
         # the inbox (engine/inbox.py): filter, count, sort by deadline and join the case on
         # the index alone
@@ -303,6 +321,14 @@ class Task(Base):
             "late_seconds",
             "completed_at",
         ),
+        # the tasks not yet in the assessment's totals: the open ones, mostly, which the
+        # figures count live (engine/assessment/tally.py)
+        Index(
+            "ix_task_untallied",
+            *UNTALLIED_COLUMNS,
+            sqlite_where=text("tallied = 0"),
+            postgresql_where=text("tallied = false"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
@@ -325,6 +351,9 @@ class Task(Base):
     completed_by: Mapped[str | None] = mapped_column(String(80), default=None)
     defaults: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # counted into the assessment's running totals (engine/assessment/tally.py); every write
+    # of the row clears it, so what changed is counted again
+    tallied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Timer(Base):
@@ -536,3 +565,35 @@ class WorkingDay(Base):
     day_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     working: Mapped[int] = mapped_column(Integer)  # 1 a working day, 0 not
     worked_before: Mapped[int] = mapped_column(Integer)  # working days before it in the table
+
+
+class AssessmentTally(Base):
+    """Done lifecycle tasks counted per Xiamen day of their opening, unit, step, timing and
+    light (engine/assessment/tally.py): a year's step figures read these few rows."""
+
+    __tablename__ = "assessment_tally"
+    day_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    element_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    timing: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 pending, 1 on time, 2 late
+    light: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 none, 1–3 green–red
+    fired: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # its deadline timer fired
+    urgent: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # in an urgent case (E7)
+    tasks: Mapped[int] = mapped_column(Integer)
+
+
+class AssessmentMark(Base):
+    """A task's fact for the case figures, by task id (engine/assessment/tally.py): the case
+    reached the unit (`received`), the unit replied (`handled`), the center closed the case
+    (`closed`) or returned a reply (`returned`), at the task's opening."""
+
+    __tablename__ = "assessment_mark"
+    __table_args__ = (
+        Index("ix_assessment_mark_period", "kind", "at", "unit_code", "instance_id"),
+        Index("ix_assessment_mark_case", "kind", "instance_id", "unit_code", "at"),
+    )
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(10))
+    instance_id: Mapped[int] = mapped_column(Integer)
+    unit_code: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column()

@@ -107,9 +107,8 @@ def _answers(session: Session, scope: Scope, unit: Callable[[str], UnitData]) ->
         Task.data["agree"].as_boolean() == False,  # noqa: E712 - SQL, not Python
         Task.data["approved"].as_boolean() == False,  # noqa: E712
     )
-    where = [
-        Task.instance_id == Instance.id,
-        Instance.channel.in_(DATA_CHANNELS),
+    where = [  # from the data cases, which are few, to their tasks (ix_task_instance)
+        Task.instance_id.in_(select(Instance.id).where(Instance.channel.in_(DATA_CHANNELS))),
         Task.created_at >= scope.period.start,
         Task.created_at < scope.period.end,
         Task.state != "cancelled",

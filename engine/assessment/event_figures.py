@@ -8,19 +8,29 @@ are listed with the same predicates (engine.assessment.cases_behind).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CTE, ColumnElement, Subquery, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
-from ..models import Instance, Task
+from ..models import AssessmentMark, Instance, Task, table_of
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI
 from .scope import Scope
+from .tally import (
+    TALLY_KEYS,
+    count_marks,
+    earlier,
+    earliest_marks,
+    live_marks,
+    marks,
+    refresh,
+    step_totals,
+)
 from .working_days import day_number, days_alias, ensure_days, position
 
 
@@ -79,6 +89,7 @@ def event_figures(
     session: Session, calendar: WorkingCalendar, scope: Scope, closure_target_wd: float
 ) -> dict[str, UnitEvents]:
     """A1 for every unit with lifecycle work in the period (or the one unit asked for)."""
+    refresh(session.get_bind(), scope.now)  # type: ignore[arg-type]
     units: dict[str, UnitEvents] = {}
 
     def unit(code: str) -> UnitEvents:
@@ -87,7 +98,6 @@ def event_figures(
     _steps(session, scope, unit)
     _returns(session, scope, unit)
     _closure(session, calendar, scope, closure_target_wd, unit)
-    _escalations(session, scope, unit)
     return dict(sorted(units.items()))
 
 
@@ -96,23 +106,15 @@ def count_of(predicate: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _steps(session: Session, scope: Scope, unit: Units) -> None:
-    """One pass over the period's tasks on ix_task_assessment: each task classed once by
-    timing (on time, late, pending) and light, counted per unit, step and class."""
-    now = scope.now
-    timing = case((s.on_time(), 1), (s.late(now), 2), else_=0)
-    light = case((s.red(now), 3), (s.yellow(now), 2), (Task.due_at.is_not(None), 1), else_=0)
-    classed = (
-        select(Task.unit_code, Task.element_id, timing.label("timing"), light.label("light"))
-        .where(*s.counted_tasks(scope))
-        .subquery("classed")
-    )
-    c = classed.c
-    rows = session.execute(
-        select(c.unit_code, c.element_id, c.timing, c.light, func.count()).group_by(
-            c.unit_code, c.element_id, c.timing, c.light
-        )
-    )
-    for code, element, timed, lit, count in rows:
+    """Each step counted once by timing (on time, late, pending) and light, per unit and step,
+    from the running totals (engine.assessment.tally); the 催办 and 督办 its fired deadline
+    opened (E12, E7): a step done late before its timer fired drew neither."""
+    steps = step_totals(session, scope)
+    keys = [steps.c[key] for key in TALLY_KEYS[1:]]  # all but the day
+    rows: Sequence[Any] = session.execute(
+        select(*keys, func.sum(steps.c.tasks)).group_by(*keys)
+    ).all()
+    for code, element, timed, lit, fired, urgent, count in rows:
         figures = unit(code)
         if element == s.SIGN_FOR:
             ratio = figures.sign_for
@@ -127,50 +129,69 @@ def _steps(session: Session, scope: Scope, unit: Units) -> None:
             lights = figures.steps.setdefault(element, Lights())
             name = ("green", "yellow", "red")[lit - 1]
             setattr(lights, name, getattr(lights, name) + count)
+        if fired:
+            figures.escalations += count
+            figures.supervised += count if urgent else 0
+    received = received_cases(scope)
     for code, cases in session.execute(
-        select(Task.unit_code, func.count(func.distinct(Task.instance_id)))
-        .where(*s.counted_tasks(scope), Task.element_id == s.SIGN_FOR)
-        .group_by(Task.unit_code)
+        select(received.c.unit, func.count()).group_by(received.c.unit)
     ):
         unit(code).received = cases
 
 
-def received_cases(scope: Scope) -> Any:
+def received_cases(scope: Scope, live: CTE | None = None) -> Any:
     """(unit, case) for every case transferred to a unit in the period, with when it first
-    reached the unit: the subquery returns, closure and their lists start from."""
-    where = [*s.counted_tasks(scope), Task.element_id == s.SIGN_FOR]
+    reached the unit in it: the subquery returns, closure and their lists start from."""
+    start, end = scope.period.start, scope.period.end
+
+    def in_scope(c: Any) -> ColumnElement[bool]:
+        where = [c.at >= start, c.at < end]
+        if scope.unit:
+            where.append(c.unit_code == scope.unit)
+        return and_(*where)
+
+    found = marks(live_marks() if live is None else live, "received", in_scope)
     return (
         select(
-            Task.unit_code.label("unit"),
-            Task.instance_id.label("instance_id"),
-            func.min(Task.created_at).label("received_at"),
+            found.c.unit_code.label("unit"),
+            found.c.instance_id.label("instance_id"),
+            func.min(found.c.at).label("received_at"),
         )
-        .where(*where)
-        .group_by(Task.unit_code, Task.instance_id)
+        .group_by(found.c.unit_code, found.c.instance_id)
         .subquery("received")
     )
 
 
-def handled_by_unit(received: Subquery) -> ColumnElement[bool]:
+def handled_by_unit(received: Subquery, live: CTE) -> ColumnElement[bool]:
     """The received case's reply was the unit's (not passed on to a fallback unit)."""
-    reply = aliased(Task)
-    return exists().where(
-        reply.instance_id == received.c.instance_id,
-        reply.unit_code == received.c.unit,
-        reply.element_id == "handle_reply",
+    mark = AssessmentMark
+    return or_(
+        *(
+            exists().where(
+                c.kind == "handled",
+                c.instance_id == received.c.instance_id,
+                c.unit_code == received.c.unit,
+            )
+            for c in (table_of(mark).c, live.c)
+        )
     )
 
 
 def return_counts(scope: Scope) -> Any:
     """(unit, case, returns) for the received cases the unit handled that were returned."""
-    received = received_cases(scope)
-    return (
-        select(received.c.unit, received.c.instance_id, func.count(Task.id).label("returns"))
-        .join(Task, Task.instance_id == received.c.instance_id)
-        .where(s.returned(), handled_by_unit(received))
-        .group_by(received.c.unit, received.c.instance_id)
-        .subquery("returned")
+    live = live_marks()
+    received = received_cases(scope, live)
+    counted = (
+        select(
+            received.c.unit,
+            received.c.instance_id,
+            count_marks(live, "returned", received.c.instance_id).label("returns"),
+        )
+        .where(handled_by_unit(received, live))
+        .cte("counted")
+        .prefix_with("MATERIALIZED")  # each case's returns counted once
     )
+    return select(counted).where(counted.c.returns > 0).subquery("returned")
 
 
 def _returns(session: Session, scope: Scope, unit: Units) -> None:
@@ -190,38 +211,40 @@ def _returns(session: Session, scope: Scope, unit: Units) -> None:
 
 def closure_durations(session: Session, calendar: WorkingCalendar, scope: Scope) -> Any:
     """(unit, case, working_days) for the received cases the unit handled; working_days is
-    None while the case is not closed. Closed: the first task opened by the center's close.
+    None while the case is not closed. Closed: the first step opened by the center's close.
 
     The cases and their two instants are computed once (a materialized CTE), then placed on
     the working-day line by joining the day table on their day numbers."""
     dialect = session.get_bind().dialect.name
-    received = received_cases(scope)
-    closer = aliased(Task)
+    live = live_marks()
+    received = received_cases(scope, live)
     timed = (
         select(
             received.c.unit,
             received.c.instance_id,
             received.c.received_at,
-            func.min(closer.created_at).label("closed_at"),
+            *(
+                at.label(name)
+                for at, name in zip(
+                    earliest_marks(live, "closed", received.c.instance_id),
+                    ("stored_closed_at", "live_closed_at"),
+                    strict=True,
+                )
+            ),
         )
-        .select_from(received)
-        .outerjoin(
-            closer,
-            and_(closer.instance_id == received.c.instance_id, closer.element_id.in_(s.CLOSED_BY)),
-        )
-        .where(handled_by_unit(received))
-        .group_by(received.c.unit, received.c.instance_id, received.c.received_at)
+        .where(handled_by_unit(received, live))
         .cte("timed")
         .prefix_with("MATERIALIZED")
     )
+    closed_at = earlier(timed.c.stored_closed_at, timed.c.live_closed_at)
     numbered = (
         select(
             timed.c.unit,
             timed.c.instance_id,
             timed.c.received_at,
-            timed.c.closed_at,
+            closed_at.label("closed_at"),
             day_number(timed.c.received_at, dialect).label("start_no"),
-            day_number(timed.c.closed_at, dialect).label("end_no"),
+            day_number(closed_at, dialect).label("end_no"),
         )
         .cte("numbered")
         .prefix_with("MATERIALIZED")
@@ -291,17 +314,3 @@ def escalated_tasks(scope: Scope) -> Any:
         .where(*s.counted_tasks(scope), Task.light == "red")
         .subquery("escalated")
     )
-
-
-def _escalations(session: Session, scope: Scope, unit: Units) -> None:
-    escalated = escalated_tasks(scope)
-    rows = session.execute(
-        select(
-            escalated.c.unit_code,
-            func.count(),
-            count_of(escalated.c.urgency.in_(s.URGENT)),
-        ).group_by(escalated.c.unit_code)
-    )
-    for code, pressed, overseen in rows:
-        figures = unit(code)
-        figures.escalations, figures.supervised = pressed, overseen

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
 
 from ..models import Instance, Task
 from ..people.reference import INTAKE_POST
@@ -85,6 +85,16 @@ def green(now: datetime) -> ColumnElement[bool]:
 
 
 LIGHTS = ("green", "yellow", "red")
+
+
+def timing_class(now: datetime) -> ColumnElement[int]:
+    """1 done on time, 2 late, 0 pending (open, not yet due)."""
+    return case((on_time(), 1), (late(now), 2), else_=0)
+
+
+def light_class(now: datetime) -> ColumnElement[int]:
+    """A watched step's light: 1 green, 2 yellow, 3 red; 0 for a step without a deadline."""
+    return case((red(now), 3), (yellow(now), 2), (Task.due_at.is_not(None), 1), else_=0)
 
 
 def light(name: str, now: datetime) -> ColumnElement[bool]:

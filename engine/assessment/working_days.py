@@ -31,11 +31,11 @@ from ..time.calendar import WorkingCalendar
 
 LOCAL_OFFSET_SECONDS = 8 * 3600  # Asia/Shanghai, UTC+8 without summer time
 DAY_SECONDS = 86400
-_EPOCH = date(1970, 1, 1)
+EPOCH = date(1970, 1, 1)
 
 
 def day_no(day: date) -> int:
-    return (day - _EPOCH).days
+    return (day - EPOCH).days
 
 
 def ensure_days(engine: Engine, calendar: WorkingCalendar, first: date, last: date) -> None:
@@ -60,10 +60,10 @@ def ensure_days(engine: Engine, calendar: WorkingCalendar, first: date, last: da
             low, high = connection.execute(
                 select(func.min(table.c.day_no), func.max(table.c.day_no))
             ).one()
-            start = _EPOCH + timedelta(
+            start = EPOCH + timedelta(
                 days=min(low if low is not None else min(wanted), min(wanted))
             )
-            end = _EPOCH + timedelta(
+            end = EPOCH + timedelta(
                 days=max(high if high is not None else max(wanted), max(wanted))
             )
             rows, before, day = [], 0, start

@@ -5,24 +5,27 @@ each month counted in SQL with the same predicates as A1 (engine.assessment.scop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
 from ..errors import FieldError, InvalidInput
-from ..models import Task, User
+from ..models import User
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI, YEARS, to_utc
 from .accountability import Accountable
-from .event_figures import Ratio, count_of, received_cases
+from .event_figures import Ratio, received_cases
 from .overview import Assessment, accountable, assess
 from .periods import parse_period
 from .scope import Scope
+from .tally import refresh, step_totals
+from .working_days import day_no
 
 HOW = "年份写作四位数字，如 2026"
 
@@ -83,10 +86,15 @@ def yearly_report(
 def _month_of(instant: Any, starts: list[datetime]) -> ColumnElement[int]:
     """The month (1–12) an instant of the year falls in, by the months' Xiamen midnights
     bound as UTC instants: one expression both databases read alike."""
-    return case(
-        *((instant < start, number) for number, start in enumerate(starts[1:], start=1)),
-        else_=len(starts),
-    )
+    return _numbered([instant < start for start in starts[1:]])
+
+
+def _numbered(befores: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    """1 + the index of the first condition that holds (each month's end), else the last;
+    a one-month period has no condition (a CASE without a WHEN is no SQL)."""
+    if not befores:
+        return literal(1)
+    return case(*((before, n) for n, before in enumerate(befores, start=1)), else_=len(befores) + 1)
 
 
 def month_figures(session: Session, scope: Scope) -> list[MonthFigures]:
@@ -99,7 +107,7 @@ def month_figures(session: Session, scope: Scope) -> list[MonthFigures]:
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     starts = [parse_period(f"{d.year}-{d.month:02d}").start for d in firsts]
     months = [MonthFigures(d) for d in firsts]
-    now = scope.now
+    refresh(session.get_bind(), scope.now)  # type: ignore[arg-type]
 
     received = received_cases(scope)
     reached = _month_of(received.c.received_at, starts).label("month")
@@ -107,24 +115,18 @@ def month_figures(session: Session, scope: Scope) -> list[MonthFigures]:
     for number, count in rows:
         months[number - 1].received = count
 
-    month = _month_of(Task.created_at, starts).label("month")
-    sign_for, feedback = Task.element_id == s.SIGN_FOR, Task.element_id.in_(s.FEEDBACK)
-    rows = session.execute(
-        select(
-            month,
-            count_of(sign_for & s.on_time()),
-            count_of(sign_for & s.late(now)),
-            count_of(feedback & s.on_time()),
-            count_of(feedback & s.late(now)),
-            count_of(s.yellow(now)),
-            count_of(s.red(now)),
-        )
-        .where(*s.counted_tasks(scope))
-        .group_by(month)
-    )
-    for number, *counts in rows:
-        sign_on, sign_late, reply_on, reply_late, yellow, red = (int(c or 0) for c in counts)
+    steps = step_totals(session, scope)
+    month = _numbered([steps.c.day_no < day_no(d) for d in firsts[1:]]).label("month")
+    keys = [month, steps.c.element_id, steps.c.timing, steps.c.light]
+    counted: Sequence[Any] = session.execute(
+        select(*keys, func.sum(steps.c.tasks)).group_by(*keys)
+    ).all()
+    for number, element, timed, lit, count in counted:
         figures = months[number - 1]
-        figures.sign_for, figures.feedback = Ratio(sign_on, sign_late), Ratio(reply_on, reply_late)
-        figures.yellow, figures.red = yellow, red
+        if element == s.SIGN_FOR or element in s.FEEDBACK:
+            ratio = figures.sign_for if element == s.SIGN_FOR else figures.feedback
+            ratio.on_time += count if timed == 1 else 0
+            ratio.late += count if timed == 2 else 0
+        figures.yellow += count if lit == 2 else 0
+        figures.red += count if lit == 3 else 0
     return months

@@ -3,7 +3,8 @@
 The open task rows and waiting timer rows of an instance are always exactly the READY
 user tasks and WAITING timers of its saved workflow, so a step diffs the workflow
 against its own snapshot from the start of the step instead of querying the rows.
-Every write of a `task` row is here, and so is the light rule (E12).
+Every write of a `task` row is here, and so is the light rule (E12); each clears the row's
+`tallied` flag, so the assessment's totals count what changed again (engine/assessment/tally.py).
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def _move_deadlines(
                 tasks.c.element_id == watched,
                 tasks.c.state == "open",
             )
-            .values({moved_column: due, "provisional": watches[watched].provisional})
+            .values(
+                {moved_column: due, "provisional": watches[watched].provisional, "tallied": False}
+            )
         )
 
 
@@ -222,7 +225,7 @@ def _record_lights(
                     table.c.element_id == element_id,
                     table.c.state == "open",
                 )
-                .values(light=watch.light)
+                .values(light=watch.light, tallied=False)
             )
 
 
@@ -324,7 +327,7 @@ def redefine_tasks(session: Session, redefined: Mapping[str, dict[str, Any]]) ->
         session.connection().execute(
             update(table)
             .where(table.c.spiff_task_id == spiff_id, table.c.state == "open")
-            .values(**columns)
+            .values(**columns, tallied=False)
         )
 
 
@@ -339,6 +342,7 @@ def complete_task(task: Task, by: str, at: datetime, data: dict[str, Any]) -> in
     task.state, task.assignee = "completed", by
     task.completed_at, task.completed_by, task.data = at, by, data
     task.late_seconds = lateness(task.due_at, at)
+    task.tallied = False
     return task.late_seconds
 
 
@@ -347,11 +351,16 @@ def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) ->
         session.connection().execute(insert(table_of(table)), rows)
 
 
+_CHANGED: dict[type[Task] | type[Timer], dict[str, Any]] = {Task: {"tallied": False}, Timer: {}}
+
+
 def _close(
     session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
 ) -> None:
     if spiff_ids:
         rows = table_of(table)
         session.connection().execute(
-            update(rows).where(rows.c.spiff_task_id.in_(spiff_ids)).values(**values)
+            update(rows)
+            .where(rows.c.spiff_task_id.in_(spiff_ids))
+            .values(**values, **_CHANGED[table])
         )

@@ -98,3 +98,18 @@ def test_bench_modeler_spreads_its_running_cases_and_times_them_again(tmp_path: 
     again = list(run_modeler(0, 0, database, reuse=True))
     assert again[0].startswith("cases reused: 8 running, 0 closed")
     assert again[1].endswith("6 with deadlines moved")
+
+
+def test_bench_assessment_times_the_api_and_the_dashboard_then_again(tmp_path: Path) -> None:
+    """A tiny year (a few real cases and copies), then the same database timed again."""
+    database = str(tmp_path / "assess.sqlite")
+    runner = CliRunner()
+    args = ["bench", "assessment", "--database", database, "--requests", "1"]
+    made = runner.invoke(main, [*args, "--cases", "8"], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert "first count of the running totals:" in made.output
+    for name in ("year", "quarter", "month", "unit", "charts", "dashboard"):
+        assert f" {name} {{" in made.output, name
+    again = runner.invoke(main, [*args, "--reuse"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "cases=8 " in again.output

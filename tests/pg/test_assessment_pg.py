@@ -57,3 +57,38 @@ def test_dashboard_series_on_postgresql(pg_url):  # type: ignore[no-untyped-def]
     jtflow = open_jtflow(Settings(database_url=pg_url), clock)
     _OPENED.append(jtflow)
     check_charts(jtflow, play(jtflow, clock))
+
+
+def test_running_totals_counted_once_by_two_readers_at_once(pg_url, monkeypatch):  # type: ignore[no-untyped-def]
+    """Two requests counting the settled tasks at the same instant (REPEATABLE READ, the loser
+    retried): each task in the totals once, the figures those of counting live."""
+    import threading
+
+    from engine.assessment.tally import refresh
+    from tests.engine.test_assessment_tally import counted_live, figures, totals
+
+    clock = TickingClock(datetime(2026, 9, 28, 9, tzinfo=SHANGHAI))
+    jtflow = open_jtflow(Settings(database_url=pg_url), clock)
+    _OPENED.append(jtflow)
+    play(jtflow, clock)
+    live = counted_live(jtflow, monkeypatch)  # leaves everything uncounted
+    engine = jtflow.sessions.kw["bind"]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def count() -> None:
+        start.wait()
+        try:
+            refresh(engine, AS_OF)
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            failures.append(e)
+
+    readers = [threading.Thread(target=count) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(timeout=60)
+    assert not failures
+    once = totals(jtflow)
+    assert figures(jtflow) == live
+    assert totals(jtflow) == once
