@@ -12,11 +12,11 @@ How the load is made (it decides what the figures mean):
 - **Copies**: the templates are copied (instance, task, timer and history rows under new
   ids, every instant moved by a whole number of days, the history chain rehashed) until the
   database holds `--cases` cases, spread evenly over 2025. The copies leave out the
-  workflow state (nothing measured reads it). Then ANALYZE.
+  workflow state (nothing measured reads it).
 - **The first count**: the copies, like the tasks of a database upgraded to the running
   totals (engine/assessment/tally.py), are not counted yet; the first read counts them all.
-  That is timed once on its own and printed; every timed request then counts what settled
-  since, as in service.
+  That is timed once on its own and printed, then ANALYZE; every timed request counts what
+  settled since, as in service.
 - **Server time**: the WSGI middleware of `jtflow bench inbox` (from the call into the app
   until the body is produced), the clock at 2026-01-10: `GET /api/assessment` as the
   center's analyst for 2025 (every unit), a quarter, a month, one unit; the dashboard's
@@ -107,14 +107,14 @@ def run(url: str, cases: int, requests: int, *, reuse: bool = False) -> None:
     if not reuse:
         templates = _seed(jtflow, min(SEED_CASES, cases))
         _copy(jtflow, templates, cases - len(templates))
-    with jtflow.sessions.kw["bind"].begin() as connection:
-        connection.execute(text("ANALYZE"))
     click.echo(f"load: {_describe(jtflow)}; made in {time.perf_counter() - started:.0f} s")
     tallied = time.perf_counter()
     refresh(jtflow.sessions.kw["bind"], NOW)
     click.echo(  # once, by the first read after the cases were copied in (or an upgrade)
         f"first count of the running totals: {time.perf_counter() - tallied:.1f} s"
     )
+    with jtflow.sessions.kw["bind"].begin() as connection:  # statistics of the steady state
+        connection.execute(text("ANALYZE"))
     click.echo(f"machine load (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for line in measure(jtflow, url, requests):
         click.echo(line)

@@ -76,10 +76,6 @@ def mark_kind() -> ColumnElement[str | None]:
     )
 
 
-def lifecycle_case() -> ColumnElement[bool]:
-    return Task.instance_id.in_(select(Instance.id).where(Instance.channel.in_(s.EVENT_CHANNELS)))
-
-
 def refresh(engine: Engine, now: datetime) -> None:
     """Count the tasks settled since the last refresh (see the module's text); `now` is any
     instant: a done task is judged alike at all of them."""
@@ -128,8 +124,10 @@ def _count_settled(connection: Any, dialect: str, now: datetime) -> None:
         )
     )
     kind = mark_kind()
-    marked = select(Task.id, kind, Task.instance_id, Task.unit_code, Task.created_at).where(
-        untallied(), settled(), kind.is_not(None), lifecycle_case()
+    marked = (
+        select(Task.id, kind, Task.instance_id, Task.unit_code, Task.created_at)
+        .join(Instance, Instance.id == Task.instance_id)  # from the few untallied tasks
+        .where(untallied(), settled(), kind.is_not(None), Instance.channel.in_(s.EVENT_CHANNELS))
     )
     connection.execute(
         insert(AssessmentMark)
@@ -149,7 +147,8 @@ def live_marks() -> CTE:
             Task.unit_code.label("unit_code"),
             Task.created_at.label("at"),
         )
-        .where(untallied(), kind.is_not(None), lifecycle_case())
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(untallied(), kind.is_not(None), Instance.channel.in_(s.EVENT_CHANNELS))
         .cte("live_marks")
         .prefix_with("MATERIALIZED")
     )
