@@ -12,25 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
 from ..models import Task
 from ..time.calendar import WorkingCalendar
-from .event_figures import closure_durations
+from .event_figures import CLOSURE_EDGES, EDGE_SLACK_WD, closure_bin, closure_durations
 from .overview import Assessment
 from .scope import Scope
 from .yearly import MonthFigures, month_figures
-
-# The histogram's bins in working days: [0, 1), [1, 2), … [20, ∞). The cases of a bin are
-# listed by the figure closed_wd.<low>-<high> (engine.assessment.cases).
-CLOSURE_EDGES = (0, 1, 2, 3, 5, 10, 20)
-# A duration is a difference of floating positions on the working-day line (SQLite reads
-# instants through julianday()): exactly 4 working days may come out a hair under 4.0. Within
-# this slack (under a tenth of a second) a duration counts as reaching the edge.
-EDGE_SLACK_WD = 1e-6
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,13 @@ def charts_of(session: Session, calendar: WorkingCalendar, assessment: Assessmen
     """The series of an assessment's period and unit, as its reader was allowed them
     (engine.assessment.assess checked the access)."""
     scope = Scope(assessment.period, assessment.as_of, assessment.unit)
-    return charts(session, calendar, scope)
+    closure = _histogram(  # A1 counted them with its closure times: not computed again
+        [
+            sum(u.events.closure.bins[i] for u in assessment.units if u.events.closure.bins)
+            for i in range(len(CLOSURE_EDGES))
+        ]
+    )
+    return Charts(month_figures(session, scope), closure, open_steps(session, scope))
 
 
 def charts(session: Session, calendar: WorkingCalendar, scope: Scope) -> Charts:
@@ -71,14 +69,6 @@ def charts(session: Session, calendar: WorkingCalendar, scope: Scope) -> Charts:
         closure_histogram(session, calendar, scope),
         open_steps(session, scope),
     )
-
-
-def closure_bin(working_days: ColumnElement[float]) -> ColumnElement[int]:
-    """The index of a duration's bin in CLOSURE_EDGES (the last bin is open above)."""
-    last = len(CLOSURE_EDGES) - 1
-    slack = working_days + EDGE_SLACK_WD
-    whens = [(slack < CLOSURE_EDGES[i + 1], i) for i in range(last)]
-    return case(*whens, else_=last)
 
 
 def closure_histogram(
@@ -93,9 +83,13 @@ def closure_histogram(
     )
     rows = session.execute(select(binned.c.bin, func.count()).group_by(binned.c.bin))
     counted: dict[int, int] = {index: count for index, count in rows}
+    return _histogram([counted.get(index, 0) for index in range(len(CLOSURE_EDGES))])
+
+
+def _histogram(counts: list[int]) -> list[ClosureBin]:
     edges = CLOSURE_EDGES
     return [
-        ClosureBin(low, edges[i + 1] if i + 1 < len(edges) else None, counted.get(i, 0))
+        ClosureBin(low, edges[i + 1] if i + 1 < len(edges) else None, counts[i])
         for i, low in enumerate(edges)
     ]
 

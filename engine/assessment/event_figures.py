@@ -30,6 +30,7 @@ from .tally import (
     marks,
     refresh,
     step_totals,
+    total,
 )
 from .working_days import day_number, days_alias, ensure_days, position
 
@@ -65,6 +66,24 @@ class Closure:
     average_wd: float | None = None
     p90_wd: float | None = None  # nearest rank: 90% of the closed cases took this or less
     within_target: int = 0  # closed within the target (weights: closure_target_wd)
+    bins: tuple[int, ...] = ()  # closed cases per bin of CLOSURE_EDGES (the histogram's)
+
+
+# The closure histogram's bins in working days: [0, 1), [1, 2), … [20, ∞). The cases of a
+# bin are listed by the figure closed_wd.<low>-<high> (engine.assessment.cases).
+CLOSURE_EDGES = (0, 1, 2, 3, 5, 10, 20)
+# A duration is a difference of floating positions on the working-day line (SQLite reads
+# instants through julianday()): exactly 4 working days may come out a hair under 4.0. Within
+# this slack (under a tenth of a second) a duration counts as reaching the edge.
+EDGE_SLACK_WD = 1e-6
+
+
+def closure_bin(working_days: ColumnElement[float]) -> ColumnElement[int]:
+    """The index of a duration's bin in CLOSURE_EDGES (the last bin is open above)."""
+    last = len(CLOSURE_EDGES) - 1
+    slack = working_days + EDGE_SLACK_WD
+    whens = [(slack < CLOSURE_EDGES[i + 1], i) for i in range(last)]
+    return case(*whens, else_=last)
 
 
 @dataclass
@@ -111,9 +130,7 @@ def _steps(session: Session, scope: Scope, unit: Units) -> None:
     opened (E12, E7): a step done late before its timer fired drew neither."""
     steps = step_totals(session, scope)
     keys = [steps.c[key] for key in TALLY_KEYS[1:]]  # all but the day
-    rows: Sequence[Any] = session.execute(
-        select(*keys, func.sum(steps.c.tasks)).group_by(*keys)
-    ).all()
+    rows: Sequence[Any] = session.execute(select(*keys, total(steps.c.tasks)).group_by(*keys)).all()
     for code, element, timed, lit, fired, urgent, count in rows:
         figures = unit(code)
         if element == s.SIGN_FOR:
@@ -290,15 +307,20 @@ def _closure(
             func.avg(ranked.c.working_days),
             func.max(case((and_(timed, ranked.c.rank == p90_rank), ranked.c.working_days))),
             count_of(and_(timed, ranked.c.working_days <= target)),
+            *(  # the histogram, read with the rest: the durations are computed once
+                count_of(and_(timed, closure_bin(ranked.c.working_days) == index))
+                for index in range(len(CLOSURE_EDGES))
+            ),
         ).group_by(ranked.c.unit)
     )
-    for code, closed_count, unclosed, average, p90, within in rows:
+    for code, closed_count, unclosed, average, p90, within, *bins in rows:
         unit(code).closure = Closure(
             closed_count,
             unclosed,
             None if average is None else round(float(average), 2),
             None if p90 is None else round(float(p90), 2),
             within,
+            tuple(int(count or 0) for count in bins),
         )
 
 

@@ -30,9 +30,11 @@ from sqlalchemy import (
     CTE,
     ColumnElement,
     Engine,
+    Integer,
     Subquery,
     and_,
     case,
+    cast,
     false,
     func,
     or_,
@@ -195,6 +197,11 @@ def marks(live: CTE, kind: str, *where: Any) -> Any:
             )
         )
     return union_all(*halves).subquery(f"{kind}_marks")
+
+
+def total(counts: Any) -> ColumnElement[int]:
+    """A sum of counts as an integer (PostgreSQL sums a bigint to a numeric: a Decimal)."""
+    return cast(func.sum(counts), Integer)
 
 
 def step_totals(session: Any, scope: s.Scope) -> Subquery:

@@ -24,7 +24,7 @@ from .event_figures import Ratio, received_cases
 from .overview import Assessment, accountable, assess
 from .periods import parse_period
 from .scope import Scope
-from .tally import refresh, step_totals
+from .tally import refresh, step_totals, total
 from .working_days import day_no
 
 HOW = "年份写作四位数字，如 2026"
@@ -119,7 +119,7 @@ def month_figures(session: Session, scope: Scope) -> list[MonthFigures]:
     month = _numbered([steps.c.day_no < day_no(d) for d in firsts[1:]]).label("month")
     keys = [month, steps.c.element_id, steps.c.timing, steps.c.light]
     counted: Sequence[Any] = session.execute(
-        select(*keys, func.sum(steps.c.tasks)).group_by(*keys)
+        select(*keys, total(steps.c.tasks)).group_by(*keys)
     ).all()
     for number, element, timed, lit, count in counted:
         figures = months[number - 1]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from engine.assessment import assess
 from engine.assessment.cases import cases_behind, check_figure
-from engine.assessment.charts import ClosureBin, OpenStep, charts
+from engine.assessment.charts import ClosureBin, OpenStep, charts, charts_of
 from engine.assessment.event_figures import Ratio
 from engine.assessment.periods import parse_period
 from engine.assessment.scope import Scope
 from engine.errors import InvalidInput
+from engine.people.users import get_user
 from tests.assessment_cases import AS_OF, Played, play
 from tests.conftest import CALENDAR
 
@@ -53,6 +55,13 @@ def check_charts(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def
     assert [m for m, sign_for, _f in year if sign_for.rate is not None] == ["2026-09"]
     assert behind(jtflow, "sign_for_late", period="2026-09") == [(late, "BUS_GROUP", 1)]
     assert behind(jtflow, "sign_for_late", period="2026-08") == []
+
+    # the dashboard's histogram is A1's closure times binned with them: the same bins
+    for unit in (None, "BUS_GROUP", "TRANSPORT_DEV"):
+        with jtflow.sessions() as db:
+            analyst = get_user(db, "c_analyst")
+            found = assess(db, CALENDAR, analyst, period="2026-Q3", unit=unit, now=AS_OF)
+            assert charts_of(db, CALENDAR, found).closure == series(jtflow, unit=unit).closure
 
     # closure: 1.5 h (0.0625 WD) and 4.0 WD across National Day, exactly on a bin's edge
     assert quarter.closure == [

@@ -43,8 +43,14 @@ def check_a1(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
     assert bus.steps == {"sign_for": Lights(1, 0, 1), "handle_reply": Lights(4, 0, 0)}
     assert (bus.returns, bus.returned_cases, bus.repeated_returns) == (2, 1, 1)
     # 4.0 WD across National Day and 0.0625 WD (1.5 h); nearest-rank p90 of two is the larger
+    # binned 0–1 and 3–5 WD (4.0 exactly on an edge counts in the bin it starts)
     assert bus.closure == Closure(
-        closed=2, unclosed=0, average_wd=2.03, p90_wd=4.0, within_target=2
+        closed=2,
+        unclosed=0,
+        average_wd=2.03,
+        p90_wd=4.0,
+        within_target=2,
+        bins=(1, 0, 0, 1, 0, 0, 0),
     )
     assert (bus.escalations, bus.supervised) == (1, 0)
 
@@ -57,7 +63,9 @@ def check_a1(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
         "phone_report": Lights(0, 0, 1),
     }
     assert (transport.returns, transport.returned_cases, transport.repeated_returns) == (0, 0, 0)
-    assert transport.closure == Closure(closed=0, unclosed=2, within_target=0)
+    assert transport.closure == Closure(
+        closed=0, unclosed=2, within_target=0, bins=(0, 0, 0, 0, 0, 0, 0)
+    )
     assert (transport.escalations, transport.supervised) == (3, 2)
 
     assert figures["CENTER"].steps == {"classify": Lights(4, 0, 0)}
