@@ -255,8 +255,8 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-UNTALLIED_COLUMNS = (  # led by the flag: an equality SQLite's planner searches the index on
-    "tallied",
+# what the assessment reads of a task (engine/assessment/): its indexes hold them all
+ASSESSED_COLUMNS = (
     "created_at",
     "unit_code",
     "element_id",
@@ -268,6 +268,8 @@ UNTALLIED_COLUMNS = (  # led by the flag: an equality SQLite's planner searches 
     "late_seconds",
     "completed_at",
 )
+# led by the flag: an equality SQLite's planner searches the partial index on
+UNTALLIED_COLUMNS = ("tallied", *ASSESSED_COLUMNS)
 
 
 class Task(Base):
@@ -308,19 +310,7 @@ class Task(Base):
         Index("ix_task_unit_cases", "unit_code", "role", "instance_id", "assignee"),
         # the assessment (engine/assessment/): a period's tasks counted on the index alone,
         # never reaching the rows with their form data
-        Index(
-            "ix_task_assessment",
-            "created_at",
-            "unit_code",
-            "element_id",
-            "state",
-            "instance_id",
-            "due_at",
-            "warn_at",
-            "light",
-            "late_seconds",
-            "completed_at",
-        ),
+        Index("ix_task_assessment", *ASSESSED_COLUMNS),
         # the tasks not yet in the assessment's totals: the open ones, mostly, which the
         # figures count live (engine/assessment/tally.py)
         Index(
