@@ -17,7 +17,7 @@ from tests.browser.steps import as_user
 from tests.browser.test_content_security_pages import violations, watched
 from tests.engine.test_case_migration import waiting_at_sign_for
 from tests.engine.test_draft_trial import closed_case
-from tests.factories import task_at
+from tests.factories import report, task_at
 from webui.modeler import bundle_built
 
 pytestmark = pytest.mark.skipif(
@@ -166,6 +166,17 @@ def test_a_decision_table_row_edited_in_dmn_js(page, jtflow):  # type: ignore[no
     page.locator("#deployed").wait_for()
     assert versions(jtflow) == [1, 2]
 
+    # the next event on 厦漳高速 runs on v2: its 分类转办 suggests the row's new unit (E2)
+    case = report(jtflow, facility={"type": "expressway", "name": "厦漳高速"})
+    as_user(page, "c_12328")  # 分类转办 is the 投诉受理岗's
+    page.goto(f"/tasks/{task_at(jtflow, case, 'classify').id}")
+    page.locator("#f-decision").select_option("transfer")
+    lead = page.locator("#f-lead_unit")
+    lead.wait_for()  # shown once 转办 is chosen
+    assert lead.input_value() == "HIGHWAY_DEV"
+    assert lead.locator("option:checked").inner_text() == "市公路事业发展中心"
+    page.screenshot_step(page, "classify-follows-the-edited-row")
+
 
 def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore[no-untyped-def]
     said = watched(page)
@@ -192,6 +203,13 @@ def test_a_form_field_added_with_the_live_preview(page, jtflow):  # type: ignore
     assert schema["properties"]["remark"]["x-widget"] == "textarea"
     assert schema["properties"]["accept"]["oneOf"][1]["title"] == "申请退回"  # kept as it was
     assert violations(page, said) == []  # json-editor's styles and the preview under the CSP
+
+    case = waiting_at_sign_for(jtflow)  # the handler's 签收 page draws the new field
+    as_user(page, "bus_handler")
+    page.goto(f"/tasks/{task_at(jtflow, case, 'sign_for').id}")
+    assert "备注" in page.locator("#f-remark-field").inner_text()
+    assert "需要补充说明时填写" in page.locator("#f-remark-field").inner_text()
+    page.screenshot_step(page, "handler-sees-the-new-field")
 
 
 def test_the_panel_header_and_the_lint_badge_are_in_chinese(page, jtflow):  # type: ignore[no-untyped-def]
