@@ -128,6 +128,10 @@ class WorkingCalendar:
 
     def __init__(self, years: Iterable[YearSchedule] = ()):
         self._years = {y.year: y for y in years}
+        # a calendar never changes (with_year makes another): each day is decided once, as
+        # deadlines for thousands of cases (a migration preview) ask about the same days
+        self._working: dict[date, bool] = {}
+        self._known: dict[int, bool] = {}
 
     def with_year(self, schedule: YearSchedule) -> WorkingCalendar:
         return WorkingCalendar([*self._years.values(), schedule])
@@ -137,13 +141,24 @@ class WorkingCalendar:
         return WorkingCalendar([y for y in self._years.values() if y.year != year])
 
     def knows(self, year: int) -> bool:
-        return year in self._years or _official(date(year, 6, 1)) is not None
+        known = self._known.get(year)
+        if known is None:
+            known = self._known[year] = (
+                year in self._years or _official(date(year, 6, 1)) is not None
+            )
+        return known
 
     def known_years(self) -> list[int]:
         official = [y for y in range(2004, 2100) if _official(date(y, 6, 1)) is not None]
         return sorted(set(official) | set(self._years))
 
     def is_working_day(self, day: date) -> bool:
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = self._decided(day)
+        return working
+
+    def _decided(self, day: date) -> bool:
         schedule = self._years.get(day.year)
         if schedule is not None:
             if day in schedule.holidays:
