@@ -22,6 +22,8 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     import waitress
 
     from engine.daily_anchor import daily_anchor_for
+    from engine.notify.delivery import LoggedDelivery
+    from engine.notify.digest import DailyDigest
     from engine.scheduler import TimerScheduler
     from webui import create_app
 
@@ -30,7 +32,11 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     jtflow.next_timer_due()  # a missing or uninitialised database fails here, in one line
     scheduler = None
     if not no_scheduler:  # an audit key that cannot work fails here, in one line
-        scheduler = TimerScheduler(jtflow, daily_anchor=daily_anchor_for(ctx.obj, jtflow))
+        scheduler = TimerScheduler(
+            jtflow,
+            daily_anchor=daily_anchor_for(ctx.obj, jtflow),
+            daily_digest=DailyDigest(jtflow, LoggedDelivery()),
+        )
         jtflow.runtime.on_new_timers(scheduler.wake)
         scheduler.start()
     click.echo(f"jtflow 已启动：http://{host}:{port}/ （Ctrl+C 停止）", err=True)

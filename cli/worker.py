@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from engine.daily_anchor import DailyAnchor, daily_anchor_for
+from engine.notify.delivery import LoggedDelivery
+from engine.notify.digest import DailyDigest
 from engine.scheduler import DEFAULT_MAX_SLEEP_SECONDS, TimerScheduler
 
 
@@ -49,7 +51,10 @@ def _serve(ctx: click.Context, max_sleep_seconds: float) -> None:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     scheduler = TimerScheduler(
-        jtflow, max_sleep_seconds=max_sleep_seconds, daily_anchor=daily_anchor
+        jtflow,
+        max_sleep_seconds=max_sleep_seconds,
+        daily_anchor=daily_anchor,
+        daily_digest=DailyDigest(jtflow, LoggedDelivery()),
     )
     scheduler.start()
     click.echo(

@@ -587,3 +587,52 @@ class AssessmentMark(Base):
     instance_id: Mapped[int] = mapped_column(Integer)
     unit_code: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column()
+
+
+class Notification(Base):
+    """One thing a person is told about (issue 16): a new task in their inbox, a return of
+    their step, a light on it, an escalation of it. Written by the step that made it, in its
+    transaction (engine/notify/writing.py), so a crash loses none and none is written twice."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        # the bell: a person's unread count, and what is newer than what their page has seen
+        Index("ix_notification_unread", "username", "read_at", "id"),
+        Index("ix_notification_user", "username", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))  # task, returned, yellow, red, escalated
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    task_id: Mapped[int | None] = mapped_column(default=None)  # the step concerned, if open
+    step_name: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str | None] = mapped_column(String(80), default=None)  # who caused it
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class NotificationSetting(Base):
+    """A person's daily digest (issue 16): off (no row, or `digest_at` empty) or at a time of
+    day in Xiamen, sent on a channel of engine/notify/delivery.py."""
+
+    __tablename__ = "notification_setting"
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    digest_at: Mapped[str | None] = mapped_column(String(5), default=None)  # "HH:MM", Xiamen
+    channel: Mapped[str] = mapped_column(String(20), default="email")  # email, sms, 12328
+
+
+class NotificationDigest(Base):
+    """A digest made for one person on one Xiamen day: the unique pair is the claim, so of
+    two workers one makes it; the outcome says honestly whether it was delivered."""
+
+    __tablename__ = "notification_digest"
+    __table_args__ = (UniqueConstraint("username", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in Xiamen
+    at: Mapped[datetime] = mapped_column()
+    channel: Mapped[str] = mapped_column(String(20))
+    items: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(200))
+    made_by: Mapped[str] = mapped_column(String(80))

@@ -9,7 +9,8 @@ for a step that has just created a timer. Started, it first fires everything tha
 due while the process was down, once each, earliest due first.
 
 With an audit key configured it also wakes the daily checkpoint of the chain heads
-(engine/daily_anchor.py), a job of its own so anchoring never delays a timer.
+(engine/daily_anchor.py), a job of its own so anchoring never delays a timer; the daily
+digests of notifications (engine/notify/digest.py) likewise.
 
 Runs inside the web process or as `jtflow worker`; it never imports Flask.
 """
@@ -26,6 +27,7 @@ from sqlalchemy import select
 
 from .daily_anchor import DailyAnchor
 from .models import Definition
+from .notify.digest import DailyDigest
 from .retiming import LoadedYears
 from .service import Jtflow
 from .time.clock import Clock
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "jtflow-timers"
 ANCHOR_JOB_ID = "jtflow-daily-anchor"
+DIGEST_JOB_ID = "jtflow-daily-digest"
 DEFAULT_MAX_SLEEP_SECONDS = 30.0
 
 
@@ -56,6 +59,7 @@ class TimerScheduler:
         max_sleep_seconds: float = DEFAULT_MAX_SLEEP_SECONDS,
         scheduler: JobScheduler | None = None,
         daily_anchor: DailyAnchor | None = None,
+        daily_digest: DailyDigest | None = None,
     ):
         self.jtflow = jtflow
         self.clock = clock or jtflow.clock
@@ -70,24 +74,31 @@ class TimerScheduler:
         self.calendar_years = LoadedYears(jtflow)  # years an administrator loaded elsewhere
         self.next_run_at: datetime | None = None
         self.daily_anchor = daily_anchor
+        self.daily_digest = daily_digest
 
     def start(self) -> None:
         """Start waking; the first wake is now, so timers missed while down fire first."""
         self.warm_up()
         self._scheduler.start()
         self.wake()
-        if self.daily_anchor is not None:
-            self._scheduler.add_job(
-                self.daily_anchor.run,
-                "interval",
-                seconds=self.daily_anchor.check_seconds,
-                next_run_time=self.clock.now(),  # a day not yet anchored is anchored at start
-                id=ANCHOR_JOB_ID,
-                replace_existing=True,
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=None,
-            )
+        if self.daily_anchor is not None:  # a day not yet anchored is anchored at start
+            self._daily(self.daily_anchor.run, self.daily_anchor.check_seconds, ANCHOR_JOB_ID)
+        if self.daily_digest is not None:
+            self._daily(self.daily_digest.run, self.daily_digest.check_seconds, DIGEST_JOB_ID)
+
+    def _daily(self, run: Any, check_seconds: float, job_id: str) -> None:
+        """A job looking every `check_seconds` whether its day's work is done, first now."""
+        self._scheduler.add_job(
+            run,
+            "interval",
+            seconds=check_seconds,
+            next_run_time=self.clock.now(),
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
 
     def warm_up(self) -> None:
         """Build the deployed specs now, so the first timer to come due is not late by it."""

@@ -25,6 +25,7 @@ from .definitions import deploy as deployment
 from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
 from .models import Definition, HistoryEvent, Instance, Task, User
+from .notify.writing import notify_step
 from .people.access_rule import is_personal
 from .people.users import get_user
 from .people.visibility import find_case
@@ -74,6 +75,7 @@ class Jtflow:
         # rows derived from where a case got to, written in the step that got it there
         self.runtime.on_write(grants.grant_when_granted)  # D6
         self.runtime.on_write(data_checks.settle_source_when_checked)  # D7
+        self.runtime.on_write(notify_step)  # the bell: who is told what (issue 16)
         # the forms deployed in this database, as of the step's instant (or now, outside one)
         self.forms = forms.bound(sessions, self.runtime.clock)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes

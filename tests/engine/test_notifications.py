@@ -1,0 +1,84 @@
+"""Issue 16: each notification kind is written exactly once, by the step that made its event."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.models import Notification
+from engine.time.clock import parse_instant
+from tests.factories import report, step, task_at
+from tests.notes import duplicates, replied, told
+
+
+def at(text: str):  # type: ignore[no-untyped-def]
+    return parse_instant(text + ":00+08:00")
+
+
+def test_a_new_task_tells_the_people_of_its_unit_and_post_once(fresh):
+    case = report(fresh())
+    assert told(fresh(), "c_12328") == [("task", "分类转办")]
+    assert told(fresh(), "c_monitor") == []  # the reporter opened it: nothing new to them
+    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    assert told(fresh(), "transport_handler") == [("task", "签收")]
+    assert told(fresh(), "bus_handler") == []  # another unit
+    assert told(fresh(), "transport_leader") == []  # another post
+    assert told(fresh(), "auditor") == []
+    assert duplicates(fresh()) == []
+
+
+def test_a_return_tells_who_did_the_step_that_it_came_back(fresh):
+    case = replied(fresh())
+    step(fresh(), case, "leader_approve", {"approved": False, "opinion": "核实情况不全"})
+    assert told(fresh(), "transport_handler")[-1] == ("returned", "办理答复")
+    assert [k for k, _ in told(fresh(), "transport_handler")].count("returned") == 1
+    # the return is said once, not also as a plain new task
+    assert ("task", "办理答复") not in told(fresh(), "transport_handler")[2:]
+    assert duplicates(fresh()) == []
+
+
+def test_yellow_and_red_lights_tell_the_steps_people_and_the_escalation_too(fresh, clock):
+    report(fresh())
+    clock.set(at("2026-09-29T04:12"))
+    fresh().fire_due_timers()
+    assert told(fresh(), "c_12328")[-1] == ("yellow", "分类转办")
+    clock.set(at("2026-09-29T09:00"))
+    fresh().fire_due_timers()
+    fresh().fire_due_timers()  # a second look fires nothing and tells nobody again
+    notes = told(fresh(), "c_12328")
+    assert notes.count(("yellow", "分类转办")) == 1
+    assert notes.count(("red", "分类转办")) == 1
+    assert notes.count(("escalated", "分类转办")) == 1  # the 催办 of the overdue step
+    assert notes.count(("task", "催办")) == 1  # and the 催办 task itself, in the same post
+    assert duplicates(fresh()) == []
+
+
+def test_a_claimed_step_tells_only_its_claimant(fresh, clock):
+    case = report(fresh())
+    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    task = task_at(fresh(), case, "sign_for")
+    fresh().claim(task.id, "transport_handler")
+    clock.set(at("2026-09-29T09:00"))
+    fresh().fire_due_timers()
+    with fresh().sessions() as session:
+        lit = session.scalars(
+            select(Notification.username).where(Notification.kind.in_(("yellow", "red")))
+        ).all()
+    assert set(lit) == {"transport_handler"}
+
+
+def test_a_step_that_fails_after_writing_them_tells_nobody(fresh):
+    """The rows are the step's: a step undone after its hooks ran leaves no notification."""
+    case = report(fresh())
+    jtflow = fresh()
+
+    def crash(*_args: object) -> None:
+        raise Conflict("the step is undone after the notifications were written")
+
+    jtflow.runtime.on_write(crash)  # runs after notify_step, in the same transaction
+    with pytest.raises(Conflict):
+        step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    assert told(fresh(), "transport_handler") == []
+    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    assert told(fresh(), "transport_handler") == [("task", "签收")]
