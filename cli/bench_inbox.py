@@ -214,7 +214,9 @@ MIX: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
-def measure(jtflow: Jtflow, url: str, requests: int) -> Iterable[str]:
+def timed_app(jtflow: Jtflow, url: str) -> tuple[Any, Any, ServerTimer]:
+    """The web app on the bench's engine, with a page client signed in as USER, and the
+    middleware timing its requests."""
     from webui import create_app
 
     app = create_app(Settings(database_url=url), jtflow=jtflow)
@@ -222,6 +224,11 @@ def measure(jtflow: Jtflow, url: str, requests: int) -> Iterable[str]:
     app.wsgi_app = timer  # type: ignore[method-assign]
     page_client = app.test_client()
     _sign_in(page_client)
+    return app, page_client, timer
+
+
+def measure(jtflow: Jtflow, url: str, requests: int) -> Iterable[str]:
+    app, page_client, timer = timed_app(jtflow, url)
     with jtflow.sessions() as session:
         token = create_token(session, USER, jtflow.clock.now())
         session.commit()

@@ -17,6 +17,7 @@ from cli.bench_audit import audit as bench_audit
 from cli.bench_catalogue import catalogue as bench_catalogue
 from cli.bench_inbox import inbox as bench_inbox
 from cli.bench_modeler import modeler as bench_modeler
+from cli.bench_notifications import notifications as bench_notifications
 from cli.bench_sequence import run as run_sequence
 from cli.bench_sharing import sharing_command as bench_sharing
 from cli.bench_throughput import throughput as bench_throughput
@@ -258,6 +259,7 @@ def bench(
 bench.add_command(bench_timers)
 bench.add_command(bench_audit)
 bench.add_command(bench_inbox)
+bench.add_command(bench_notifications)
 bench.add_command(bench_catalogue)
 bench.add_command(bench_sharing)
 bench.add_command(bench_modeler)

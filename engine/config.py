@@ -47,6 +47,8 @@ class Settings:
     # `attachments` folder beside the SQLite file) and the largest file accepted.
     attachments_dir: Path | None = None
     attachment_max_bytes: int = DEFAULT_MAX_BYTES
+    # how often an open page's bell looks for new notifications (issue 16)
+    bell_seconds: float = 15.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +79,7 @@ class Settings:
             timer_lease_seconds=_positive(
                 env, "JTFLOW_TIMER_LEASE_SECONDS", defaults.timer_lease_seconds, "秒"
             ),
+            bell_seconds=_positive(env, "JTFLOW_BELL_SECONDS", defaults.bell_seconds, "秒"),
             code_budget=CodeBudget(
                 seconds=_positive(env, "JTFLOW_SCRIPT_SECONDS", defaults.code_budget.seconds, "秒"),
                 max_value=int(

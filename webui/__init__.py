@@ -39,6 +39,8 @@ from .inbox import inbox
 from .market import market
 from .modeler import modeler
 from .modeler_api import modeler_api
+from .notification_feed import bell
+from .notifications import notifications
 from .people_names import person
 from .processes import processes
 from .report import report
@@ -69,6 +71,7 @@ def create_app(
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES="translations",
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still submits
+        BELL_SECONDS=settings.bell_seconds,  # how often an open page's bell looks
     )
     app.config.update(config or {})
     if settings.trusted_proxies:  # the client's address, not the proxy's (sign-in lockout)
@@ -85,6 +88,7 @@ def create_app(
     app.register_blueprint(auth)
     app.register_blueprint(inbox)
     app.register_blueprint(handler_lists)
+    app.register_blueprint(notifications)
     app.register_blueprint(processes)
     app.register_blueprint(modeler)
     app.register_blueprint(task_page)
@@ -112,6 +116,7 @@ def create_app(
     app.jinja_env.globals["person"] = person  # people by name, not login name
     app.jinja_env.globals["in_language"] = in_language
     app.jinja_env.globals["reads_assessment"] = reads_assessment  # the header's 考核评价
+    app.jinja_env.globals["bell"] = bell  # the header's unread count
     return app
 
 

@@ -92,14 +92,14 @@ def notes_page(
     return NotePage(rows, total, unread_count(session, username), page, per_page)
 
 
-def mark_read(session: Session, username: str, note_id: int, now: datetime) -> Notification:
+def mark_read(session: Session, username: str, note_id: int, now: datetime) -> Shown:
     """Mark one of the person's notifications read; another's is not found (never shown)."""
     note = session.get(Notification, note_id)
     if note is None or note.username != username:
         raise NotFound(f"没有编号为 {note_id} 的通知")
     if note.read_at is None:
         note.read_at = now
-    return note
+    return _shown(session, select(Notification).where(Notification.id == note_id))[0]
 
 
 def mark_all_read(session: Session, username: str, now: datetime) -> int:

@@ -18,6 +18,8 @@ from .openapi_catalogue import catalogue_paths
 from .openapi_lists import SCHEMAS as LIST_SCHEMAS
 from .openapi_lists import lists_paths
 from .openapi_market import market_paths
+from .openapi_notifications import SCHEMAS as NOTIFICATION_SCHEMAS
+from .openapi_notifications import notifications_paths
 from .openapi_schemas import ID, LIGHT, json_body, query_parameter, ref, schemas
 from .openapi_sharing import sharing_paths, sharing_schemas
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
@@ -314,6 +316,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             **sharing_paths(errors),
             **assessment_paths(errors),
             **assessment_charts_paths(errors),
+            **notifications_paths(errors),
         },
         "components": {
             "securitySchemes": {
@@ -327,6 +330,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                 **schemas(forms),
                 **CATALOGUE_SCHEMAS,
                 **LIST_SCHEMAS,
+                **NOTIFICATION_SCHEMAS,
                 **sharing_schemas(forms),
             },
             "responses": {

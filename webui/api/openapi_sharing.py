@@ -40,7 +40,10 @@ def sharing_paths(_errors: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             "post": {
                 "operationId": "requestSharing",
                 "summary": "申请共享目录中的资源（D3、D4、D5）：无条件共享即时授权，有条件共享由提供部门 10 个工作日内答复",
-                "requestBody": {"required": True, **json_body(ref("SharingRequest"), "申请登记信息")},
+                "requestBody": {
+                    "required": True,
+                    **json_body(ref("SharingRequest"), "申请登记信息"),
+                },
                 "responses": {
                     "201": _started("已登记：案件编号及其开启的任务"),
                     **_errors(400, 401, 403, 404, 409, 413, 415, 422),
