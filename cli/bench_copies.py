@@ -83,6 +83,8 @@ def insert_copies(connection: Connection, templates: Iterable[Template]) -> list
                 }
             )
             next_task += 1
+        for task in tasks[len(tasks) - len(template.tasks) :]:  # a reminder names its copy's step
+            task["chased_task_id"] = task_ids.get(task["chased_task_id"], task["chased_task_id"])
         prev = GENESIS
         for event in template.events:
             copied = {
@@ -112,11 +114,12 @@ def insert_copies(connection: Connection, templates: Iterable[Template]) -> list
 
 def _renamed(data: dict[str, Any], task_ids: dict[int, int], spiff_ids: dict[str, str]) -> Any:
     """An event's data naming the copy's task rows and Spiff tasks instead of the template's."""
-    if "spiff_task_id" not in data and "task_id" not in data:
+    if "spiff_task_id" not in data and "task_id" not in data and "watch_id" not in data:
         return data
     renamed = dict(data)
-    if "spiff_task_id" in renamed:
-        renamed["spiff_task_id"] = spiff_ids.get(renamed["spiff_task_id"], renamed["spiff_task_id"])
+    for key in ("spiff_task_id", "watch_id"):  # a watched activity is a task, or its parent's
+        if key in renamed:
+            renamed[key] = spiff_ids.get(renamed[key], renamed[key])
     if "task_id" in renamed:
         renamed["task_id"] = task_ids.get(renamed["task_id"], renamed["task_id"])
     return renamed

@@ -10,11 +10,11 @@ case is filtered or searched) that pages and counts at once, then the page's 25 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, defer
 
 from .errors import FieldError, InvalidInput
 from .models import Instance, Task, User
@@ -29,11 +29,22 @@ _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])  # a select of any co
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """An open 催办/督办 of a case in the inbox, with the step it chases and that step's unit."""
+
+    task: Task
+    chased_name: str | None
+    chased_unit: str | None
+
+
+@dataclass(frozen=True)
 class InboxPage:
     rows: list[tuple[Task, Instance]]  # one page of (task, its case)
-    total: int  # how many tasks match, over every page
+    total: int  # how many tasks (or, grouped, rows) match, over every page
     page: int
     per_page: int
+    # grouped: a case's open reminders, by case id, shown on the row of its first one
+    reminders: dict[int, list[Reminder]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -53,13 +64,17 @@ def open_tasks_page(
     sort: str = "due",
     page: int = 1,
     per_page: int = 25,
+    group_reminders: bool = False,
 ) -> InboxPage:
     """One page of the user's open tasks and the total that match.
 
     ``scope`` is "mine" (claimed by the user), "unclaimed" (nobody claimed) or "all" (both);
     ``urgency``, ``channel``, ``light`` and ``step`` (the BPMN element id) match exactly;
     ``text`` is found in the case number, title or location. ``page`` counts from 1 and
-    ``per_page`` is at most 100. Bad values raise InvalidInput naming the parameter."""
+    ``per_page`` is at most 100. Bad values raise InvalidInput naming the parameter.
+
+    ``group_reminders`` (the page, issue 16): a case's open reminders (催办, 督办) take one row,
+    its earliest due, instead of one each; `reminders` lists them all with what they chase."""
     _check(scope, light, sort, page, per_page)
     where: list[Any] = inbox_tasks(user, scope)
     on_case = []  # conditions on the case: the case is joined only when they are asked for
@@ -81,18 +96,21 @@ def open_tasks_page(
             )
         )
     # The page's ids and the total in one pass over the indexes, then the page's rows.
-    due = Task.due_at.desc() if sort == "-due" else Task.due_at
-    matched = session.execute(
-        _matching(select(Task.id, func.count().over()), where, on_case)
-        .order_by(Task.due_at.is_(None), due, Task.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    ids = [task_id for task_id, _total in matched]
-    if matched:
-        total = matched[0][1]
-    else:  # past the last page: the total still says how many there are
-        total = session.scalar(_matching(select(func.count()), where, on_case)) or 0
+    if group_reminders:
+        ids, total = _grouped_page(session, where, on_case, sort, page, per_page)
+    else:
+        due = Task.due_at.desc() if sort == "-due" else Task.due_at
+        matched = session.execute(
+            _matching(select(Task.id, func.count().over()), where, on_case)
+            .order_by(Task.due_at.is_(None), due, Task.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).all()
+        ids = [task_id for task_id, _total in matched]
+        if matched:
+            total = matched[0][1]
+        else:  # past the last page: the total still says how many there are
+            total = session.scalar(_matching(select(func.count()), where, on_case)) or 0
     found = {
         task.id: (task, case)
         for task, case in session.execute(
@@ -102,7 +120,52 @@ def open_tasks_page(
             .options(defer(Instance.state))  # tens of KB a case, never shown in a list
         )
     }
-    return InboxPage([found[i] for i in ids if i in found], total, page, per_page)
+    rows = [found[i] for i in ids if i in found]
+    reminders = {}
+    if group_reminders:
+        cases = [case.id for task, case in rows if task.chased_task_id is not None]
+        reminders = _reminders_of(session, inbox_tasks(user, scope), cases)
+    return InboxPage(rows, total, page, per_page, reminders)
+
+
+def _grouped_page(
+    session: Session, where: list[Any], on_case: list[Any], sort: str, page: int, per_page: int
+) -> tuple[list[int], int]:
+    """The page's task ids and the total when a case's reminders share one row: each case's
+    matching reminders are ranked by deadline and only the first is listed."""
+    group = case((Task.chased_task_id.is_not(None), -Task.instance_id), else_=Task.id)
+    rank = func.row_number().over(
+        partition_by=group, order_by=(Task.due_at.is_(None), Task.due_at, Task.id)
+    )
+    ranked = _matching(select(Task.id, Task.due_at, rank.label("rank")), where, on_case).subquery()
+    due = ranked.c.due_at.desc() if sort == "-due" else ranked.c.due_at
+    matched = session.execute(
+        select(ranked.c.id, func.count().over())
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.due_at.is_(None), due, ranked.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if matched:
+        return [task_id for task_id, _total in matched], matched[0][1]
+    total = session.scalar(select(func.count()).select_from(ranked).where(ranked.c.rank == 1))
+    return [], total or 0
+
+
+def _reminders_of(session: Session, seen: list[Any], cases: list[int]) -> dict[int, list[Reminder]]:
+    """Every open reminder the user sees of these cases, by deadline, with its chased step."""
+    if not cases:
+        return {}
+    chased = aliased(Task)
+    grouped: dict[int, list[Reminder]] = {}
+    for task, name, unit in session.execute(
+        select(Task, chased.name, chased.unit_code)
+        .outerjoin(chased, chased.id == Task.chased_task_id)
+        .where(*seen, Task.instance_id.in_(cases), Task.chased_task_id.is_not(None))
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    ):
+        grouped.setdefault(task.instance_id, []).append(Reminder(task, name, unit))
+    return grouped
 
 
 def open_steps(session: Session, user: User) -> list[tuple[str, str]]:

@@ -319,6 +319,15 @@ class Task(Base):
             sqlite_where=text("tallied = 0"),
             postgresql_where=text("tallied = false"),
         ),
+        # one open reminder (催办, 督办) of a kind per chased step, whatever the workers do (E12)
+        Index(
+            "ux_task_open_reminder",
+            "chased_task_id",
+            "element_id",
+            unique=True,
+            sqlite_where=text("state = 'open' AND chased_task_id IS NOT NULL"),
+            postgresql_where=text("state = 'open' AND chased_task_id IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
@@ -329,7 +338,8 @@ class Task(Base):
     unit_code: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(40))
     form: Mapped[str] = mapped_column(String(120))
-    state: Mapped[str] = mapped_column(String(20))  # open, completed, cancelled
+    # open, completed, cancelled; closed: a reminder ended by itself with its chased step (E12)
+    state: Mapped[str] = mapped_column(String(20))
     assignee: Mapped[str | None] = mapped_column(String(80), default=None)
     created_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -344,6 +354,8 @@ class Task(Base):
     # counted into the assessment's running totals (engine/assessment/tally.py); every write
     # of the row clears it, so what changed is counted again
     tallied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # a reminder's (催办, 督办) chased step: the row of the overdue task it names (E12)
+    chased_task_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class Timer(Base):

@@ -55,7 +55,7 @@ INPUTS = (
     "migrated",  # a process owner moved the case to another version of its process
     "grant_revoked",  # a provider or the center revoked a sharing request's grant (D6)
 )
-_RANDOM_KEYS = ("spiff_task_id",)  # SpiffWorkflow's task UUIDs differ from run to run
+_RANDOM_KEYS = ("spiff_task_id", "watch_id")  # SpiffWorkflow's task UUIDs differ from run to run
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class Timer:
     doc: str
     start: str = "transferred_at"  # where the allowed time starts, for the yellow light
     warn_fraction: float | None = None  # None: warn_at's default 0.8 (E12)
+    escalate: bool = True  # False: red is a light only (a reminder is not itself chased)
 
     @property
     def warn_id(self):
@@ -701,8 +702,9 @@ EN = [
         "press",
         "CENTER",
         "投诉受理岗",
-        "红灯：投诉受理岗向承办方催办超期步骤（overdue_step），记录催办方式与情况。E12",
-        props={"records_opened": "escalated"},
+        "红灯：投诉受理岗向承办方催办超期步骤（overdue_step），记录催办方式与情况；"
+        "被催办的步骤办结时本催办随之结束（历史保留）。E12",
+        props={"records_opened": "escalated", "reminder": "true"},
     ),
     Node(
         "gw_esc_urgent",
@@ -721,11 +723,39 @@ EN = [
         "oversee",
         "BUREAU_OFFICE",
         "办理人",
-        "紧急事件步骤超期：局办公室督办。E7、E12",
+        "紧急事件步骤超期：局办公室督办；被督办的步骤办结时本督办随之结束（历史保留）。E7、E12",
+        props={"reminder": "true"},
     ),
     Node("merge_esc", "xor", "", "esc_office", 4, doc="E12"),
     Node("esc_join", "and", "", "esc_center", 5, doc="E12"),
     Node("esc_end", "end", "已催办", "esc_center", 6, doc="E12"),
+]
+
+# a reminder's own deadline (this system's choice, for the bureau to confirm): 2 hours for a
+# 紧急/特别紧急 event, else 1 working day, from the red light that opened it; red is a light
+# only, a reminder is not itself chased
+REMINDER_DUE = 'deadline(escalated_at, "2h" if urgency in ("urgent", "critical") else "1wd")'
+ET = [
+    Timer(
+        "timer_press",
+        "press",
+        REMINDER_DUE,
+        "催办时限",
+        "催办超期",
+        "催办时限：紧急、特别紧急事件 2 小时，其他 1 个工作日，自红灯起（本系统的取值，待局确认）。E12",
+        start="escalated_at",
+        escalate=False,
+    ),
+    Timer(
+        "timer_oversee",
+        "oversee",
+        REMINDER_DUE,
+        "督办时限",
+        "督办超期",
+        "督办时限：2 小时，自红灯起（本系统的取值，待局确认）。E7、E12",
+        start="escalated_at",
+        escalate=False,
+    ),
 ]
 
 EF = [
@@ -807,7 +837,7 @@ POOLS = [
         ESCALATION_LANES,
         EN,
         EF,
-        [],
+        ET,
     ),
 ]
 POOL_GAP = 60
@@ -942,8 +972,8 @@ def timer_xml(t, task):
         f"黄灯：已用去{task.name}时限的{int((t.warn_fraction or 0.8) * 100)}%（按工作时间计）。E12"
     )
     red_doc = f"红灯：{t.doc}"
-    prescript = f'overdue_step = "{task.name}"\noverdue_element = "{task.id}"'
-    return [
+    prescript = f'overdue_step = "{task.name}"\noverdue_element = "{task.id}"\nescalated_at = now()'
+    yellow = [
         boundary_timer_xml(
             t.warn_id, t.task, "黄灯", t.warn_expression, warn_doc, f"{t.warn_id}_flow"
         ),
@@ -951,6 +981,16 @@ def timer_xml(t, task):
         f"{documentation(warn_doc)}<bpmn:incoming>{t.warn_id}_flow</bpmn:incoming></bpmn:endEvent>",
         flow_xml(f"{t.warn_id}_flow", t.warn_id, f"{t.warn_id}_end"),
         boundary_timer_xml(t.id, t.task, t.name, t.expression, red_doc, f"{t.id}_flow"),
+    ]
+    if not t.escalate:
+        return [
+            *yellow,
+            f'<bpmn:endEvent id="{t.id}_end" name="{escape(t.end_name)}">'
+            f"{documentation(red_doc)}<bpmn:incoming>{t.id}_flow</bpmn:incoming></bpmn:endEvent>",
+            flow_xml(f"{t.id}_flow", t.id, f"{t.id}_end"),
+        ]
+    return [
+        *yellow,
         f'<bpmn:callActivity id="{t.escalate_id}" name="超期催办" calledElement="escalation">'
         f"{documentation(red_doc)}<bpmn:extensionElements><spiffworkflow:preScript>"
         f"{escape(prescript)}</spiffworkflow:preScript></bpmn:extensionElements>"
@@ -979,7 +1019,8 @@ def process_xml(pool):
         refs = [n.id for n in pool.nodes if n.lane == lane_id]
         for t in pool.timers:
             if nodes[t.task].lane == lane_id:
-                refs += [t.warn_id, f"{t.warn_id}_end", t.id, t.escalate_id, f"{t.id}_end"]
+                refs += [t.warn_id, f"{t.warn_id}_end", t.id, f"{t.id}_end"]
+                refs += [t.escalate_id] if t.escalate else []
         out.append(
             f'<bpmn:lane id="{lane_id}" name="{escape(name)}">'
             + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
@@ -1052,11 +1093,20 @@ def timer_di(t, task):
     wy_end = y + h + 30
     cx, cy = x + w - ESC_W + 10, y + h + 16
     ex, ey = cx + (ESC_W - EVENT) // 2, cy + ESC_H + 10
-    return [
+    yellow = [
         shape(t.warn_id, wx, by, EVENT, EVENT),
         shape(f"{t.warn_id}_end", wx - 4, wy_end, EVENT, EVENT),
         edge(f"{t.warn_id}_flow", [(wx + EVENT // 2, by + EVENT), (wx + EVENT // 2, wy_end)]),
         shape(t.id, rx, by, EVENT, EVENT),
+    ]
+    if not t.escalate:
+        return [
+            *yellow,
+            shape(f"{t.id}_end", rx + 4, wy_end, EVENT, EVENT),
+            edge(f"{t.id}_flow", [(rx + EVENT // 2, by + EVENT), (rx + EVENT // 2, wy_end)]),
+        ]
+    return [
+        *yellow,
         shape(t.escalate_id, cx, cy, ESC_W, ESC_H),
         shape(f"{t.id}_end", ex, ey, EVENT, EVENT),
         edge(f"{t.id}_flow", [(rx + EVENT // 2, by + EVENT), (rx + EVENT // 2, cy)]),

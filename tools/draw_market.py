@@ -399,8 +399,10 @@ EN = [
         "press",
         "CENTER",
         CENTER_ROLE,
-        "红灯：监测中心向超期步骤的承办方（提供部门或申请人）催办，记录催办方式与情况。E12、M3、M5",
+        "红灯：监测中心向超期步骤的承办方（提供部门或申请人）催办，记录催办方式与情况；"
+        "被催办的步骤办结时本催办随之结束（历史保留）。E12、M3、M5",
         records_opened="escalated",
+        reminder="true",
     ),
     Node("esc_end", "end", "已催办", "esc_center", 2, "E12"),
 ]

@@ -328,13 +328,26 @@ EN = [
         "sharing_press",
         "CENTER",
         "数据资源管理岗",
-        "红灯：监测中心向提供部门催办超期步骤（overdue_step），记录催办方式与情况。D4、E12",
-        props={"records_opened": "escalated"},
+        "红灯：监测中心向提供部门催办超期步骤（overdue_step），记录催办方式与情况；"
+        "被催办的步骤办结时本催办随之结束（历史保留）。D4、E12",
+        props={"records_opened": "escalated", "reminder": "true"},
     ),
     Node("esc_end", "end", "已催办", "sr_esc_center", 2, doc="E12"),
 ]
 
 EF = [Flow("flow_esc_start", "esc_start", "press"), Flow("flow_esc_end", "press", "esc_end")]
+ET = [
+    Timer(
+        "timer_press",
+        "press",
+        "add_working_days(escalated_at, 1)",
+        "1个工作日",
+        "催办超期",
+        "催办时限：自红灯起 1 个工作日（本系统的取值，待局确认）。E12",
+        start="escalated_at",
+        escalate=False,
+    )
+]
 
 POOLS = [
     Pool(
@@ -357,7 +370,7 @@ POOLS = [
         ESCALATION_LANES,
         EN,
         EF,
-        [],
+        ET,
     ),
 ]
 

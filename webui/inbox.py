@@ -41,9 +41,12 @@ def index() -> Any:
             sort=args.get("sort") or "due",
             page=args.get("page", 1, type=int) or 1,
             per_page=args.get("per_page", 25, type=int) or 25,
+            group_reminders=True,  # a case's 催办/督办 on one row (issue 16)
         )
         steps = open_steps(db, g.user)
         actions = {task.id: may_act(g.user, task) for task, _case in page.rows}
+        for grouped in page.reminders.values():
+            actions.update({r.task.id: may_act(g.user, r.task) for r in grouped})
     now = engine.clock.now()
     return render_template(
         "inbox.html",

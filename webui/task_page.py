@@ -103,6 +103,7 @@ def _page(
         files = file_fields(schema)  # a file went with the earlier answer: choose it anew
         values = {**(task.defaults or {}), **{k: v for k, v in answer.items() if k not in files}}
     returned_by = came_back.returned_by if came_back else None
+    chased = next((t for t in tasks if t.id == task.chased_task_id), None)  # a 催办's step
     return (
         render_template(
             "task.html",
@@ -119,6 +120,7 @@ def _page(
             return_reason=dict(answers).get(returned_by, []) if returned_by else [],
             problems=problems or [],
             due=due_phrase(task.due_at, now) if task.state == "open" else None,
+            chased=chased,
         ),
         status,
     )

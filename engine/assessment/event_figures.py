@@ -333,6 +333,6 @@ def escalated_tasks(scope: Scope) -> Any:
     return (
         select(Task.unit_code, Task.instance_id, Instance.urgency)
         .join(Instance, Task.instance_id == Instance.id)
-        .where(*s.counted_tasks(scope), Task.light == "red")
+        .where(*s.counted_tasks(scope), s.escalated())
         .subquery("escalated")
     )

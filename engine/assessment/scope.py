@@ -24,6 +24,9 @@ CENTER_AUDIT = "center_audit"  # E10: the center returns (退件) a non-conformi
 # answer to the source platform, the revisit or the archive.
 CLOSED_BY = ("answer_platform", "revisit", "archive")
 URGENT = ("critical", "urgent")  # E7: an overdue step of theirs is also overseen (督办)
+# the reminders themselves (催办, 督办): watched with their own lights, but a red one is late,
+# not escalated — it opens no reminder of its own (E12)
+REMINDERS = ("press", "oversee")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,12 @@ def counted_tasks(scope: Scope) -> list[ColumnElement[bool]]:
     if scope.unit:
         where.append(Task.unit_code == scope.unit)
     return where
+
+
+def escalated() -> ColumnElement[bool]:
+    """A step whose fired deadline opened a 催办 (and in an urgent case a 督办): red, and not
+    itself a reminder (E12, E7)."""
+    return and_(Task.light == "red", Task.element_id.not_in(REMINDERS))
 
 
 def late(now: datetime) -> ColumnElement[bool]:

@@ -61,7 +61,7 @@ def untallied() -> ColumnElement[bool]:
 
 def settled() -> ColumnElement[bool]:
     return or_(
-        Task.state.in_(("completed", "cancelled")),
+        Task.state.in_(("completed", "cancelled", "closed")),  # closed: a reminder, E12
         and_(Task.state == "open", Task.element_id.in_(s.CLOSED_BY), Task.due_at.is_(None)),
     )
 
@@ -98,7 +98,7 @@ def refresh(engine: Engine, now: datetime) -> None:
 
 def _count_settled(connection: Any, dialect: str, now: datetime) -> None:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    fired = Task.light == "red"
+    fired = s.escalated()
     urgent = Instance.urgency.in_(s.URGENT)
     keys = (
         day_number(Task.created_at, dialect),
@@ -114,7 +114,7 @@ def _count_settled(connection: Any, dialect: str, now: datetime) -> None:
         .join(Instance, Instance.id == Task.instance_id)
         .where(
             untallied(),
-            Task.state == "completed",
+            Task.state.in_(("completed", "closed")),
             Instance.channel.in_(s.EVENT_CHANNELS),
         )
         .group_by(*keys)
@@ -222,7 +222,7 @@ def step_totals(session: Any, scope: s.Scope) -> Subquery:
         Task.element_id,
         s.timing_class(now),
         s.light_class(now),
-        Task.light == "red",
+        s.escalated(),
         Instance.urgency.in_(s.URGENT),
     )
     live = (

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..run.rows import LIGHTS, is_warning
+from ..run.rows import LIGHTS, WATCH_ID, is_warning
 from .cases import case_number
 
 UNCHECKED = object()  # a fact the chain does not vouch for (after a migration)
@@ -83,7 +83,9 @@ class _Fold:
 
     spiff_ids: dict[int, str]  # task row id → Spiff task id (events name either)
     tasks: dict[str, _ExpectedTask] = field(default_factory=dict)  # by Spiff task id
+    # a light lit in a step, by watched activity (or by element, before events named it)
     pending_light: dict[str, tuple[datetime, str, int]] = field(default_factory=dict)
+    watch_of: dict[str, str] = field(default_factory=dict)  # Spiff task id → its activity's
     ended: Any = None  # the case_ended event
 
 
@@ -176,7 +178,8 @@ def _created(fold: _Fold, event: Any) -> None:
         ],
         event.seq,
     )
-    light = fold.pending_light.get(element)
+    watch = fold.watch_of[data["spiff_task_id"]] = data.get(WATCH_ID) or data["spiff_task_id"]
+    light = fold.pending_light.get(watch) or fold.pending_light.get(element)
     if light is not None and light[0] == at:  # lit in the step that opened it
         task.set("light", light[1], light[2])
 
@@ -200,6 +203,14 @@ def _cancelled(fold: _Fold, event: Any) -> None:
     task = fold.tasks.get(event.data.get("spiff_task_id", ""))
     if task is not None:
         task.set("state", "cancelled", event.seq)
+
+
+def _reminder_closed(fold: _Fold, event: Any) -> None:
+    """A 催办/督办 that ended by itself with the step it chased (E12)."""
+    task = fold.tasks.get(event.data.get("spiff_task_id", ""))
+    if task is not None:
+        task.set("state", "closed", event.seq)
+        task.set("completed_at", event.at, event.seq)
 
 
 def _ended(fold: _Fold, event: Any) -> None:
@@ -247,11 +258,17 @@ def _light(fold: _Fold, event: Any) -> None:
     takes it too."""
     element, seq, pending = event.element_id, event.seq, fold.pending_light
     light = str(event.data.get("light"))
-    earlier = pending.get(element)
+    watch = event.data.get(WATCH_ID)  # the activity lit; events before it named the element
+    key = watch or element
+    earlier = pending.get(key)
     if earlier is not None and earlier[0] == event.at:
         light = max(earlier[1], light, key=LIGHTS.index)
-    pending[element] = (event.at, light, seq)
-    for task in _open_at(fold.tasks, element):
+    pending[key] = (event.at, light, seq)
+    if watch is None:
+        lit = _open_at(fold.tasks, element)
+    else:
+        lit = [t for i, t in fold.tasks.items() if t.open and fold.watch_of.get(i) == watch]
+    for task in lit:
         task.set("light", light, seq)
 
 
@@ -266,6 +283,7 @@ _FOLDS = {
     "task_released": _acted,
     "task_completed": _acted,
     "task_cancelled": _cancelled,
+    "reminder_closed": _reminder_closed,
     "light_changed": _light,
     "deadline_recomputed": _recomputed,
     "migrated": _migrated,

@@ -34,6 +34,7 @@ KIND_NAMES = {
     "step_failed": "步骤失败",
     "returned": "退回",
     "escalated": "超期催办",
+    "reminder_closed": "催办随步骤结束",
     "migrated": "迁移到新版本",
     "case_ended": "案件结束",
     "share_refused": "拒绝共享",

@@ -14,13 +14,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Instance, Task, Timer, table_of
 from ..time.clock import parse_instant
 from .history import HistoryWriter
-from .runner import TreeView, property_of, watched_element
+from .runner import (
+    TreeView,
+    chased_task,
+    is_reminder,
+    property_of,
+    watch_key,
+    watched_element,
+    watched_task,
+)
 from .spiff import PROVISIONAL
 from .tasks import OpenTask, lateness
 
@@ -55,6 +63,9 @@ def _provisional(timer: Any) -> bool:
 
 
 LIGHTS = ("green", "yellow", "red")  # E12, in order of severity
+# in history data: the Spiff id of the watched activity a light or a task belongs to (random
+# from run to run like `spiff_task_id`, so a replay leaves it out of its comparison)
+WATCH_ID = "watch_id"
 
 
 @dataclass
@@ -96,7 +107,8 @@ def sync_timers(
 ) -> dict[str, Watch]:
     """Keep timer rows equal to the workflow's timers; record fired timers and light changes.
 
-    Returns what the timers say about each watched step (by element id), for its task rows."""
+    Returns what the timers say about each watched activity (by its Spiff task id, so two open
+    reminders of one element keep their own deadlines and lights), for its task rows."""
     waiting = {str(t.task.id): t for t in view.waiting_timers}
     fired_now = {str(t.id): t for t in view.fired_timers if str(t.id) not in before.fired}
     cancelled = [i for i in before.timers if i not in waiting and i not in fired_now]
@@ -114,7 +126,7 @@ def sync_timers(
             new_rows.append(_timer_row(instance, task, due, provisional, "fired", now))
         elif before.timers[spiff_id] != (value, provisional):
             moved.append((task, due, provisional))
-        element_id, watched = task.task_spec.bpmn_id, watched_element(task)
+        element_id, watched = task.task_spec.bpmn_id, watched_task(task)
         history.append(
             "timer_fired",
             at=now,
@@ -122,32 +134,46 @@ def sync_timers(
             element_id=element_id,
             data={"due_at": due.isoformat(), "provisional": provisional},
         )
-        if watched:
-            watches.setdefault(watched, Watch()).saw(element_id, due, provisional, fired=True)
+        if watched is not None:
+            watches.setdefault(str(watched.id), Watch()).saw(
+                element_id, due, provisional, fired=True
+            )
     for spiff_id, timer in waiting.items():
         due, provisional = parse_instant(timer.due), _provisional(timer.task)
         if spiff_id not in before.timers:
             new_rows.append(_timer_row(instance, timer.task, due, provisional, "waiting"))
         elif before.timers[spiff_id] != (timer.due, provisional):
             moved.append((timer.task, due, provisional))
-        if timer.watches:
-            watches.setdefault(timer.watches, Watch()).saw(
+        watched = watched_task(timer.task)
+        if watched is not None:
+            watches.setdefault(str(watched.id), Watch()).saw(
                 timer.task.task_spec.bpmn_id, due, provisional, fired=False
             )
     _insert(session, Timer, new_rows)
-    _move_deadlines(session, instance, moved, watches)
-    _record_lights(session, instance, watches, fired_now, history, now)
+    rows_of = watched_rows(view, watches)
+    _move_deadlines(session, moved, watches, rows_of)
+    _record_lights(session, watches, rows_of, fired_now, history, now)
     return watches
+
+
+def watched_rows(view: TreeView, watches: Mapping[str, Watch]) -> dict[str, list[str]]:
+    """The open user tasks (Spiff ids) each watched activity's lights and deadlines apply to."""
+    rows: dict[str, list[str]] = {}
+    for task in view.ready_user:
+        key = watch_key(task, watches)
+        if key is not None:
+            rows.setdefault(key, []).append(str(task.id))
+    return rows
 
 
 def _move_deadlines(
     session: Session,
-    instance: Instance,
     moved: list[tuple[Any, datetime, bool]],
     watches: dict[str, Watch],
+    rows_of: dict[str, list[str]],
 ) -> None:
     """A deadline recomputed in place (a calendar year loaded, a migration to another
-    version): its timer row, and the open row of the step it watches, move with it."""
+    version): its timer row, and the open rows of the step it watches, move with it."""
     timers, tasks = table_of(Timer), table_of(Task)
     connection = session.connection()
     for timer, due, provisional in moved:
@@ -156,19 +182,21 @@ def _move_deadlines(
             .where(timers.c.spiff_task_id == str(timer.id))
             .values(due_at=due, provisional=provisional)
         )
-        watched = watched_element(timer)
-        if watched is None:
+        watched = watched_task(timer)
+        key = None if watched is None else str(watched.id)
+        rows = rows_of.get(key or "", [])
+        if key is None or not rows:
             continue
         moved_column = "warn_at" if is_warning(timer.task_spec.bpmn_id) else "due_at"
         connection.execute(
             update(tasks)
-            .where(
-                tasks.c.instance_id == instance.id,
-                tasks.c.element_id == watched,
-                tasks.c.state == "open",
-            )
+            .where(tasks.c.spiff_task_id.in_(rows), tasks.c.state == "open")
             .values(
-                {moved_column: due, "provisional": watches[watched].provisional, "tallied": False}
+                {
+                    moved_column: due,
+                    "provisional": watches[key].provisional,
+                    "tallied": False,
+                }
             )
         )
 
@@ -195,16 +223,19 @@ def _timer_row(
 
 def _record_lights(
     session: Session,
-    instance: Instance,
     watches: dict[str, Watch],
+    rows_of: dict[str, list[str]],
     fired_now: dict[str, Any],
     history: HistoryWriter,
     now: datetime,
 ) -> None:
-    """E12: a fired warning or deadline timer changes its step's light, in the rows and history."""
+    """E12: a fired warning or deadline timer changes its step's light, in the rows and history.
+
+    The event names the watched activity (`watch_id`), so the light reaches the rows of that
+    activity only, not another open task of the same element (a second 催办)."""
     for task in fired_now.values():
-        watched = watched_element(task)
-        if not watched:
+        watched = watched_task(task)
+        if watched is None:
             continue
         light = light_of(task.task_spec.bpmn_id)
         due = parse_instant(task._get_internal_data("event_value"))
@@ -212,19 +243,21 @@ def _record_lights(
             "light_changed",
             at=now,
             actor="system",
-            element_id=watched,
-            data={"light": light, "changed_at": due.isoformat(), "timer": task.task_spec.bpmn_id},
+            element_id=str(watched.task_spec.bpmn_id),
+            data={
+                "light": light,
+                "changed_at": due.isoformat(),
+                "timer": task.task_spec.bpmn_id,
+                WATCH_ID: str(watched.id),
+            },
         )
-    for element_id, watch in watches.items():
-        if watch.light != "green":
-            table = table_of(Task)
+    table = table_of(Task)
+    for key, watch in watches.items():
+        rows = rows_of.get(key)
+        if watch.light != "green" and rows:
             session.connection().execute(
                 update(table)
-                .where(
-                    table.c.instance_id == instance.id,
-                    table.c.element_id == element_id,
-                    table.c.state == "open",
-                )
+                .where(table.c.spiff_task_id.in_(rows), table.c.state == "open")
                 .values(light=watch.light, tallied=False)
             )
 
@@ -240,11 +273,14 @@ def sync_tasks(
     watches: dict[str, Watch],
     evaluated: Evaluated,
 ) -> list[OpenTask]:
-    """Insert rows for new user tasks; cancel the rows of tasks the workflow moved past.
+    """Insert rows for new user tasks; close the rows of reminders whose chased step is done;
+    cancel the rows of tasks the workflow moved past.
 
     `evaluated` holds the new tasks' EVALUATED_ON_OPEN properties (Runtime.advance)."""
     ready = {str(t.id): t for t in view.ready_user}
-    gone = [s for s in before.tasks if s not in ready and s not in completed]
+    closed = {str(t.id): t for t in view.closed_reminders if str(t.id) in before.tasks}
+    _close_reminders(session, closed, history, now)
+    gone = [s for s in before.tasks if s not in ready and s not in completed and s not in closed]
     _close(session, Task, gone, state="cancelled")
     for spiff_id in gone:
         history.append(
@@ -259,7 +295,8 @@ def sync_tasks(
         if spiff_id in before.tasks:
             continue
         element_id = task.task_spec.bpmn_id
-        watch = watches.get(element_id, Watch())
+        key = watch_key(task, watches)
+        watch = watches.get(key or "", Watch())
         row = {
             "instance_id": instance.id,
             "spiff_task_id": spiff_id,
@@ -271,7 +308,11 @@ def sync_tasks(
             "warn_at": watch.warn,
             "light": watch.light,
             "provisional": watch.provisional,
+            "chased_task_id": None,
         }
+        chased = _chased_row(session, task, ready) if is_reminder(task) else None
+        if chased is not None:
+            row["chased_task_id"] = chased.id
         new_rows.append(row)
         created = {
             "spiff_task_id": spiff_id,
@@ -282,16 +323,15 @@ def sync_tasks(
         }
         if row["assignee"]:
             created["assignee"] = row["assignee"]
+        if key is not None and key != spiff_id:  # one instance of a watched activity
+            created[WATCH_ID] = key
         history.append("task_created", at=now, actor="system", element_id=element_id, data=created)
         opened_as = evaluated[(spiff_id, "records_opened")]
         if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
-            history.append(
-                str(opened_as),
-                at=now,
-                actor="system",
-                element_id=element_id,
-                data={"overdue_step": task.data.get("overdue_step"), "unit": row["unit_code"]},
-            )
+            data = {"overdue_step": task.data.get("overdue_step"), "unit": row["unit_code"]}
+            if chased is not None:  # whom it chases: the overdue step's unit
+                data["chased_unit"] = chased.unit_code
+            history.append(str(opened_as), at=now, actor="system", element_id=element_id, data=data)
     if not new_rows:
         return []
     table = table_of(Task)
@@ -302,6 +342,48 @@ def sync_tasks(
         OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
         for id, r in zip(ids, new_rows, strict=True)
     ]
+
+
+def _chased_row(session: Session, reminder: Any, ready: Mapping[str, Any]) -> Task | None:
+    """The open row of the step a reminder chases: the chased task itself, or the first open
+    instance of a chased multi-instance activity (协办)."""
+    chased = chased_task(reminder)
+    if chased is None:
+        return None
+    candidates = [str(chased.id)] + [
+        i for i, t in ready.items() if t.parent is not None and t.parent.id == chased.id
+    ]
+    rows = {
+        row.spiff_task_id: row
+        for row in session.scalars(select(Task).where(Task.spiff_task_id.in_(candidates)))
+    }
+    return next((rows[c] for c in candidates if c in rows), None)
+
+
+def _close_reminders(
+    session: Session, closed: Mapping[str, Any], history: HistoryWriter, now: datetime
+) -> None:
+    """E12: a 催办/督办 ends by itself once the step it chases is done; the history says so."""
+    if not closed:
+        return
+    rows = table_of(Task)
+    session.connection().execute(
+        update(rows)
+        .where(rows.c.spiff_task_id.in_(list(closed)), rows.c.state == "open")
+        .values(state="closed", completed_at=now, tallied=False)
+    )
+    for spiff_id, task in closed.items():
+        chased = chased_task(task)
+        history.append(
+            "reminder_closed",
+            at=now,
+            actor="system",
+            element_id=task.task_spec.bpmn_id,
+            data={
+                "spiff_task_id": spiff_id,
+                "chased_step": None if chased is None else chased.task_spec.bpmn_id,
+            },
+        )
 
 
 def as_defined(task: Any, evaluated: Mapping[str, Any]) -> dict[str, Any]:

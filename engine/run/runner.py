@@ -40,6 +40,7 @@ class TreeView:
     fired_timers: list[Any] = field(default_factory=list)
     errors: list[Any] = field(default_factory=list)
     active: bool = False  # anything READY, WAITING or STARTED
+    closed_reminders: list[Any] = field(default_factory=list)  # closed by this advance (E12)
 
     @classmethod
     def of(cls, wf: BpmnWorkflow) -> TreeView:
@@ -66,20 +67,30 @@ class TreeView:
 def advance(wf: BpmnWorkflow) -> TreeView:
     """Run every engine task that can run, at any depth; check the instance can go on.
 
+    A reminder (催办/督办) whose chased step is done closes here, in the step that finished
+    the chased step, so every caller and a replay close it alike (E12).
     Returns the view of the tree the step ends with."""
+    closed: list[Any] = []
     for _ in range(_MAX_ROUNDS):
         wf.do_engine_steps()
         view = TreeView.of(wf)
-        if not view.ready_engine:
+        if view.ready_engine:
+            for task in view.ready_engine:
+                task.run()
+            continue
+        done = [t for t in view.ready_user if reminder_is_done(t)]
+        if not done:
             break
-        for task in view.ready_engine:
+        for task in done:
             task.run()
+        closed.extend(done)
     else:
         raise StalledInstance(
             "流程在一步内执行了过多引擎任务（疑似死循环）：请检查流程图中的循环条件"
         )
     _drop_finished_subprocesses(wf)
     check_not_stalled(wf, view)
+    view.closed_reminders = closed
     return view
 
 
@@ -128,13 +139,71 @@ def _waiting_timer(task: Any) -> WaitingTimer | None:
 
 
 def watched_element(task: Any) -> str | None:
+    """The element id of the activity a boundary event is attached to."""
+    watched = watched_task(task)
+    return None if watched is None else str(watched.task_spec.bpmn_id)
+
+
+def watched_task(task: Any) -> Any | None:
     """A boundary event's parent is the BoundaryEventSplit; its other child is the activity."""
-    if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
+    if not _is_boundary(task) or task.parent is None:
         return None
     for sibling in task.parent.children:
         if sibling is not task and not hasattr(sibling.task_spec, "event_definition"):
-            return str(sibling.task_spec.bpmn_id)
+            return sibling
     return None
+
+
+def watch_key(task: Any, watched: Any) -> str | None:
+    """The Spiff id of the watched activity a user task's deadline comes from: the task itself,
+    or a multi-instance activity it is one instance of; `watched` holds the watched ids."""
+    for candidate in (task, task.parent):
+        if candidate is not None and str(candidate.id) in watched:
+            return str(candidate.id)
+    return None
+
+
+def _is_boundary(task: Any) -> bool:
+    return hasattr(task.task_spec, "cancel_activity")
+
+
+REMINDER = "reminder"  # a user task property: this task chases an overdue step (E12)
+
+
+def is_reminder(task: Any) -> bool:
+    return (property_of(task, REMINDER) or "").lower() in ("true", "1", "yes")
+
+
+def chased_task(task: Any) -> Any | None:
+    """The step a reminder chases: up from the reminder, across the called process, to the
+    red timer whose path opened it, and the activity that timer is attached to."""
+    node: Any = task
+    for _ in range(_MAX_CHASE):
+        if node is None:
+            return None
+        if _is_boundary(node):
+            return watched_task(node)
+        node = _up(node)
+    return None
+
+
+_MAX_CHASE = 200  # a reminder sits a few tasks below its call; never walk a whole tree
+
+
+def _up(task: Any) -> Any | None:
+    """A task's parent, or at the root of a called process the call activity's task."""
+    if task.parent is not None:
+        return task.parent
+    parent_id = getattr(task.workflow, "parent_task_id", None)
+    return None if parent_id is None else task.workflow.top_workflow.get_task_from_id(parent_id)
+
+
+def reminder_is_done(task: Any) -> bool:
+    """A reminder whose chased step has finished (done, or moved past) has nothing to chase."""
+    if not is_reminder(task):
+        return False
+    chased = chased_task(task)
+    return chased is not None and chased.has_state(TaskState.FINISHED_MASK)
 
 
 def property_of(task: Any, name: str) -> str | None:

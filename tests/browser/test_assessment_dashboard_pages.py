@@ -71,7 +71,8 @@ def test_the_analyst_filters_the_dashboard_and_clicks_a_red_bar_to_its_cases(pag
     september = months["x"].index("9月")
     assert [s["data"][september]["value"] for s in months["series"]] == [75, 66.7]
     ranked = page.locator("#ranking tbody tr").evaluate_all("rows => rows.map(r => r.id)")
-    assert ranked[:3] == ["rank-CENTER", "rank-BUS_GROUP", "rank-TRANSPORT_DEV"]  # 100, 75, 50
+    assert ranked[:2] == ["rank-CENTER", "rank-BUS_GROUP"]  # 100, 75
+    assert "rank-TRANSPORT_DEV" in ranked  # 50; the office's 督办 is ranked too (E12)
     assert page.locator("#rank-BUS_GROUP td.score").inner_text() == "75.0"
     charts_shot(page, "all-units")
 
@@ -108,10 +109,8 @@ def test_a_closure_bar_lists_the_cases_closed_in_that_many_working_days(page, pl
     assert [d["value"] for d in closure["series"][0]["data"]] == [1, 0, 0, 1, 0, 0, 0]
     lights = option_of(page, "chart-lights")
     assert [s["name"] for s in lights["series"]] == ["Yellow lights", "Red lights"]
-    assert lights["y"][:2] == [
-        "Municipal Transport Development Center",
-        "Xiamen Bus Group Co., Ltd.",
-    ]
+    assert lights["y"][0] == "Municipal Transport Development Center"
+    assert "Xiamen Bus Group Co., Ltd." in lights["y"]
     assert option_of(page, "chart-months")["x"] == ["Jul", "Aug", "Sep"]
     charts_shot(page, "english")
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from datetime import UTC, datetime
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -33,7 +34,7 @@ def test_a_worker_fires_due_timers_and_stops_on_sigterm(db_url, clock):
         wait_started(proc, timeout=30)
         jtflow = build(db_url, clock)
         deadline = time.monotonic() + 20
-        while jtflow.next_timer_due() is not None and time.monotonic() < deadline:
+        while due_now(jtflow) and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
@@ -49,7 +50,14 @@ def test_a_worker_fires_due_timers_and_stops_on_sigterm(db_url, clock):
                 .group_by(Timer.state)
             ).all()
         )
-    assert states.get("fired", 0) >= 1 and "waiting" not in states
+    assert states.get("fired", 0) >= 1 and not due_now(jtflow)
+
+
+def due_now(jtflow) -> bool:  # type: ignore[no-untyped-def]
+    """A timer is due by the worker's clock, the real one (a 催办's own deadline, E12, is
+    later)."""
+    due = jtflow.next_timer_due()
+    return due is not None and due <= datetime.now(UTC)
 
 
 def test_a_worker_on_a_missing_database_says_so_in_one_line(tmp_path):

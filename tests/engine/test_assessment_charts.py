@@ -81,14 +81,14 @@ def check_charts(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def
     assert behind(jtflow, "closed_wd.20-") == []
 
     # open as of 20 Oct, among the steps opened in Q3: the two overdue replies, the urgent
-    # case's phone report, the 催办 and 督办 its fired deadlines opened in September and the
-    # archive of the case closed on 28 Sep
+    # case's phone report, the 催办 and 督办 its fired deadline opened in September and the
+    # archive of the case closed on 28 Sep; the late sign-for's 催办 closed with it (E12)
     assert quarter.open_steps == [
         OpenStep("handle_reply", 2, 2),
-        OpenStep("press", 2, 2),
         OpenStep("archive", 1, 1),
         OpenStep("oversee", 1, 1),
         OpenStep("phone_report", 1, 1),
+        OpenStep("press", 1, 1),
     ]
     assert behind(jtflow, "open.handle_reply") == sorted(
         [(overdue, "TRANSPORT_DEV", 1), (urgent, "TRANSPORT_DEV", 1)]
@@ -102,7 +102,13 @@ def check_charts(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def
 
     # the lights of every watched step, as A1 counts them per step (test_assessment_figures)
     assert behind(jtflow, "lights.red") == sorted(
-        [(late, "BUS_GROUP", 1), (overdue, "TRANSPORT_DEV", 1), (urgent, "TRANSPORT_DEV", 2)]
+        [
+            (late, "BUS_GROUP", 1),
+            (overdue, "TRANSPORT_DEV", 1),
+            (urgent, "TRANSPORT_DEV", 2),
+            (urgent, "CENTER", 1),  # the 催办 and 督办 past their own deadline (E12)
+            (urgent, "BUREAU_OFFICE", 1),
+        ]
     )
     assert behind(jtflow, "lights.red", "BUS_GROUP") == [(late, "BUS_GROUP", 1)]
     assert behind(jtflow, "lights.yellow") == [(urgent, "TRANSPORT_DEV", 1)]

@@ -68,11 +68,16 @@ def check_a1(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
     )
     assert (transport.escalations, transport.supervised) == (3, 2)
 
-    assert figures["CENTER"].steps == {"classify": Lights(4, 0, 0)}
+    # the center's 催办 are watched too (E12): the late sign-for's closed with it while green,
+    # the urgent phone report's ran past its own 2 hours; the office's 督办 likewise
+    assert figures["CENTER"].steps == {"classify": Lights(4, 0, 0), "press": Lights(1, 0, 1)}
+    assert figures["BUREAU_OFFICE"].steps["oversee"] == Lights(0, 0, 1)
     assert figures["CENTER"].received == 0
     october = figures_of(jtflow, period="2026-10")  # only the center's and the office's work:
     assert set(october) == {"BUREAU_OFFICE", "CENTER"}  # 催办, 督办, archive opened in October
-    assert all(f.received == 0 and not f.steps for f in october.values())
+    assert all(f.received == 0 for f in october.values())
+    assert october["CENTER"].steps == {"press": Lights(2, 0, 0)}  # watched, still green (E12)
+    assert october["BUREAU_OFFICE"].steps == {"oversee": Lights(1, 0, 0)}
     assert list(figures_of(jtflow, unit="BUS_GROUP")) == ["BUS_GROUP"]
 
     # the cases behind the figures

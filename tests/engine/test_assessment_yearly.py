@@ -58,9 +58,10 @@ def check_months(jtflow) -> None:  # type: ignore[no-untyped-def]
     september, october, november = months[8], months[9], months[10]
     # BUS_GROUP 2 + TRANSPORT_DEV 2; sign-for: one an hour late; feedback: the bus group's
     # four rounds on time, the transport center's two replies open past due; lights: the
-    # urgent sign-for's yellow, and red for the late sign-for, two replies, a phone report
+    # urgent sign-for's yellow, and red for the late sign-for, two replies, a phone report, and
+    # the 催办 and 督办 the phone report's red opened, past their own 2 hours (E12)
     assert september == MonthFigures(
-        date(2026, 9, 1), received=4, sign_for=Ratio(3, 1), feedback=Ratio(4, 2), yellow=1, red=4
+        date(2026, 9, 1), received=4, sign_for=Ratio(3, 1), feedback=Ratio(4, 2), yellow=1, red=6
     )
     # the Xiamen midnight, not UTC's, divides October from November
     assert (october.received, october.sign_for) == (1, Ratio(1, 0))

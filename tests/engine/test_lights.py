@@ -160,4 +160,4 @@ def test_an_escalation_is_a_history_event_of_its_own(fresh, clock):
     fresh().fire_due_timers()
     [escalated] = [e for e in fresh().history(case.case_id) if e.kind == "escalated"]
     assert escalated.element_id == "press"
-    assert escalated.data == {"overdue_step": "分类转办", "unit": "CENTER"}
+    assert escalated.data == {"overdue_step": "分类转办", "unit": "CENTER", "chased_unit": "CENTER"}

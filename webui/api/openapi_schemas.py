@@ -58,7 +58,7 @@ def schemas(forms: FormRegistry) -> dict[str, Any]:
         "name": {"type": "string"},
         "unit_code": {"type": "string"},
         "role": {"type": "string"},
-        "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+        "state": {"type": "string", "enum": ["open", "completed", "cancelled", "closed"]},
         "assignee": nullable("string"),
         "created_at": INSTANT,
         "due_at": {**INSTANT, "type": ["string", "null"]},

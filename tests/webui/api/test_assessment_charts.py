@@ -44,7 +44,8 @@ def test_the_analyst_gets_every_chart_with_the_cases_behind_each_bar(api_as, pla
         1,
         3,
     )
-    assert [u["unit"] for u in charts["lights_by_unit"]][:2] == ["TRANSPORT_DEV", "BUS_GROUP"]
+    assert [u["unit"] for u in charts["lights_by_unit"]][0] == "TRANSPORT_DEV"
+    assert lights["BUREAU_OFFICE"]["red"]["value"] == 1  # its 督办 ran past its own deadline
     red = lights["BUS_GROUP"]["red"]
     assert red["figure"] == "lights.red"
     assert red["page"] == "/assessment/cases?period=2026-Q3&unit=BUS_GROUP&figure=lights.red"
@@ -77,7 +78,8 @@ def test_the_analyst_gets_every_chart_with_the_cases_behind_each_bar(api_as, pla
         2,
     )
     assert [r["unit"] for r in charts["ranking"]][:3] == ["CENTER", "BUS_GROUP", "TRANSPORT_DEV"]
-    assert [r["rank"] for r in charts["ranking"]][:4] == [1, 2, 3, None]
+    # the office is ranked too now that its 督办 is a watched step (E12)
+    assert [r["rank"] for r in charts["ranking"]][:5] == [1, 2, 3, 4, None]
 
 
 def test_the_answer_is_as_documented(api_as, played):  # type: ignore[no-untyped-def]
