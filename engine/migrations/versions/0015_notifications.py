@@ -6,7 +6,7 @@
   that keeps two workers from sending a digest twice.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 00:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import engine.models
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
