@@ -195,6 +195,7 @@ def answer_for(element_id: str, unit: str) -> dict[str, Any]:
         "deputy_approve": {"approved": True},
         "center_audit": {"accepted": True},
         "supervise": {"instruction": "请承办单位立即处置并按时报告。"},
+        "coordinate": {"coordination_opinion": "由牵头单位负责现场处置，协办单位配合。"},
         "press": {"press_method": "phone", "press_note": "已电话催办，承办单位承诺当日办结。"},
         "oversee": {"oversee_instruction": "请承办单位立即办理并报告超期原因。"},
         "phone_report": {"reported_to": "局办公室值班员", "summary": "现场已管控，正在处置。"},

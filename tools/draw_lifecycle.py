@@ -21,7 +21,7 @@ LANES = [  # id, name, rows
     ("lane_dispatch", "监测中心·投诉受理岗（转办/审核/归档）", 2),
     ("lane_platform", "监测中心·平台受理岗", 1),
     ("lane_legal", "法规处 / 局办公室（职责确认）", 1),
-    ("lane_office", "局办公室（督办）", 2),
+    ("lane_office", "局办公室（督办） / 安监处（协调）", 3),
     ("lane_unit", "承办单位", 4),
 ]
 
@@ -40,6 +40,7 @@ class Node:
     decision: str = ""
     default: str = ""
     multi: tuple[str, str, str, str] | None = None  # input, item, output, output item
+    post: str = ""  # a user task's postScript: the instant the next step's clock starts
 
 
 @dataclass
@@ -77,6 +78,12 @@ class Timer:
     @property
     def escalate_id(self):
         return f"escalate_{self.task}"
+
+
+# E12: every step someone waits on is watched. Where the standard gives no time, this
+# system's choice (for the bureau to confirm): 2 hours for a 紧急/特别紧急 event, else 1
+# working day, from the instant the step's wait began
+WAIT_RULE = '"2h" if is_urgent else "1wd"'
 
 
 def user(id, name, lane, col, form, unit, role, doc, row=0, **kw):
@@ -179,8 +186,9 @@ N = [
         "CENTER",
         "投诉受理岗",
         "监测中心 1 个工作日内制作转办单并按职责转办；多单位事件指定牵头、协办、兜底单位；"
-        "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认。"
-        "E2、E3、E4",
+        "不属于职责范围的 1 个工作日内退件并说明理由和依据；职责不明的提请法规处或局办公室确认；"
+        "特别紧急、紧急事件立即转办（30 分钟）。E2、E3、E4、E7",
+        post="decided_at = now()",
         props={
             "form_defaults": '={"lead_unit": suggested_lead, "co_units": suggested_co_units}',
             "records": '="returned" if decision == "return" else None',
@@ -213,7 +221,8 @@ N = [
         "remit_decision",
         "=remit_office",
         "办理人",
-        "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。E4",
+        "不能判定是否属于交通运输职责范围的事件，由法规处或局办公室确认，中心按确认意见转办或退件。"
+        "时限：1 个工作日（紧急 2 小时），自提请起（本系统的取值）。E4、E12",
     ),
     Node(
         "transfer",
@@ -230,7 +239,7 @@ N = [
         "分头办理",
         "lane_dispatch",
         13,
-        doc="牵头单位办理、协办单位协办、紧急事件督办与报告并行。E3、E7",
+        doc="牵头单位办理、协办单位协办、报请协调、紧急事件督办与报告并行。E3、E7",
     ),
     # main branch: sign for, handle, approve, audit
     user(
@@ -241,7 +250,10 @@ N = [
         "sign_for",
         "=handling_unit",
         "办理人",
-        "承办单位 1 个工作日内签收转办事件；不属本单位职责的可申请退回。E5",
+        "承办单位 1 个工作日内签收转办事件；不属本单位职责的可申请退回。"
+        "紧急、特别紧急事件转办时即通知承办单位（历史记 urgent_transfer）。E5、E7",
+        post="signed_at = now()",
+        props={"records_opened": '="urgent_transfer" if is_urgent else None'},
     ),
     Node("gw_accept", "xor", "签收？", "lane_unit", 15, default="flow_accepted", doc="E5"),
     Node(
@@ -273,7 +285,8 @@ N = [
         "retransfer",
         "CENTER",
         "投诉受理岗",
-        "承办单位申请退回且无兜底单位时，由中心协调重新转办。E3",
+        "承办单位申请退回且无兜底单位时，由中心协调重新转办。"
+        "时限：1 个工作日（紧急 2 小时），自申请退回起（本系统的取值）。E3、E12",
         row=1,
     ),
     Node(
@@ -326,9 +339,32 @@ N = [
         "supervise",
         "BUREAU_OFFICE",
         "办理人",
-        "局办公室对特别紧急、紧急事件督办。E7",
+        "局办公室对特别紧急、紧急事件督办。时限：2 小时，自转办起（本系统的取值）。E7、E12",
     ),
     Node("merge_supervise", "xor", "", "lane_office", 16, doc="E7"),
+    Node(
+        "gw_coordinate",
+        "xor",
+        "报请协调？",
+        "lane_office",
+        14,
+        row=2,
+        default="flow_no_coordinate",
+        doc="多单位事件必要时报请局办公室或安监处协调转办。E3",
+    ),
+    user(
+        "coordinate",
+        "协调转办",
+        "lane_office",
+        15,
+        "coordinate",
+        "=coordination",
+        "办理人",
+        "中心报请协调的多单位事件：局办公室或安监处协调各承办单位并提出协调意见。"
+        "时限：1 个工作日（紧急 2 小时），自转办起（本系统的取值）。E3、E12",
+        row=2,
+    ),
+    Node("merge_coordinate", "xor", "", "lane_office", 16, row=2, doc="E3"),
     Node(
         "gw_urgent_report",
         "xor",
@@ -360,6 +396,7 @@ N = [
         "办理人",
         "承办单位 24 小时内书面上报处理结果。E7",
         row=3,
+        post="office_from = now()",
     ),
     user(
         "office_review",
@@ -369,7 +406,7 @@ N = [
         "office_review",
         "BUREAU_OFFICE",
         "办理人",
-        "书面报告经局办公室审核。E7",
+        "书面报告经局办公室审核。时限：1 个工作日，自书面报告起（本系统的取值）。E7、E12",
         row=1,
     ),
     Node(
@@ -391,7 +428,7 @@ N = [
         "lane_dispatch",
         22,
         doc="监测中心办结事件（承办单位不办结）。E1",
-        script="closed_at = now()",
+        script="closed_at = now()\narchive_from = closed_at",
     ),
     Node(
         "gw_platform",
@@ -410,7 +447,9 @@ N = [
         "answer_platform",
         "CENTER",
         "平台受理岗",
-        "平台受理岗按来源平台规定时限反馈办理结果。E6、E7",
+        "平台受理岗按来源平台规定时限反馈办理结果。时限：办结后 1 个工作日（紧急 2 小时）"
+        "（本系统的取值）。E6、E7、E12",
+        post="archive_from = now()",
     ),
     Node("merge_platform", "xor", "", "lane_dispatch", 25, doc="E7"),
     Node(
@@ -430,8 +469,9 @@ N = [
         "revisit",
         "CENTER",
         "投诉受理岗",
-        "投诉受理岗回访投诉人并记录结果。E14",
+        "投诉受理岗回访投诉人并记录结果。时限：办结后 3 个工作日（本系统的取值）。E14、E12",
         row=1,
+        post="archive_from = now()",
     ),
     Node("merge_revisit", "xor", "", "lane_dispatch", 28, doc="E14"),
     user(
@@ -442,7 +482,8 @@ N = [
         "archive",
         "CENTER",
         "投诉受理岗",
-        "办结事件归档；归档后不可再更改。E13",
+        "办结事件归档；归档后不可再更改。时限：1 个工作日（紧急 2 小时），自办结或回访、"
+        "答复平台起（本系统的取值）。E13、E12",
     ),
     Node(
         "end_archived",
@@ -506,6 +547,17 @@ F = [
     Flow("flow_review_back", "gw_review", "written_report", "退回", "not approved"),
     Flow("flow_review_ok", "gw_review", "merge_report", "通过"),
     Flow("flow_report_done", "merge_report", "join"),
+    Flow("flow_to_coordinate_gw", "split", "gw_coordinate"),
+    Flow(
+        "flow_coordinate",
+        "gw_coordinate",
+        "coordinate",
+        "报请协调",
+        'coordination in ("BUREAU_OFFICE", "BUREAU_SAFETY")',
+    ),
+    Flow("flow_no_coordinate", "gw_coordinate", "merge_coordinate", "无需协调"),
+    Flow("flow_coordinated", "coordinate", "merge_coordinate"),
+    Flow("flow_coordinate_done", "merge_coordinate", "join"),
     Flow("flow_joined", "join", "close"),
     Flow("flow_closed", "close", "gw_platform"),
     Flow(
@@ -529,11 +581,90 @@ T = [
     Timer(
         "timer_classify",
         "classify",
-        "add_working_days(discovered_at, 1)",
-        "1个工作日",
+        'deadline(discovered_at, "30m" if is_urgent else "1wd")',
+        "转办时限",
         "转办超期",
-        "转办（或退件）时限：自发现起 1 个工作日。E2、E4、E12",
+        "转办（或退件）时限：自发现起 1 个工作日；特别紧急、紧急事件立即转办，30 分钟"
+        "（本系统的取值）。E2、E4、E7、E12",
         start="discovered_at",
+    ),
+    Timer(
+        "timer_remit_decision",
+        "remit_decision",
+        f"deadline(decided_at, {WAIT_RULE})",
+        "确认时限",
+        "职责确认超期",
+        "职责确认时限：1 个工作日（紧急 2 小时），自提请起（本系统的取值）。E4、E12",
+        start="decided_at",
+        escalate=False,
+    ),
+    Timer(
+        "timer_retransfer",
+        "retransfer",
+        f"deadline(signed_at, {WAIT_RULE})",
+        "重新转办时限",
+        "重新转办超期",
+        "重新转办时限：1 个工作日（紧急 2 小时），自申请退回起（本系统的取值）。E3、E12",
+        start="signed_at",
+        escalate=False,
+    ),
+    Timer(
+        "timer_supervise",
+        "supervise",
+        'deadline(transferred_at, "2h")',
+        "2小时",
+        "督办超期",
+        "督办时限：2 小时，自转办起（本系统的取值）。E7、E12",
+        escalate=False,
+    ),
+    Timer(
+        "timer_coordinate",
+        "coordinate",
+        f"deadline(transferred_at, {WAIT_RULE})",
+        "协调时限",
+        "协调超期",
+        "协调时限：1 个工作日（紧急 2 小时），自转办起（本系统的取值）。E3、E12",
+        escalate=False,
+    ),
+    Timer(
+        "timer_office_review",
+        "office_review",
+        'deadline(office_from, "1wd")',
+        "1个工作日",
+        "审核超期",
+        "局办公室审核时限：1 个工作日，自书面报告起（本系统的取值）。E7、E12",
+        start="office_from",
+        escalate=False,
+    ),
+    Timer(
+        "timer_answer_platform",
+        "answer_platform",
+        f"deadline(closed_at, {WAIT_RULE})",
+        "答复时限",
+        "答复平台超期",
+        "答复来源平台时限：办结后 1 个工作日（紧急 2 小时）（本系统的取值）。E6、E7、E12",
+        start="closed_at",
+        escalate=False,
+    ),
+    Timer(
+        "timer_revisit",
+        "revisit",
+        'deadline(closed_at, "3wd")',
+        "3个工作日",
+        "回访超期",
+        "回访时限：办结后 3 个工作日（本系统的取值）。E14、E12",
+        start="closed_at",
+        escalate=False,
+    ),
+    Timer(
+        "timer_archive",
+        "archive",
+        f"deadline(archive_from, {WAIT_RULE})",
+        "归档时限",
+        "归档超期",
+        "归档时限：1 个工作日（紧急 2 小时），自办结或回访、答复平台起（本系统的取值）。E13、E12",
+        start="archive_from",
+        escalate=False,
     ),
     Timer(
         "timer_sign_for",
@@ -594,6 +725,7 @@ RN = [
         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
         "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10",
+        post="approve_from = now()",
     ),
     user(
         "leader_approve",
@@ -603,8 +735,10 @@ RN = [
         "leader_approve",
         "=handling_unit",
         "单位领导",
-        "反馈意见须经本单位领导把关。E9",
+        "反馈意见须经本单位领导把关。时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值）。"
+        "E9、E12",
         props={"records": '="returned" if not approved else None'},
+        post="review_from = now()",
     ),
     Node("gw_leader", "xor", "领导同意？", "rc_leader", 4, default="flow_leader_ok", doc="E9"),
     Node(
@@ -624,8 +758,10 @@ RN = [
         "deputy_approve",
         "BUREAU_LEADER",
         "分管领导",
-        "重要事项报分管领导审核。E9",
+        "重要事项报分管领导审核。时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值）。"
+        "E9、E12",
         props={"records": '="returned" if not approved else None'},
+        post="review_from = now()",
     ),
     Node("gw_deputy", "xor", "分管领导同意？", "rc_deputy", 7, default="flow_deputy_ok", doc="E9"),
     Node("merge_audit", "xor", "", "rc_center", 8, doc="E10"),
@@ -637,7 +773,8 @@ RN = [
         "center_audit",
         "CENTER",
         "投诉受理岗",
-        "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。E10",
+        "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。"
+        "时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值）。E10、E12",
         props={"records": '="returned" if not accepted else None'},
     ),
     Node(
@@ -671,6 +808,35 @@ RF = [
 ]
 
 RT = [
+    Timer(
+        "timer_leader_approve",
+        "leader_approve",
+        f"deadline(approve_from, {WAIT_RULE})",
+        "审核时限",
+        "领导审核超期",
+        "单位领导审核时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值）。E9、E12",
+        start="approve_from",
+    ),
+    Timer(
+        "timer_deputy_approve",
+        "deputy_approve",
+        f"deadline(review_from, {WAIT_RULE})",
+        "审核时限",
+        "分管领导审核超期",
+        "分管领导审核时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值）。E9、E12",
+        start="review_from",
+        escalate=False,
+    ),
+    Timer(
+        "timer_center_audit",
+        "center_audit",
+        f"deadline(review_from, {WAIT_RULE})",
+        "审核时限",
+        "中心审核超期",
+        "中心审核时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值）。E10、E12",
+        start="review_from",
+        escalate=False,
+    ),
     Timer(
         "timer_handle_reply",
         "handle_reply",
@@ -921,7 +1087,12 @@ def node_xml(node, incoming, outgoing):
         attrs += ' calledElement="reply_cycle"'
     ext = ""
     if node.kind in ("user", "end") and node.props:
-        ext = f"<bpmn:extensionElements>{properties(node.props)}</bpmn:extensionElements>"
+        post = (
+            f"<spiffworkflow:postScript>{escape(node.post)}</spiffworkflow:postScript>"
+            if node.post
+            else ""
+        )
+        ext = f"<bpmn:extensionElements>{properties(node.props)}{post}</bpmn:extensionElements>"
     if node.kind == "rule":
         ext = (
             "<bpmn:extensionElements><spiffworkflow:calledDecisionId>"

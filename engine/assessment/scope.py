@@ -24,9 +24,22 @@ CENTER_AUDIT = "center_audit"  # E10: the center returns (退件) a non-conformi
 # answer to the source platform, the revisit or the archive.
 CLOSED_BY = ("answer_platform", "revisit", "archive")
 URGENT = ("critical", "urgent")  # E7: an overdue step of theirs is also overseen (督办)
-# the reminders themselves (催办, 督办): watched with their own lights, but a red one is late,
-# not escalated — it opens no reminder of its own (E12)
+# watched steps whose red is a light only, opening no 催办 (tools/draw_lifecycle.py's timers
+# with escalate=False): the reminders themselves and the center's and the bureau's own steps
 REMINDERS = ("press", "oversee")
+NOT_ESCALATED = (
+    *REMINDERS,
+    "remit_decision",
+    "retransfer",
+    "supervise",
+    "coordinate",
+    "office_review",
+    "answer_platform",
+    "revisit",
+    "archive",
+    "deputy_approve",
+    "center_audit",
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +75,8 @@ def counted_tasks(scope: Scope) -> list[ColumnElement[bool]]:
 
 def escalated() -> ColumnElement[bool]:
     """A step whose fired deadline opened a 催办 (and in an urgent case a 督办): red, and not
-    itself a reminder (E12, E7)."""
-    return and_(Task.light == "red", Task.element_id.not_in(REMINDERS))
+    a step whose red is a light only (E12, E7)."""
+    return and_(Task.light == "red", Task.element_id.not_in(NOT_ESCALATED))
 
 
 def late(now: datetime) -> ColumnElement[bool]:

@@ -35,6 +35,7 @@ KIND_NAMES = {
     "returned": "退回",
     "escalated": "超期催办",
     "reminder_closed": "催办随步骤结束",
+    "urgent_transfer": "紧急转办通知",
     "migrated": "迁移到新版本",
     "case_ended": "案件结束",
     "share_refused": "拒绝共享",

@@ -328,7 +328,9 @@ def sync_tasks(
         history.append("task_created", at=now, actor="system", element_id=element_id, data=created)
         opened_as = evaluated[(spiff_id, "records_opened")]
         if opened_as:  # e.g. "escalated": a 催办 task opened by a red light (E12)
-            data = {"overdue_step": task.data.get("overdue_step"), "unit": row["unit_code"]}
+            data = {"unit": row["unit_code"]}
+            if "overdue_step" in task.data:  # a reminder names the step it chases
+                data = {"overdue_step": task.data["overdue_step"], **data}
             if chased is not None:  # whom it chases: the overdue step's unit
                 data["chased_unit"] = chased.unit_code
             history.append(str(opened_as), at=now, actor="system", element_id=element_id, data=data)

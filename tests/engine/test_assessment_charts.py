@@ -104,6 +104,8 @@ def check_charts(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def
     assert behind(jtflow, "lights.red") == sorted(
         [
             (late, "BUS_GROUP", 1),
+            (late, "CENTER", 1),  # its center audit, a working day late (E10, E12)
+            (twice, "CENTER", 1),  # its archive, still open (E13, E12)
             (overdue, "TRANSPORT_DEV", 1),
             (urgent, "TRANSPORT_DEV", 2),
             (urgent, "CENTER", 1),  # the 催办 and 督办 past their own deadline (E12)

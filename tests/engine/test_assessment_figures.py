@@ -40,7 +40,11 @@ def check_a1(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
     assert bus.received == 2
     assert bus.sign_for == Ratio(on_time=1, late=1)
     assert bus.feedback == Ratio(on_time=4, late=0)  # three rounds of one reply, one of another
-    assert bus.steps == {"sign_for": Lights(1, 0, 1), "handle_reply": Lights(4, 0, 0)}
+    assert bus.steps == {
+        "sign_for": Lights(1, 0, 1),
+        "handle_reply": Lights(4, 0, 0),
+        "leader_approve": Lights(4, 0, 0),  # watched too (E9, E12), each approved in time
+    }
     assert (bus.returns, bus.returned_cases, bus.repeated_returns) == (2, 1, 1)
     # 4.0 WD across National Day and 0.0625 WD (1.5 h); nearest-rank p90 of two is the larger
     # binned 0–1 and 3–5 WD (4.0 exactly on an edge counts in the bin it starts)
@@ -70,13 +74,27 @@ def check_a1(jtflow, played: Played) -> None:  # type: ignore[no-untyped-def]
 
     # the center's 催办 are watched too (E12): the late sign-for's closed with it while green,
     # the urgent phone report's ran past its own 2 hours; the office's 督办 likewise
-    assert figures["CENTER"].steps == {"classify": Lights(4, 0, 0), "press": Lights(1, 0, 1)}
-    assert figures["BUREAU_OFFICE"].steps["oversee"] == Lights(0, 0, 1)
+    # and the center's audit (the late case's, on 9 Oct, was a working day late) and the
+    # archive of the case closed on 28 Sep; the office's 督办 steps likewise
+    assert figures["CENTER"].steps == {
+        "classify": Lights(4, 0, 0),
+        "press": Lights(1, 0, 1),
+        "center_audit": Lights(3, 0, 1),
+        "archive": Lights(0, 0, 1),
+    }
+    assert figures["CENTER"].escalations == 0  # its own steps' red opens no 催办
+    assert figures["BUREAU_OFFICE"].steps == {
+        "oversee": Lights(0, 0, 1),
+        "supervise": Lights(1, 0, 0),
+    }
     assert figures["CENTER"].received == 0
     october = figures_of(jtflow, period="2026-10")  # only the center's and the office's work:
     assert set(october) == {"BUREAU_OFFICE", "CENTER"}  # 催办, 督办, archive opened in October
     assert all(f.received == 0 for f in october.values())
-    assert october["CENTER"].steps == {"press": Lights(2, 0, 0)}  # watched, still green (E12)
+    assert october["CENTER"].steps == {  # watched (E12)
+        "press": Lights(2, 0, 0),
+        "archive": Lights(0, 0, 1),
+    }
     assert october["BUREAU_OFFICE"].steps == {"oversee": Lights(1, 0, 0)}
     assert list(figures_of(jtflow, unit="BUS_GROUP")) == ["BUS_GROUP"]
 
@@ -126,18 +144,20 @@ def test_every_escalation_counted_opened_a_press_and_each_urgent_one_an_oversigh
 
 
 def test_the_score_weighs_each_indicator_as_the_bureau_set_it(jtflow, played):  # type: ignore[no-untyped-def]
-    """BUS_GROUP: sign-for 1/2, feedback 4/4, no yellow 6/6, no red 5/6, never returned 1/2,
+    """BUS_GROUP: sign-for 1/2, feedback 4/4, no yellow 10/10, no red 9/10 (its leader's four
+    approvals are watched too), never returned 1/2,
     not returned twice 1/2, not pressed 1 − 1/2, closed within 10 WD 2/2."""
     with jtflow.sessions() as db:
         analyst = get_user(db, "c_analyst")
         found = assess(db, CALENDAR, analyst, period="2026-Q3", now=AS_OF)
         bus = next(u for u in found.units if u.unit == "BUS_GROUP")
-        assert bus.score.value == 75.0  # (7.5 + 25 + 5 + 12.5 + 5 + 5 + 5 + 10) / 100
+        # (7.5 + 25 + 5 + 9/10 of 10 + 12.5 + 5 + 5 + 5 + 10) / 100: 10 lit steps, 1 red
+        assert bus.score.value == 76.0
         set_weight(db, "feedback_on_time", 0, by="admin", now=AS_OF)
         set_weight(db, "closure_target_wd", 3, by="admin", now=AS_OF)  # 4.0 WD: too long
         db.commit()
         again = assess(db, CALENDAR, analyst, period="2026-Q3", now=AS_OF)
     bus = next(u for u in again.units if u.unit == "BUS_GROUP")
     assert bus.events.closure.within_target == 1
-    assert bus.score.value == round(100 * (7.5 + 5 + 12.5 + 5 + 5 + 5 + 5) / 75, 1)
+    assert bus.score.value == 61.3  # as above without feedback's 25, closure 1/2: 46 / 75
     assert next(u for u in again.units if u.unit == "HIGHWAY_DEV").score.value is None

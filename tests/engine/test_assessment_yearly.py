@@ -59,9 +59,10 @@ def check_months(jtflow) -> None:  # type: ignore[no-untyped-def]
     # BUS_GROUP 2 + TRANSPORT_DEV 2; sign-for: one an hour late; feedback: the bus group's
     # four rounds on time, the transport center's two replies open past due; lights: the
     # urgent sign-for's yellow, and red for the late sign-for, two replies, a phone report, and
-    # the 催办 and 督办 the phone report's red opened, past their own 2 hours (E12)
+    # the 催办 and 督办 the phone report's red opened, past their own 2 hours, the late case's
+    # center audit and the 28 Sep case's archive, watched too (E12)
     assert september == MonthFigures(
-        date(2026, 9, 1), received=4, sign_for=Ratio(3, 1), feedback=Ratio(4, 2), yellow=1, red=6
+        date(2026, 9, 1), received=4, sign_for=Ratio(3, 1), feedback=Ratio(4, 2), yellow=1, red=8
     )
     # the Xiamen midnight, not UTC's, divides October from November
     assert (october.received, october.sign_for) == (1, Ratio(1, 0))

@@ -150,7 +150,9 @@ def test_timers_missed_while_down_fire_on_the_next_call(jtflow, clock):
     assert sorted(fired(jtflow, case)) == [
         "timer_phone_report",
         "timer_sign_for",
+        "timer_supervise",  # 局办公室's own 督办 step is watched too (E7, E12)
         "warn_phone_report",
         "warn_sign_for",
+        "warn_supervise",
     ]
     assert jtflow.fire_due_timers() == 0

@@ -159,8 +159,8 @@ def test_a_reset_running_diagram_code_is_previewed_case_by_case(jtflow, clock, t
     spec, dependencies = draft(
         tmp_path,
         (
-            "可申请退回。E5</bpmn:documentation><bpmn:extensionElements>",
-            "可申请退回。E5</bpmn:documentation><bpmn:extensionElements>"
+            "urgent_transfer）。E5、E7</bpmn:documentation><bpmn:extensionElements>",
+            "urgent_transfer）。E5、E7</bpmn:documentation><bpmn:extensionElements>"
             "<spiffworkflow:preScript>sign_for_opened = transferred_at</spiffworkflow:preScript>",
         ),
     )

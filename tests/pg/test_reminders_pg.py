@@ -5,7 +5,6 @@ second open one for the same step whatever a worker does."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from engine.models import HistoryEvent, Task, Timer, table_of
 from engine.service import Jtflow
 from engine.time.clock import SHANGHAI
 from tests.pg.conftest import engine_on, report_many
+from tests.pg.test_multinode import until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -34,13 +34,6 @@ def due_left(jtflow: Jtflow) -> int:
             )
             or 0
         )
-
-
-def until(condition, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
-        time.sleep(0.1)
 
 
 def presses(jtflow: Jtflow) -> list[Task]:

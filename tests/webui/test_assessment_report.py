@@ -67,10 +67,11 @@ def test_the_printable_page_has_every_table_of_the_year(client, played):  # type
     for part in ("events", "months", "data", "accountability"):
         assert f'id="part-{part}"' in page
     # A1 of the bus group: 2 received, sign-for 1 on time 1 late, four replies on time,
-    # one red, two returns in one case, closed in 2.03 WD on average (4.0 at p90), score 75
+    # one red, two returns in one case, closed in 2.03 WD on average (4.0 at p90), score 76
+    # (its leader's approvals are watched steps too, all green: E9, E12)
     assert row_of(page, "events-BUS_GROUP") == [
         BUS, "2", "1", "1", "50.0%", "4", "0", "100.0%", "0", "1", "2", "1", "1",
-        "2", "0", "2.03", "4.00", "2", "1", "0", "75.0",
+        "2", "0", "2.03", "4.00", "2", "1", "0", "76.0",
     ]  # fmt: skip
     assert row_of(page, "events-TRANSPORT_DEV")[0] == TRANSPORT
     assert row_of(page, "events-TRANSPORT_DEV")[-3:] == ["3", "2", "50.0"]
@@ -81,14 +82,15 @@ def test_the_printable_page_has_every_table_of_the_year(client, played):  # type
         "0",
         "1",
     ]
-    assert row_of(page, "score-BUS_GROUP")[4] == "83.3%"  # no red: 5 of 6 watched steps
+    assert row_of(page, "score-BUS_GROUP")[4] == "90.0%"  # no red: 9 of 10 watched steps
     # the weights in force, and that the bureau sets them
     assert row_of(page, "weight-feedback_on_time") == ["按时反馈率", "25", "默认值", "—"]
     assert "由局设定" in page and "jtflow assessment weight" in page
-    # month by month: all four cases reached their units in September
+    # month by month: all four cases reached their units in September; red: also the urgent
+    # case's 催办 and 督办, the late case's center audit and an archive (E12)
     assert row_of(page, "month-9") == [
-        "2026-09", "4", "3", "1", "75.0%", "4", "2", "66.7%", "1", "6"
-    ]  # fmt: skip (red: the urgent case's 催办 and 督办 ran past their own deadline too, E12)
+        "2026-09", "4", "3", "1", "75.0%", "4", "2", "66.7%", "1", "8"
+    ]  # fmt: skip
     assert row_of(page, "month-10")[1:3] == ["0", "0"] and row_of(page, "month-total")[1] == "4"
     assert 'id="empty-data"' in page  # no data-resource records: said, not invented
     # the accountability list, each case a link to its step-through and with its evidence
@@ -149,7 +151,7 @@ def test_the_xlsx_has_a_sheet_per_table_with_real_numbers_and_times(client, jtfl
     assert set(rows) >= {BUS, TRANSPORT, "市公路事业发展中心"}
     bus = rows[BUS]
     assert bus[1:4] == [2, 1, 1] and bus[4] == 0.5 and bus[15:17] == [2.03, 4]
-    assert bus[20] == 75 and rows[TRANSPORT][19] == 2
+    assert bus[20] == 76 and rows[TRANSPORT][19] == 2
     bus_row = next(r for r in events.iter_rows(min_row=2) if r[0].value == BUS)
     assert bus_row[4].number_format == "0.0%" and bus_row[15].number_format == "0.00"
     assert events.column_dimensions["A"].width >= 24  # the longest name fits
@@ -158,7 +160,7 @@ def test_the_xlsx_has_a_sheet_per_table_with_real_numbers_and_times(client, jtfl
     months = book["逐月收件与按时率"]
     september = months["A10"]
     assert september.value == datetime(2026, 9, 1) and september.is_date
-    assert [c.value for c in months[10]][1:] == [4, 3, 1, 0.75, 4, 2, 4 / 6, 1, 6]
+    assert [c.value for c in months[10]][1:] == [4, 3, 1, 0.75, 4, 2, 4 / 6, 1, 8]
     assert months["A14"].value == "全年" and months["B14"].value == 4
 
     weights = {r[0]: r for r in rows_of(book["得分权重"])[1:]}

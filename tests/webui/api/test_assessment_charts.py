@@ -77,7 +77,8 @@ def test_the_analyst_gets_every_chart_with_the_cases_behind_each_bar(api_as, pla
         2,
         2,
     )
-    assert [r["unit"] for r in charts["ranking"]][:3] == ["CENTER", "BUS_GROUP", "TRANSPORT_DEV"]
+    ranking = [r["unit"] for r in charts["ranking"]]
+    assert ranking[:2] == ["CENTER", "BUS_GROUP"] and "TRANSPORT_DEV" in ranking
     # the office is ranked too now that its 督办 is a watched step (E12)
     assert [r["rank"] for r in charts["ranking"]][:5] == [1, 2, 3, 4, None]
 
