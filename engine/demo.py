@@ -17,6 +17,7 @@ from .catalogue_demo import CATALOGUE_USERS, seed_catalogue
 from .config import Settings, open_jtflow
 from .market_demo import MARKET_ANSWERS, MARKET_USERS, load_market_demo
 from .models import User
+from .notice_demo import seed_notices
 from .people.accounts import hash_password, set_password_hash
 from .people.users import add_user
 from .service import Jtflow
@@ -126,6 +127,7 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     yield from seed_catalogue(jtflow)
     yield from seed_sharing(jtflow, settings.processes_dir)  # engine/sharing_demo.py
     yield from load_market_demo(settings, jtflow)
+    yield from seed_notices(jtflow, settings.processes_dir)  # engine/notice_demo.py
 
 
 def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:

@@ -137,15 +137,15 @@ def _play(
     assert isinstance(clock, FakeClock)
     clock.set(at)
     for element_id, answer in steps:
-        task = _open(jtflow, case, element_id)
-        jtflow.complete(task.id, answer or ANSWERS[element_id], _actor(jtflow, task))
+        task = open_task(jtflow, case, element_id)
+        jtflow.complete(task.id, answer or ANSWERS[element_id], holder_of(jtflow, task))
         clock.advance(hours=6)
 
 
 def _press(jtflow: Jtflow, case: CaseRef) -> None:
     """The red reply's 催办 done by the center; the reply itself stays open and red."""
-    task = _open(jtflow, case, "press")
-    jtflow.complete(task.id, ANSWERS["press"], _actor(jtflow, task))
+    task = open_task(jtflow, case, "press")
+    jtflow.complete(task.id, ANSWERS["press"], holder_of(jtflow, task))
 
 
 def _revoke(jtflow: Jtflow, case: CaseRef, at: datetime) -> None:
@@ -155,7 +155,7 @@ def _revoke(jtflow: Jtflow, case: CaseRef, at: datetime) -> None:
     sharing.revoke_case_grant(jtflow, case.case_id, "需求部门未按约定用途使用。", actor="c_data")
 
 
-def _actor(jtflow: Jtflow, task: Task) -> str:
+def holder_of(jtflow: Jtflow, task: Task) -> str:
     """The demo user who holds the task's unit and role."""
     for user in jtflow.users():
         if user.unit_code == task.unit_code and task.role in (user.roles or []):
@@ -163,7 +163,7 @@ def _actor(jtflow: Jtflow, task: Task) -> str:
     raise LookupError(f"no demo user for {task.unit_code}/{task.role}")
 
 
-def _open(jtflow: Jtflow, case: CaseRef, element_id: str) -> Task:
+def open_task(jtflow: Jtflow, case: CaseRef, element_id: str) -> Task:
     with jtflow.sessions() as session:
         task = session.scalar(
             select(Task).where(

@@ -109,4 +109,22 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "sharing_record_source": {"source_note": "唯一来源已登记到资源目录。"},
     "sharing_press": {"press_method": "phone", "press_note": "已电话催办提供部门。"},
+    # interface notices (O1, O3)
+    "interface_notice": {
+        "kind": "upgrade",
+        "interface_name": "公交车辆实时位置推送接口",
+        "resource_ids": [1],
+        "description": "调度系统升级，接口暂停推送。",
+        "stop_at": "2026-10-12T20:00:00+08:00",
+        "planned_resume": "2026-10-13T06:00:00+08:00",
+    },
+    "notice_receive": {"receipt_note": "已登记，已告知共享使用方。"},
+    "notice_restore": {
+        "restore_note": "升级完成，接口已恢复推送。",
+        "data_missing": True,
+        "missing_note": "10 月 12 日 20:00 至 24:00 的车辆位置。",
+    },
+    "notice_confirm_restore": {"confirmed": True, "confirm_note": "平台已收到实时数据。"},
+    "notice_backfill": {"backfill_note": "已补传 4 小时车辆位置，共 120 万条。"},
+    "notice_confirm_backfill": {"complete": True, "check_note": "条数与时段核对无误。"},
 }

@@ -375,26 +375,26 @@ POOLS = [
 ]
 
 
-def lane_geometry() -> tuple[dict, dict]:
-    top, geo, pools = 40, {}, {}
-    for pool in POOLS:
+def lane_geometry(pools: list[Pool]) -> tuple[dict, dict]:
+    top, geo, geometry = 40, {}, {}
+    for pool in pools:
         start = top
         for lane_id, _, rows in pool.lanes:
             geo[lane_id] = (top, rows * ROW_H)
             top += rows * ROW_H
-        pools[pool.participant] = (start, top - start)
+        geometry[pool.participant] = (start, top - start)
         top += draw.POOL_GAP
-    return geo, pools
+    return geo, geometry
 
 
-def diagram() -> list[str]:
-    lane_geo, pool_geo = lane_geometry()
+def diagram(pools: list[Pool]) -> list[str]:
+    lane_geo, pool_geo = lane_geometry(pools)
     draw.LANE_GEO.update(lane_geo)  # the lifecycle drawer's bounds() reads its lanes from here
-    width = LANE_LABEL + int(max(n.col for n in N) + 2) * COL_W
+    width = LANE_LABEL + int(max(n.col for n in pools[0].nodes) + 2) * COL_W
     out = [
         '<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">'
     ]
-    for pool in POOLS:
+    for pool in pools:
         top, height = pool_geo[pool.participant]
         out.append(draw.shape(pool.participant, LANE_X, top, width, height, ' isHorizontal="true"'))
         for lane_id, _, _ in pool.lanes:
@@ -416,29 +416,30 @@ def diagram() -> list[str]:
     return out
 
 
-def main() -> None:
+def document(pools: list[Pool], process: str, tool: str) -> str:
+    """The whole .bpmn file of `pools` (the first is the main process), laid out on lanes."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(
         "<bpmn:definitions "
         + " ".join(f'xmlns:{k}="{v}"' for k, v in draw.NS.items())
-        + ' id="sharing_request_definitions" targetNamespace="https://jtflow.example/bpmn"'
-        ' exporter="jtflow tools/draw_sharing.py" exporterVersion="1">'
+        + f' id="{process}_definitions" targetNamespace="https://jtflow.example/bpmn"'
+        f' exporter="jtflow tools/{tool}" exporterVersion="1">'
     )
     out.append(
         '<bpmn:collaboration id="collaboration">'
         + "".join(
             f'<bpmn:participant id="{p.participant}" name="{draw.escape(p.name)}"'
             f' processRef="{p.process}" />'
-            for p in POOLS
+            for p in pools
         )
         + "</bpmn:collaboration>"
     )
-    for pool in POOLS:
+    for pool in pools:
         out.extend(draw.process_xml(pool))
-    out.extend(diagram())
+    out.extend(diagram(pools))
     out.append("</bpmn:definitions>")
-    print("\n".join(out))
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
-    main()
+    print(document(POOLS, "sharing_request", "draw_sharing.py"))

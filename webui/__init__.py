@@ -39,6 +39,7 @@ from .inbox import inbox
 from .market import market
 from .modeler import modeler
 from .modeler_api import modeler_api
+from .notices import notices
 from .notification_feed import bell
 from .notifications import notifications
 from .people_names import person
@@ -105,6 +106,7 @@ def create_app(
     app.register_blueprint(assessment_report)
     app.register_blueprint(attachments)
     app.register_blueprint(market)
+    app.register_blueprint(notices)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)
     app.register_blueprint(form_api)

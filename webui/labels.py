@@ -29,6 +29,7 @@ CHANNEL = {
     "patrol": _l("业务单位日常巡检"),
     "sharing_request": _l("数据共享申请"),  # the other processes' cases (engine.service.start_case)
     "market_application": _l("市场化应用申请"),
+    "interface_notice": _l("接口通知"),
 }
 LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
 STATUS = {  # the end events' case_status (engine.run.runtime) and "running" before one is reached

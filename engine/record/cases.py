@@ -28,8 +28,9 @@ def case_facts(forms: FormRegistry, report: dict[str, Any], reporter: User) -> d
 
 
 # Each process's cases are numbered with their own letters, so a number says what it is:
-# an event (事件), a sharing request (共享) or a market application (市场).
-CASE_PREFIX = {"sharing_request": "GX", "market_application": "SC"}
+# an event (事件), a sharing request (共享), a market application (市场) or an interface
+# notice (通知).
+CASE_PREFIX = {"sharing_request": "GX", "market_application": "SC", "interface_notice": "TZ"}
 
 
 def case_number(instance_id: int, created_at: datetime, process: str | None = None) -> str:

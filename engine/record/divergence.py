@@ -43,6 +43,8 @@ KIND_NAMES = {
     "share_granted": "授权共享",
     "grant_revoked": "撤销授权",
     "source_settled": "明确唯一来源",
+    "restore_rejected": "退回重新修复",
+    "backfill_rejected": "退回继续补传",
 }
 # what an event's fields are called in a sentence; a key of its data is 数据项「key」
 FIELD_NAMES = {

@@ -17,3 +17,4 @@ def test_the_demo_seeds_a_fresh_database_and_says_whom_to_sign_in_as(tmp_path: P
     assert "演示用户" in result.output and "jtflow-demo" in result.output
     assert "流程负责人：owner" in result.output and "/processes" in result.output
     assert "演示事件：4 个" in result.output
+    assert "演示接口通知：4 个" in result.output  # engine/notice_demo.py: one at each stage

@@ -15,8 +15,14 @@ def test_each_kind_of_person_starts_its_own_processes():
     assert startable_processes(person("BUS_GROUP", "办理人")) == [
         "event_lifecycle",
         "sharing_request",
+        "interface_notice",
     ]
-    assert startable_processes(person("DISTRICT_SIMING", "数据资源管理员")) == ["sharing_request"]
+    assert startable_processes(person("DISTRICT_SIMING", "数据资源管理员")) == [
+        "sharing_request",
+        "interface_notice",
+    ]
+    # the center is notified; it files no notice to itself (O1)
+    assert startable_processes(person("CENTER", "数据资源管理岗")) == []
     assert startable_processes(person("EXTERNAL", "外部申请人")) == ["market_application"]
 
 

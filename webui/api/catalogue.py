@@ -18,6 +18,7 @@ from engine.data.fields import SHARE_TYPES
 from engine.data.overdue import freshness
 from engine.errors import FieldError, InvalidInput
 from engine.models import Organisation, Resource
+from engine.notices import interrupted
 
 from ..extensions import current_jtflow, request_session
 from .blueprint import api
@@ -45,7 +46,8 @@ def catalogue_search() -> Any:
     query.check()
     with request_session() as db:
         page = search(db, g.user, found)
-        items = [resource_json(r, name) for r, name in page.rows]
+        stopped = interrupted(db)
+        items = [resource_json(r, name, stopped) for r, name in page.rows]
     return {
         "total": page.total,
         "page": page.page,
@@ -84,10 +86,16 @@ def catalogue_update(resource_id: int) -> Any:
         return resource_json(resource, _unit_name(db, resource))
 
 
-def resource_json(resource: Resource, unit_name: str) -> dict[str, Any]:
+def resource_json(
+    resource: Resource, unit_name: str, stopped: dict[int, list[str]] | None = None
+) -> dict[str, Any]:
     """An entry with its codes and, beside the category and unit, their names; its
-    更新时限 state for its own unit, the center's post and auditors (null for others)."""
+    更新时限 state for its own unit, the center's post and auditors (null for others);
+    whether an open interface notice interrupts it (`stopped`: read once per request)."""
     engine = current_jtflow()
+    if stopped is None:
+        with request_session() as db:
+            stopped = interrupted(db)
     seen = resource.provider_unit == g.user.unit_code or service.sees_all(g.user)
     state = freshness(engine.calendar, resource, engine.clock.now()) if seen else None
     return {
@@ -112,6 +120,7 @@ def resource_json(resource: Resource, unit_name: str) -> dict[str, Any]:
         "updated_at": instant(resource.updated_at),
         "overdue": state.overdue if state else None,
         "next_update_due": instant(state.due_at) if state else None,
+        "interrupted": resource.id in stopped,
     }
 
 

@@ -18,6 +18,7 @@ from .openapi_catalogue import catalogue_paths
 from .openapi_lists import SCHEMAS as LIST_SCHEMAS
 from .openapi_lists import lists_paths
 from .openapi_market import market_paths
+from .openapi_notices import notices_paths, notices_schemas
 from .openapi_notifications import SCHEMAS as NOTIFICATION_SCHEMAS
 from .openapi_notifications import notifications_paths
 from .openapi_schemas import ID, LIGHT, json_body, query_parameter, ref, schemas
@@ -314,6 +315,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             **paths(forms),
             **lists_paths(errors),
             **sharing_paths(errors),
+            **notices_paths(errors),
             **assessment_paths(errors),
             **assessment_charts_paths(errors),
             **notifications_paths(errors),
@@ -332,6 +334,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                 **LIST_SCHEMAS,
                 **NOTIFICATION_SCHEMAS,
                 **sharing_schemas(forms),
+                **notices_schemas(forms),
             },
             "responses": {
                 name: json_body(ref("Error"), description)

@@ -82,6 +82,7 @@ RESOURCE: dict[str, Any] = {
         "status",
         "share_modes",
         "overdue",
+        "interrupted",
     ],
     "properties": {
         "id": {"type": "integer", "minimum": 1},
@@ -102,6 +103,10 @@ RESOURCE: dict[str, Any] = {
             "description": "是否超过更新时限；只对提供单位、监测中心数据资源管理岗和审计员给出，其他人为 null",
         },
         "next_update_due": {**INSTANT_OR_NULL, "description": "下次更新期限"},
+        "interrupted": {
+            "type": "boolean",
+            "description": "中断：有未办结的接口停用或故障通知列出该资源（O1、O3）",
+        },
     },
 }
 RESOURCE_PAGE: dict[str, Any] = {

@@ -18,6 +18,7 @@ from engine.data.fields import EDITABLE
 from engine.data.overdue import freshness, overdue_of_unit
 from engine.errors import InvalidInput
 from engine.models import Organisation, Resource
+from engine.notices import interrupted
 from engine.people.access_rule import reads_everything
 
 from ..auth import signed_in
@@ -51,6 +52,7 @@ def index() -> Any:
             flash(str(e), "error")
             return redirect(url_for(".index"))
         units = _providing_units(db)
+        stopped = interrupted(db)
         may_add = administers(db, g.user, g.user.unit_code) and not reads_everything(g.user)
     overdue = {
         r.id
@@ -61,6 +63,7 @@ def index() -> Any:
         "catalogue_index.html",
         page=page,
         overdue=overdue,
+        interrupted=stopped,
         late_count=len(late),
         overdue_view=bool(args.get("overdue")),
         units=units,
@@ -79,6 +82,7 @@ def show(resource_id: int) -> Any:
         resource = service.read_resource(db, g.user, resource_id)
         changes = service.changes_of(db, resource.id)
         maintainer = service.may_maintain(db, g.user, resource)
+        notices = interrupted(db).get(resource.id, [])
     state = freshness(engine.calendar, resource, engine.clock.now())
     return render_template(
         "catalogue_show.html",
@@ -88,6 +92,8 @@ def show(resource_id: int) -> Any:
         reviewer=is_catalogue_post(g.user) and resource.status == "submitted",
         freshness=state if _sees_freshness(resource) else None,
         other_unit=resource.provider_unit != g.user.unit_code,
+        notices=notices,  # the open interface notices interrupting it (O1, O3)
+        sees_notices=_sees_freshness(resource),
     )
 
 

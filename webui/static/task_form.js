@@ -1,11 +1,12 @@
-// The task page's form: one click, one submission (the server still answers a second one
+// The task page's form (and any form marked data-conditions): one click, one submission (the server still answers a second one
 // with 409), and fields that apply only to some answers (data-when, from the schema's
 // if/then: engine/definitions/form_conditions.py) shown, and sent, only while they apply.
 // A file, not an inline script, so the CSP allows only 'self' scripts.
 (function () {
   "use strict";
-  var form = document.getElementById("task-form");
-  var button = document.getElementById("submit-task");
+  // the task page's form, or another page's drawn from a schema (e.g. the interface notice)
+  var form = document.getElementById("task-form") || document.querySelector("form[data-conditions]");
+  var button = form && form.querySelector("button[type=submit]");
   if (!form || !button) return;
   form.addEventListener("submit", function () {
     setTimeout(function () { button.disabled = true; }, 0);
