@@ -24,6 +24,7 @@ from cli.bench_throughput import throughput as bench_throughput
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
 from cli.migrate import migrate
+from cli.retention import retention_commands
 from cli.serve import serve
 from cli.support import jtflow_of, local, reports_errors
 from cli.worker import worker
@@ -273,6 +274,7 @@ main.add_command(serve)
 main.add_command(audit_commands)
 main.add_command(migrate)
 main.add_command(assessment_commands)
+main.add_command(retention_commands)
 
 if __name__ == "__main__":
     main()

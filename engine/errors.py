@@ -33,6 +33,10 @@ class NotFound(JtflowError):
     """A case, task, user or definition that does not exist."""
 
 
+class Removed(NotFound):
+    """A record removed under retention (O4): it existed, and is gone for good."""
+
+
 class PermissionDenied(JtflowError):
     """The actor's unit or role may not do this."""
 

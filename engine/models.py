@@ -542,6 +542,24 @@ class Attachment(Base):
     retention: Mapped[str] = mapped_column(String(20))  # O4 class: static, dynamic, media
     uploaded_at: Mapped[datetime] = mapped_column()
     uploaded_by: Mapped[str] = mapped_column(String(80))
+    # removed under retention (engine/record/retention.py): the row stays, the content goes
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    removed_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    removal_reason: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class RetentionHold(Base):
+    """An open audit (O4): nothing of the case is removed under retention until it is
+    lifted; the row stays, with who lifted it and when."""
+
+    __tablename__ = "retention_hold"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(400))
+    placed_by: Mapped[str] = mapped_column(String(80))
+    placed_at: Mapped[datetime] = mapped_column()
+    released_at: Mapped[datetime | None] = mapped_column(default=None)
+    released_by: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class AssessmentWeight(Base):

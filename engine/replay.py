@@ -27,6 +27,7 @@ from .case_migration import migrate_case
 from .definitions.element_names import element_names
 from .errors import InvalidInput, JtflowError, StalledInstance
 from .models import (
+    Attachment,
     CalendarYear,
     Definition,
     HistoryEvent,
@@ -36,6 +37,7 @@ from .models import (
 )
 from .people.visibility import find_case
 from .record.divergence import Divergence
+from .record.retention import remove_attachment, said_removed
 from .retiming import recompute_provisional, use_calendar
 from .scratch_database import ScratchDatabase, copy_definition
 from .service import Jtflow
@@ -54,6 +56,7 @@ INPUTS = (
     "step_failed",  # a completion or a firing the workflow refused, tried again
     "migrated",  # a process owner moved the case to another version of its process
     "grant_revoked",  # a provider or the center revoked a sharing request's grant (D6)
+    "attachment_removed",  # an administrator removed a file past its retention (O4)
 )
 _RANDOM_KEYS = ("spiff_task_id", "watch_id")  # SpiffWorkflow's task UUIDs differ from run to run
 
@@ -64,6 +67,7 @@ class Replay:
     events: int
     divergence: Divergence | None
     state: dict[str, Any] | None = None  # with `until`: the case as it stood at that step
+    removed_files: tuple[str, ...] = ()  # said of files removed under retention (O4)
 
 
 class ReplayUnsupported(JtflowError):
@@ -105,6 +109,7 @@ def replay_case(source: Jtflow, case: str | int, until: int | None = None) -> Re
                 result = _run(target, name, recorded, source_tasks, versions, whole=True)
             else:
                 result = _run(target, name, recorded[:until], source_tasks, versions, whole=False)
+        result = replace(result, removed_files=tuple(said_removed(session, instance.id)))
         if result.divergence is None:
             return result
         names = element_names(session, instance)  # to say the divergence in words
@@ -225,6 +230,9 @@ def _apply(
     if stored.kind == "grant_revoked":
         revoke_case_grant(target, case_id, data["reason"], actor=stored.actor)
         return case_id
+    if stored.kind == "attachment_removed":
+        _remove_attachment(target, stored)
+        return case_id
     if stored.kind == "migrated":
         _add_definition(target, versions, data["to_definition"])
         migrate_case(target, case_id, to_version=data["to_version"], actor=stored.actor)
@@ -241,6 +249,15 @@ def _apply(
             if stored.kind != "step_failed":
                 raise
     return case_id
+
+
+def _remove_attachment(target: Jtflow, stored: HistoryEvent) -> None:
+    """The removal again, on the scratch copy's row (no file there to delete)."""
+    with target.sessions() as session:
+        attachment = session.get(Attachment, stored.data["attachment_id"])
+        assert attachment is not None, "the scratch copy holds the case's attachments"
+        remove_attachment(session, attachment, stored.actor, stored.at, stored.data["reason"])
+        session.commit()
 
 
 REPORT_FIELDS = (

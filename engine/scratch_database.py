@@ -82,9 +82,11 @@ class ScratchDatabase:
 
 
 def _unbound(row: Attachment) -> Attachment:
-    """An upload of the case as it was before a step named it: the replayed step takes it."""
+    """An upload of the case as it was before a step named it: the replayed step takes it,
+    and a replayed retention removal removes it again."""
     columns = {c.key: getattr(row, c.key) for c in Attachment.__table__.columns}
-    return Attachment(**{**columns, "instance_id": None})
+    unremoved = {"removed_at": None, "removed_by": None, "removal_reason": None}
+    return Attachment(**{**columns, "instance_id": None, **unremoved})
 
 
 def _copy_row(row: Resource) -> Resource:

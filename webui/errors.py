@@ -18,6 +18,7 @@ from engine.errors import (
     JtflowError,
     NotFound,
     PermissionDenied,
+    Removed,
     StalledInstance,
 )
 from engine.people.accounts import log_access
@@ -25,6 +26,7 @@ from engine.people.accounts import log_access
 from .extensions import current_jtflow, request_session
 
 STATUS: list[tuple[type[JtflowError], int, str]] = [
+    (Removed, 410, "gone"),
     (NotFound, 404, "not_found"),
     (PermissionDenied, 403, "forbidden"),
     (Conflict, 409, "conflict"),

@@ -21,11 +21,19 @@ import filetype
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import FieldError, InvalidInput, JtflowError, NotFound, PermissionDenied
+from ..errors import (
+    FieldError,
+    InvalidInput,
+    JtflowError,
+    NotFound,
+    PermissionDenied,
+    Removed,
+)
 from ..models import Attachment, Instance, User
 from ..people.access_rule import reads_everything
 from ..people.accounts import log_access
 from ..people.visibility import sees_case
+from ..time.clock import SHANGHAI
 
 MEGABYTE = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MEGABYTE
@@ -264,6 +272,14 @@ def read_attachment(
         session.commit()
         raise PermissionDenied(
             f"附件 {attachment_id} 所属案件不涉及 {user.username} 的工作，无权下载（S1）"
+        )
+    if attachment.removed_at is not None:
+        log_access(session, now, user.username, "download", allowed=False, target=target)
+        session.commit()
+        day = attachment.removed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        raise Removed(
+            f"附件「{attachment.name}」已于 {day} 按保存期限删除（O4），内容不可再取；"
+            "案件历史仍记有其文件名和 SHA-256"
         )
     content = store.get(attachment.sha256)
     log_access(
