@@ -31,9 +31,9 @@ def plan_command(ctx: click.Context) -> None:
         holds = open_holds(session)
     for line in _plan_lines(made):
         click.echo(line)
-    for hold in holds:
+    for hold, case_no in holds:
         click.echo(
-            f"保全 {hold.id}：案件 {hold.instance_id}，{hold.reason}（{hold.placed_by}，{local(hold.placed_at)}）"
+            f"保全 {hold.id}：案件 {case_no}，{hold.reason}（{hold.placed_by}，{local(hold.placed_at)}）"
         )
 
 

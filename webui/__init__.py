@@ -45,6 +45,7 @@ from .notifications import notifications
 from .people_names import person
 from .processes import processes
 from .report import report
+from .retention import retention
 from .secrets import secret_key
 from .security_headers import add_security_headers
 from .sharing import sharing
@@ -100,6 +101,7 @@ def create_app(
     app.register_blueprint(report)
     app.register_blueprint(start)
     app.register_blueprint(admin_users)
+    app.register_blueprint(retention)
     app.register_blueprint(sharing)
     app.register_blueprint(audit)
     app.register_blueprint(assessment)

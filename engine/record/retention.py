@@ -33,6 +33,7 @@ from ..models import (
     TrialRun,
     User,
 )
+from ..people.access_rule import AUDITOR
 from ..people.accounts import log_access
 from ..people.user_admin import ADMINISTRATOR
 from ..run.history import HistoryWriter
@@ -94,6 +95,7 @@ class Item:
     label: str  # what a person reads: the file's name and case, the trial's process, …
     case_id: int | None = None
     kept_because: str | None = None
+    case_no: str | None = None
 
     @property
     def removable(self) -> bool:
@@ -165,6 +167,7 @@ def _attachments(session: Session, now: datetime) -> Iterator[Item]:
             f"附件「{attachment.name}」（{where}）",
             case,
             kept,
+            case_no,
         )
 
 
@@ -335,20 +338,27 @@ def lift_hold(session: Session, user: User, hold_id: int, now: datetime) -> Rete
     return hold
 
 
-def open_holds(session: Session) -> list[RetentionHold]:
-    return list(
-        session.scalars(
-            select(RetentionHold)
-            .where(RetentionHold.released_at.is_(None))
-            .order_by(RetentionHold.id)
-        )
+def open_holds(session: Session) -> list[tuple[RetentionHold, str]]:
+    """The open holds with their cases' numbers, oldest first."""
+    rows = session.execute(
+        select(RetentionHold, Instance.case_no)
+        .join(Instance, Instance.id == RetentionHold.instance_id)
+        .where(RetentionHold.released_at.is_(None))
+        .order_by(RetentionHold.id)
     )
+    return [(hold, case_no or str(hold.instance_id)) for hold, case_no in rows]
 
 
 def _may_hold(user: User) -> None:
-    roles = set(user.roles or [])
-    if not roles & {ADMINISTRATOR, "审计员"}:
+    if not set(user.roles or []) & {ADMINISTRATOR, AUDITOR}:
         raise PermissionDenied(f"{user.username} 不能保全案件：由审计员或{ADMINISTRATOR}保全")
+
+
+def check_reader(user: User) -> None:
+    """Who may read the plan and the holds: the administrators who apply it, the auditors
+    who hold cases."""
+    if not set(user.roles or []) & {ADMINISTRATOR, AUDITOR}:
+        raise PermissionDenied(f"{user.username} 不能查看保存期限：由{ADMINISTRATOR}或审计员查看")
 
 
 def said_removed(session: Session, instance_id: int) -> list[str]:
@@ -383,5 +393,6 @@ def describe_item(item: Item) -> dict[str, Any]:
         "since": item.since.isoformat(),
         "minimum_until": item.minimum_until.isoformat(),
         "label": item.label,
+        "case_no": item.case_no,
         "kept_because": item.kept_because,
     }

@@ -68,7 +68,7 @@ def photo(jtflow, store, by: str, content: bytes = JPEG) -> int:  # type: ignore
         return made.id
 
 
-def case_with_photo(jtflow, store, *, until: str | None = None):  # type: ignore[no-untyped-def]
+def case_with_photo(jtflow, store, *, until: str | None = None, content: bytes = JPEG):  # type: ignore[no-untyped-def]
     """A case whose reply carries a photo of the site, worked to its end (or to `until`)."""
     case = report(jtflow)
     while tasks := open_tasks(jtflow, case):
@@ -77,7 +77,8 @@ def case_with_photo(jtflow, store, *, until: str | None = None):  # type: ignore
             break
         answer = answer_for(task.element_id, task.unit_code)
         if task.element_id == "handle_reply":
-            answer = {**answer, "photo": {"attachment_id": photo(jtflow, store, actor_for(task))}}
+            taken = photo(jtflow, store, actor_for(task), content)
+            answer = {**answer, "photo": {"attachment_id": taken}}
         jtflow.complete(task.id, answer, actor_for(task))
     return case
 

@@ -23,6 +23,7 @@ from .openapi_notifications import SCHEMAS as NOTIFICATION_SCHEMAS
 from .openapi_notifications import notifications_paths
 from .openapi_schemas import ID, LIGHT, json_body, query_parameter, ref, schemas
 from .openapi_sharing import sharing_paths, sharing_schemas
+from .retention import retention_paths
 from .task_list import DEFAULT_PER_PAGE, MAX_PAGE
 
 
@@ -319,6 +320,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             **assessment_paths(errors),
             **assessment_charts_paths(errors),
             **notifications_paths(errors),
+            **retention_paths(errors),
         },
         "components": {
             "securitySchemes": {
