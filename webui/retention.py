@@ -10,14 +10,20 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from engine.record.retention import CLASS_NAMES, apply, check_reader, open_holds, plan
+from engine.record.retention import (
+    CLASS_NAMES,
+    KIND_NAMES,
+    apply,
+    check_reader,
+    open_holds,
+    plan,
+)
 
 from .attachments import current_store
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
 
 retention = Blueprint("retention", __name__, url_prefix="/admin/retention")
-KIND_NAMES = {"attachment": "附件", "trial_run": "试运行记录", "sign_in_failure": "登录失败记录"}
 
 
 @retention.get("")

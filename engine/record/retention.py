@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..models import (
     Attachment,
-    Base,
     Grant,
     Instance,
+    Notification,
+    NotificationDigest,
     RetentionHold,
     SignInFailures,
     TrialRun,
@@ -47,6 +48,13 @@ CLASS_NAMES = {
     "static": "静态基础信息（永久保存）",
     "dynamic": "动态信息（不少于一年）",
     "media": "音视频信息（不少于三个月）",
+}
+KIND_NAMES = {  # what is listed, by name (the pages translate them)
+    "attachment": "附件",
+    "trial_run": "试运行记录",
+    "sign_in_failure": "登录失败记录",
+    "notification": "通知",
+    "notification_digest": "每日摘要记录",
 }
 PER_ROW = "per_row"  # the row says its class (attachments declare theirs)
 
@@ -79,6 +87,9 @@ RECORD_CLASSES: dict[str, tuple[str, str]] = {
     "assessment_tally": ("static", "derived running totals"),
     "assessment_mark": ("static", "derived running totals"),
     "retention_hold": ("static", "the holds and who lifted them"),
+    "notification": ("dynamic", "what a person was told of; the history keeps the events"),
+    "notification_setting": ("static", "a person's digest choice"),
+    "notification_digest": ("dynamic", "the daily digests made, one per person and day"),
     "alembic_version": ("static", "the schema's version"),
 }
 
@@ -96,6 +107,7 @@ class Item:
     case_id: int | None = None
     kept_because: str | None = None
     case_no: str | None = None
+    count: int = 1  # rows it stands for: notifications and digests are listed as one batch
 
     @property
     def removable(self) -> bool:
@@ -132,8 +144,41 @@ def minimum_until(since: datetime, retention: str) -> datetime | None:
 
 def plan(session: Session, now: datetime) -> Plan:
     """Every record past its class's minimum at `now`, each removable or kept, and why."""
-    items = [*_attachments(session, now), *_trial_runs(session, now), *_failures(session, now)]
+    items = [
+        *_attachments(session, now),
+        *_trial_runs(session, now),
+        *_failures(session, now),
+        *_batch(session, now, Notification, "notification", "通知"),
+        *_batch(session, now, NotificationDigest, "notification_digest", "每日摘要记录"),
+    ]
     return Plan(now, items)
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The latest instant whose minimum of `months` has passed by `now` at the latest (a
+    clamped month end errs on keeping a row a day longer, never on removing it early)."""
+    local = to_utc(now).astimezone(SHANGHAI)
+    month_index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    return to_utc(local.replace(year=year, month=month + 1, day=day))
+
+
+_BATCHED = {"notification": Notification, "notification_digest": NotificationDigest}
+
+
+def _batch(session: Session, now: datetime, model: Any, kind: str, noun: str) -> Iterator[Item]:
+    """A dynamic table of many small rows, as one item: its rows past the minimum, up to the
+    newest of them by id (so an apply removes what was listed, not what came since)."""
+    cutoff = months_before(now, MINIMUM_MONTHS["dynamic"] or 0)
+    count, oldest, newest = session.execute(
+        select(func.count(), func.min(model.at), func.max(model.id)).where(model.at <= cutoff)
+    ).one()
+    if count:
+        until = minimum_until(oldest, "dynamic")
+        assert until is not None
+        label = f"{noun} {count} 条（{_day(oldest)} 至 {_day(cutoff)}）"
+        yield Item(kind, newest, "dynamic", oldest, until, label, count=count)
 
 
 def _past(since: datetime, retention: str, now: datetime) -> datetime | None:
@@ -244,8 +289,13 @@ def _remove(session: Session, item: Item, actor: str, now: datetime) -> None:
         assert attachment is not None
         remove_attachment(session, attachment, actor, now, reason)
         return
-    model: type[Base] = TrialRun if item.kind == "trial_run" else SignInFailures
-    session.execute(delete(model).where(model.id == item.id))  # type: ignore[attr-defined]
+    if item.kind in _BATCHED:
+        model: Any = _BATCHED[item.kind]
+        cutoff = months_before(now, MINIMUM_MONTHS["dynamic"] or 0)
+        session.execute(delete(model).where(model.at <= cutoff, model.id <= item.id))
+    else:
+        model = TrialRun if item.kind == "trial_run" else SignInFailures
+        session.execute(delete(model).where(model.id == item.id))
     log_access(
         session,
         now,
@@ -395,4 +445,5 @@ def describe_item(item: Item) -> dict[str, Any]:
         "label": item.label,
         "case_no": item.case_no,
         "kept_because": item.kept_because,
+        "count": item.count,
     }

@@ -19,6 +19,8 @@ from engine.models import (
     Base,
     Grant,
     Instance,
+    Notification,
+    NotificationDigest,
     SignInFailures,
     TrialRun,
     User,
@@ -273,3 +275,42 @@ def test_dynamic_rows_go_after_a_year_and_the_access_log_says_so(jtflow, store, 
             select(AccessLog.target_kind).where(AccessLog.action == "retention_remove")
         ).all()
     assert sorted(logged) == ["sign_in_failure", "trial_run"]
+
+
+def test_notifications_and_digests_go_a_year_on_as_one_batch(jtflow, store, clock):  # type: ignore[no-untyped-def]
+    case = report(jtflow)
+    start = clock.now()
+    with jtflow.sessions() as session:
+        told = len(session.scalars(select(Notification.id)).all())  # by the report's step
+        for days in (0, 10, 200):  # two of them a year old by the end, one not
+            session.add(
+                Notification(
+                    username="bus_handler",
+                    at=start + timedelta(days=days),
+                    kind="task",
+                    instance_id=case.case_id,
+                    step_name="签收",
+                )
+            )
+        session.add(
+            NotificationDigest(
+                username="bus_handler",
+                day="2026-09-28",
+                at=start,
+                channel="email",
+                items=1,
+                delivered=False,
+                outcome="未发送：未配置发送服务",
+                made_by="worker",
+            )
+        )
+        session.commit()
+    clock.set(start + timedelta(days=380))
+    with jtflow.sessions() as session:
+        batches = {item.kind: item for item in plan(session, jtflow.clock.now()).removable}
+        assert batches["notification"].count == told + 2
+        assert batches["notification_digest"].count == 1
+        apply(session, store, user(jtflow, "admin"), jtflow.clock.now())
+        left = session.scalars(select(Notification.at)).all()
+        assert [(at - start).days for at in left] == [200]
+        assert session.scalar(select(NotificationDigest)) is None

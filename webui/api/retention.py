@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import g
 
-from engine.record.retention import check_reader, describe_item, open_holds, plan
+from engine.record.retention import KIND_NAMES, check_reader, describe_item, open_holds, plan
 
 from ..extensions import current_jtflow, request_session
 from .blueprint import api
@@ -42,7 +42,7 @@ def retention_paths(errors: Any) -> dict[str, Any]:
 
     item = object_schema(
         {
-            "kind": {"type": "string", "enum": ["attachment", "trial_run", "sign_in_failure"]},
+            "kind": {"type": "string", "enum": sorted(KIND_NAMES)},
             "id": ID,
             "retention": {"type": "string", "enum": ["static", "dynamic", "media"]},
             "since": INSTANT,

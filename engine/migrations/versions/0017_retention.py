@@ -5,7 +5,7 @@
 - `retention_hold`: an open audit on a case; nothing of it is removed until it is lifted.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 00:40:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import engine.models
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
