@@ -160,6 +160,8 @@ def replay(ctx: click.Context, case: str, raw: bool) -> None:
     started = time.perf_counter()
     result = replay_case(jtflow_of(ctx), case)
     seconds = time.perf_counter() - started
+    for sentence in result.removed_files:  # O4: the replay needs none of their content
+        click.echo(sentence)
     if result.divergence is None:
         click.echo(
             f"案件 {result.case_no}：重放 {result.events} 条事件，全部一致（{seconds:.2f} 秒）"

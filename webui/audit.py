@@ -141,9 +141,11 @@ def steps(case_no: str, k: int) -> Any:
         event = history[k - 1]
         version = version_of(db, event.definition_id)  # a migrated case: the version then
     state, divergence, refused = None, None, None
+    removed_files: tuple[str, ...] = ()
     try:
         replay = replay_case(current_jtflow(), case.case_no or case.id, until=k)
         state, divergence = replay.state, replay.divergence
+        removed_files = replay.removed_files
     except JtflowError as e:  # a history this replay cannot re-execute: said, not a 500
         refused = str(e)
     return render_template(
@@ -155,6 +157,7 @@ def steps(case_no: str, k: int) -> Any:
         state=state,
         divergence=divergence,
         refused=refused,
+        removed_files=removed_files,
         progress=_progress_at(history[:k], state),
         step_names=step_names,
         viewer=viewer_installed(),

@@ -31,3 +31,6 @@ def test_plan_lists_and_apply_is_a_dry_run_until_executed(cli, jtflow, db_url): 
     assert "共删除 1 项，删除文件 1 个" in done.output
     assert attachment_of(jtflow, case).removed_at is not None
     assert not store.path_of(attachment_of(jtflow, case).sha256).exists()
+    replayed = cli("audit", "replay", case.case_no)
+    assert replayed.exit_code == 0, replayed.output
+    assert "附件「现场.jpg」已于" in replayed.output and "全部一致" in replayed.output
