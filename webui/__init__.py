@@ -32,6 +32,7 @@ from .case_page import case_page
 from .catalogue import catalogue
 from .chart_library import chart_library
 from .diagram import diagram
+from .due import allowance_phrase
 from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
 from .handler_lists import handler_lists
@@ -121,6 +122,7 @@ def create_app(
     app.jinja_env.globals["in_language"] = in_language
     app.jinja_env.globals["reads_assessment"] = reads_assessment  # the header's 考核评价
     app.jinja_env.globals["bell"] = bell  # the header's unread count
+    app.jinja_env.globals["allowance"] = allowance_phrase  # beside a light (E12)
     return app
 
 

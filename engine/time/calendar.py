@@ -196,14 +196,7 @@ class WorkingCalendar:
         if not 0 < fraction <= 1:
             raise ValueError(f"warn fraction must be in (0, 1], got {fraction}")
         start, due = to_utc(start), to_utc(due)
-        spans, unknown = [], False
-        day = start.astimezone(SHANGHAI).date()
-        while (day_start := to_utc(datetime.combine(day, time(0), tzinfo=SHANGHAI))) < due:
-            unknown |= not self.knows(day.year)
-            if self.is_working_day(day):
-                day_end = day_start + timedelta(days=1)
-                spans.append((max(start, day_start), min(due, day_end)))
-            day += timedelta(days=1)
+        spans, unknown = self._working_spans(start, due)
         left = sum((end - begin for begin, end in spans), timedelta()) * fraction
         if not left:
             return Deadline(start + (due - start) * fraction, unknown)
@@ -212,6 +205,26 @@ class WorkingCalendar:
                 return Deadline(begin + left, unknown)
             left -= end - begin
         return Deadline(due, unknown)  # not reached: the spans add up to the whole
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """The time on working days between two instants (a working day counts whole, as
+        for deadlines and lights); nothing when `end` is not after `start`."""
+        spans, _unknown = self._working_spans(to_utc(start), to_utc(end))
+        return sum((stop - begin for begin, stop in spans), timedelta())
+
+    def _working_spans(
+        self, start: datetime, due: datetime
+    ) -> tuple[list[tuple[datetime, datetime]], bool]:
+        """The parts of [start, due) on working days, and whether a year was unknown."""
+        spans, unknown = [], False
+        day = start.astimezone(SHANGHAI).date()
+        while (day_start := to_utc(datetime.combine(day, time(0), tzinfo=SHANGHAI))) < due:
+            unknown |= not self.knows(day.year)
+            if self.is_working_day(day):
+                day_end = day_start + timedelta(days=1)
+                spans.append((max(start, day_start), min(due, day_end)))
+            day += timedelta(days=1)
+        return spans, unknown
 
     def _next_working_day(self, day: date) -> date:
         day += timedelta(days=1)
