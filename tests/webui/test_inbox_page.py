@@ -54,11 +54,11 @@ def test_claim_without_csrf_is_refused(app, jtflow):
 
 
 def test_columns_in_chinese_with_local_and_relative_deadlines_e12(client, jtflow, clock):
-    case = report(jtflow, urgency="urgent", channel="hotline_12328", discovered_at=DISCOVERED)
+    case = report(jtflow, urgency="pressing", channel="hotline_12328", discovered_at=DISCOVERED)
     signed_in_as(client, "c_12328")
     page = text(client.get("/"))
-    # classify is due 1 WD after discovery: Tuesday 09:00 in Xiamen
-    for shown in (case.case_no, "紧急", "12328热线", "分类转办", "2026-09-29 09:00", "还剩 1 天"):
+    # classify is due 1 WD after discovery: Tuesday 09:00 in Xiamen (an urgent one: 30 min, E7)
+    for shown in (case.case_no, "较急", "12328热线", "分类转办", "2026-09-29 09:00", "还剩 1 天"):
         assert shown in page
     assert "绿灯" in page and "暂定" not in page
     clock.advance(hours=20)
@@ -127,12 +127,12 @@ def test_bad_paging_is_a_422_page_not_a_500(client):
 
 
 def test_the_inbox_in_english(client, jtflow):
-    case = report(jtflow, urgency="urgent", discovered_at=DISCOVERED)
+    case = report(jtflow, urgency="pressing", discovered_at=DISCOVERED)
     signed_in_as(client, "c_12328")
     page = text(client.get("/?lang=en"))
-    for shown in (case.case_no, "Urgent", "Monitoring", "1 day left", "Claim", "Unclaimed"):
+    for shown in (case.case_no, "Pressing", "Monitoring", "1 day left", "Claim", "Unclaimed"):
         assert shown in page
-    assert "紧急" not in page and "还剩" not in page
+    assert "较急" not in page and "还剩" not in page
 
 
 def test_the_language_switch_keeps_the_filters(client, jtflow):  # type: ignore[no-untyped-def]
