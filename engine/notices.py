@@ -28,7 +28,7 @@ from .time.clock import parse_instant
 
 PROCESS = "interface_notice"
 FORM = "interface_notice"
-KINDS = {"upgrade": "系统升级停用", "fault": "系统故障", "force_majeure": "不可抗力数据问题"}
+KINDS = {"upgrade": "系统升级等计划停用", "fault": "系统故障", "force_majeure": "不可抗力数据问题"}
 UPGRADE_LEAD_WD = 3  # O1: a stop for an upgrade is notified 3 working days before
 FAULT_NOTICE_WD = 1  # O1, O3: a fault or force majeure within 1 working day of discovery
 

@@ -292,6 +292,8 @@ def _data(report: YearlyReport, words: Words) -> Table:
             Column(_("校核申请")),
             Column(_("校核已答复")),
             Column(_("校核按时")),
+            Column(_("接口通知")),
+            Column(_("逾期通知")),
         ],
         note=_(
             "目录完整性与更新及时性为当前状态；答复、拒绝与校核按期间统计。无记录的单位不列出。"
@@ -318,6 +320,8 @@ def _data(report: YearlyReport, words: Words) -> Table:
                 d.checks,
                 d.checks_answered,
                 d.checks_on_time,
+                d.notices,
+                d.late_notices,
             ]
         )
         table.row_keys.append(f"data-{u.unit}")

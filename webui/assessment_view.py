@@ -172,6 +172,8 @@ def data_json(data: UnitData | None) -> dict[str, Any] | None:
         "checks": data.checks,
         "checks_answered": data.checks_answered,
         "checks_on_time": data.checks_on_time,
+        "notices": data.notices,
+        "late_notices": data.late_notices,
     }
 
 

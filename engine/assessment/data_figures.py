@@ -13,6 +13,9 @@ zero or a guess.
   period, done on time ÷ (on time + late or open past due).
 - Refusals, and refusals without a reason (D4: a refusal states its reason).
 - 校核 (D7): requests that reached the unit in the period, answered, answered in time.
+- Interface notices (O1, O3; processes/interface_notice.bpmn): those the unit filed in the
+  period, and those filed late (a stop notified less than 3 WD ahead, a fault more than
+  1 WD after its discovery), as recorded when each was filed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .event_figures import Ratio, count_of
 from .scope import Scope
 
 DATA_CHANNELS = ("sharing_request", "market_application")
+NOTICES = "interface_notice"  # the channel of interface notices (engine/notices.py)
 REPLIES = ("reply", "provider_review")  # the provider's answer (D4, M3)
 CHECK = "check_data"  # the provider's 校核 (D7)
 HAS_PERIOD = (*WORKING_DAYS, "weekly", *MONTHS)  # 更新时限 with a deadline
@@ -52,6 +56,8 @@ class UnitData:
     checks: int = 0
     checks_answered: int = 0
     checks_on_time: int = 0
+    notices: int = 0  # interface notices filed (O1, O3)
+    late_notices: int = 0  # … of them late
 
     @property
     def completeness(self) -> float | None:
@@ -97,7 +103,28 @@ def data_figures(session: Session, calendar: WorkingCalendar, scope: Scope) -> d
         if code in units:
             units[code].administrator = True
     _answers(session, scope, unit)
+    _notices(session, scope, unit)
     return dict(sorted(units.items()))
+
+
+def _notices(session: Session, scope: Scope, unit: Callable[[str], UnitData]) -> None:
+    """The interface notices each unit filed in the period, and the late ones (O1, O3)."""
+    filer = Instance.facts["reporter_unit"].as_string()
+    late = Instance.facts["notice_late"].as_boolean() == True  # noqa: E712 - SQL, not Python
+    query = (
+        select(filer, func.count(), count_of(late))
+        .where(
+            Instance.channel == NOTICES,
+            Instance.created_at >= scope.period.start,
+            Instance.created_at < scope.period.end,
+        )
+        .group_by(filer)
+    )
+    if scope.unit:
+        query = query.where(filer == scope.unit)
+    for code, count, late_count in session.execute(query):
+        figures = unit(code)
+        figures.notices, figures.late_notices = count, int(late_count or 0)
 
 
 def _answers(session: Session, scope: Scope, unit: Callable[[str], UnitData]) -> None:

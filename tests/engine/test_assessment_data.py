@@ -13,6 +13,7 @@ from engine.catalogue_demo import register_administrators
 from tests.assessment_cases import AS_OF, at
 from tests.conftest import CALENDAR
 from tests.factories import SHARING_REQUEST, grant_of, resource, step
+from tests.notices import FAULT, UPGRADE, notify
 
 REQUESTER = "highway_handler"
 
@@ -66,3 +67,20 @@ def test_a4_lists_the_provider_answer_left_past_its_deadline(jtflow, clock):  # 
     # due Fri 16 Oct 09:00 (10 WD from Mon 28 Sep, across the holiday); 15 h + Mon + 12 h
     assert found[0].late_wd == 2.12
     assert [e.kind for e in found[0].evidence][0] == "task_created"
+
+
+def test_a2_counts_a_units_interface_notices_and_the_late_ones(jtflow, clock):  # type: ignore[no-untyped-def]
+    """O1, O3: a fault notified in time and an upgrade stop announced only a day ahead, both
+    filed in Q3 by 公交集团; nothing in October."""
+    notify(jtflow, FAULT, discovered_at="2026-09-28T08:00:00+08:00")
+    notify(
+        jtflow,
+        UPGRADE,
+        stop_at="2026-09-29T20:00:00+08:00",
+        planned_resume="2026-09-30T06:00:00+08:00",
+    )
+    with jtflow.sessions() as db:
+        figures = data_figures(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF))
+        october = data_figures(db, CALENDAR, Scope(parse_period("2026-10"), AS_OF))
+    assert (figures["BUS_GROUP"].notices, figures["BUS_GROUP"].late_notices) == (2, 1)
+    assert (october["BUS_GROUP"].notices, october["BUS_GROUP"].late_notices) == (0, 0)

@@ -27,7 +27,7 @@ def file(client, jtflow, **form):  # type: ignore[no-untyped-def]
     resource_id = notice_resource(jtflow)
     signed_in_as(client, "bus_data")
     page = text(client.get("/notices/new"))
-    assert f'value="{resource_id}"' in page and "系统升级停用" in page
+    assert f'value="{resource_id}"' in page and "系统升级等计划停用" in page
     response = post(
         client, "/notices/new", {**FAULT_FORM, "resource_ids": str(resource_id), **form}
     )
@@ -94,6 +94,6 @@ def test_the_notice_pages_read_in_english(client, jtflow):
     assert all(not re.search(r"[\u4e00-\u9fff]", h) for h in headers), headers
     assert "System fault" in table and "Interrupted" in table
     form = text(client.get("/notices/new"))
-    assert "Interface notice" in form and "System upgrade" in form
+    assert "Interface notice" in form and "Planned stop" in form
     case_page = text(client.get(f"/cases/{case_no}"))
     assert "Affected catalogue resources" in case_page and "On time" in case_page

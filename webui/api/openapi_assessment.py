@@ -65,6 +65,16 @@ DATA = {
         "checks": {"type": "integer", "minimum": 0, "description": "收到的校核申请（D7）"},
         "checks_answered": {"type": "integer", "minimum": 0},
         "checks_on_time": {"type": "integer", "minimum": 0},
+        "notices": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "期间报送的接口停用或故障通知（O1、O3）",
+        },
+        "late_notices": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "其中逾期的：升级停用不足 3 个工作日、故障超过 1 个工作日",
+        },
     },
 }
 UNIT = object_schema(
