@@ -9,7 +9,7 @@ edit in bpmn-js; this script only produced its first layout:
 from __future__ import annotations
 
 from draw_lifecycle import Flow, Node, Pool, Timer, user
-from draw_sharing import document
+from draw_sharing import document, escalation
 
 CENTER_ROLE = "数据资源管理岗"  # the center's data post keeps the catalogue and its interfaces
 UNIT_ROLE = "数据资源管理员"  # the notifying unit's data administrator (O5)
@@ -255,43 +255,12 @@ T = [
 
 ESCALATION_LANES = [("in_esc_center", "监测中心·数据资源管理岗（催办）", 1)]
 
-EN = [
-    Node(
-        "esc_start",
-        "start",
-        "步骤超期",
-        "in_esc_center",
-        0,
-        doc="被监察的步骤超过时限（红灯）。E12",
-    ),
-    user(
-        "press",
-        "催办",
-        "in_esc_center",
-        1,
-        "press",
-        "CENTER",
-        CENTER_ROLE,
-        "红灯：监测中心催办超期步骤（overdue_step）的承办方，记录催办方式与情况；"
-        "被催办的步骤办结时本催办随之结束（历史保留）。O1、E12",
-        props={"records_opened": "escalated", "reminder": "true"},
-    ),
-    Node("esc_end", "end", "已催办", "in_esc_center", 2, doc="E12"),
-]
-
-EF = [Flow("flow_esc_start", "esc_start", "press"), Flow("flow_esc_end", "press", "esc_end")]
-ET = [
-    Timer(
-        "timer_press",
-        "press",
-        "add_working_days(escalated_at, 1)",
-        "1个工作日",
-        "催办超期",
-        "催办时限：自红灯起 1 个工作日（本系统的取值，待局确认）。E12",
-        start="escalated_at",
-        escalate=False,
-    )
-]
+EN, EF, ET = escalation(
+    "in_esc_center",
+    "press",
+    "红灯：监测中心催办超期步骤（overdue_step）的承办方，记录催办方式与情况；"
+    "被催办的步骤办结时本催办随之结束（历史保留）。O1、E12",
+)
 
 POOLS = [
     Pool(

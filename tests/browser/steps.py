@@ -76,6 +76,22 @@ def open_step(page: Any, case_no: str, step: str) -> int:
     return task_id
 
 
+def work_step(person: Any, username: str, case_no: str, step: str, fields: dict[str, Any]) -> Any:
+    """The person opens the case's step from their inbox (as it is now) and fills its fields:
+    a select chooses, True ticks a checkbox, text is typed. Returns the page, not submitted."""
+    page = to_inbox(person(username))
+    open_step(page, case_no, step)
+    for name, value in fields.items():
+        field = page.locator(f"#f-{name}")
+        if value is True:
+            field.check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    return page
+
+
 def submit_task(page: Any) -> None:
     """Submit the step's form; back on the inbox, which says the step was submitted."""
     page.locator("#submit-task").click()

@@ -6,24 +6,10 @@ entry is no longer interrupted. A screenshot per step."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.browser.steps import open_step, submit_task, to_inbox
+from tests.browser.steps import submit_task, work_step
 from tests.notices import notice_resource
 
 RESOURCE = "公交车辆实时位置数据"
-
-
-def _step(person: Any, username: str, case_no: str, element_id: str, fields: dict[str, Any]):  # type: ignore[no-untyped-def]
-    page = to_inbox(person(username))  # as it is now, not as the person last saw it
-    open_step(page, case_no, element_id)
-    for name, value in fields.items():
-        field = page.locator(f"#f-{name}")
-        if value is True:
-            field.check()
-        else:
-            field.fill(value)
-    return page
 
 
 def test_a_unit_files_a_fault_notice_and_the_center_confirms_the_repair(  # type: ignore[no-untyped-def]
@@ -59,13 +45,15 @@ def test_a_unit_files_a_fault_notice_and_the_center_confirms_the_repair(  # type
 
     # 中心接收登记
     clock.advance(hours=1)
-    page = _step(person, "c_data", case_no, "receive", {"receipt_note": "已登记，已告知使用方。"})
+    page = work_step(
+        person, "c_data", case_no, "receive", {"receipt_note": "已登记，已告知使用方。"}
+    )
     shot(page, "received-by-c_data")
     submit_task(page)
 
     # 修复并恢复传输: the unit reports the repair, no data missing
     clock.advance(hours=3)
-    page = _step(
+    page = work_step(
         person, "bus_data", case_no, "restore", {"restore_note": "已更换硬盘，推送恢复正常。"}
     )
     shot(page, "repaired-by-bus_data")
@@ -73,7 +61,7 @@ def test_a_unit_files_a_fault_notice_and_the_center_confirms_the_repair(  # type
 
     # 中心确认修复
     clock.advance(hours=1)
-    page = _step(
+    page = work_step(
         person,
         "c_data",
         case_no,

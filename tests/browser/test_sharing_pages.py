@@ -6,24 +6,10 @@ outcome; the grant shows on the requester's grants page. A screenshot per step."
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.browser.steps import open_step, submit_task, to_inbox
+from tests.browser.steps import submit_task, work_step
 from tests.factories import resource
 
 RESOURCE = "公交车辆到站数据"
-
-
-def _step(person: Any, username: str, case_no: str, element_id: str, fields: dict[str, str]):  # type: ignore[no-untyped-def]
-    page = to_inbox(person(username))  # as it is now, not as the person last saw it
-    open_step(page, case_no, element_id)
-    for name, value in fields.items():
-        field = page.locator(f"#f-{name}")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    return page
 
 
 def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, clock, shots):  # type: ignore[no-untyped-def]
@@ -52,7 +38,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
 
     # 答复 (D4): a refusal without its reason is refused by the form, then given
     clock.advance(hours=2)
-    page = _step(person, "bus_leader", case_no, "reply", {"agree": "false"})
+    page = work_step(person, "bus_leader", case_no, "reply", {"agree": "false"})
     page.locator("#submit-task").click()
     assert "拒绝理由" in page.locator("#form-errors").inner_text()
     shot(page, "refusal-needs-a-reason")
@@ -62,7 +48,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
 
     # 中心审核备案 (D4)
     clock.advance(hours=2)
-    page = _step(
+    page = work_step(
         person, "c_data", case_no, "center_review", {"review_opinion": "拒绝理由充分，备案。"}
     )
     shot(page, "filed-by-c_data")
@@ -70,7 +56,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
 
     # 协商 (D5): the requester asks, the provider declines
     clock.advance(hours=2)
-    page = _step(
+    page = work_step(
         person,
         "highway_handler",
         case_no,
@@ -84,7 +70,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
     shot(page, "negotiation-asked-by-highway_handler")
     submit_task(page)
     clock.advance(hours=2)
-    page = _step(
+    page = work_step(
         person,
         "bus_leader",
         case_no,
@@ -96,7 +82,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
 
     # 局领导协调 (D5), then the center files the outcome
     clock.advance(hours=2)
-    page = _step(
+    page = work_step(
         person,
         "deputy",
         case_no,
@@ -106,7 +92,7 @@ def test_a_refused_request_negotiated_coordinated_and_granted(person, jtflow, cl
     shot(page, "coordinated-by-deputy")
     submit_task(page)
     clock.advance(hours=2)
-    page = _step(
+    page = work_step(
         person, "c_data", case_no, "file_outcome", {"filing_note": "局领导协调结果已备案。"}
     )
     shot(page, "outcome-filed-by-c_data")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 
 from engine.errors import FieldError, FormInvalid, InvalidInput
 from engine.market import FORM, applications_of, apply
@@ -15,7 +15,7 @@ from ..extensions import current_jtflow, request_session
 from .blueprint import MAX_ID, api
 from .bodies import json_object
 from .problems import with_choices
-from .shapes import opened
+from .shapes import started
 
 
 @api.post("/market/applications")
@@ -27,12 +27,7 @@ def create_application() -> Any:
         ref = apply(engine, body, documents, applicant=g.user.username)
     except FormInvalid as e:
         raise with_choices(e, engine.forms.schema(FORM)) from None
-    answer = {
-        "case_no": ref.case_no,
-        "case_id": ref.case_id,
-        "tasks": [opened(t) for t in ref.tasks],
-    }
-    return answer, 201, {"Location": url_for("api.case", ref=ref.case_no)}
+    return started(ref)
 
 
 def _documents(given: Any) -> dict[str, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 
 from engine import notices as service
 from engine.errors import FormInvalid
@@ -17,7 +17,7 @@ from ..extensions import current_jtflow, request_session
 from .blueprint import api
 from .bodies import Query, json_object
 from .problems import with_choices
-from .shapes import opened
+from .shapes import started
 
 
 @api.post("/notices")
@@ -29,12 +29,7 @@ def file_notice() -> Any:
         ref = service.file_notice(engine, body, filer=g.user.username)
     except FormInvalid as e:
         raise with_choices(e, engine.forms.schema(service.FORM)) from None
-    answer = {
-        "case_no": ref.case_no,
-        "case_id": ref.case_id,
-        "tasks": [opened(t) for t in ref.tasks],
-    }
-    return answer, 201, {"Location": url_for("api.case", ref=ref.case_no)}
+    return started(ref)
 
 
 @api.get("/notices")

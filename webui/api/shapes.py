@@ -6,14 +6,27 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from flask import url_for
+
 from engine.models import HistoryEvent, Instance, Task
 from engine.run.tasks import OpenTask
+from engine.service import CaseRef
 
 LIGHT_ORDER = ("green", "yellow", "red")
 
 
 def instant(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def started(ref: CaseRef) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """A case a POST started: 201 with its number, id and the tasks it opened, and where it is."""
+    answer = {
+        "case_no": ref.case_no,
+        "case_id": ref.case_id,
+        "tasks": [opened(t) for t in ref.tasks],
+    }
+    return answer, 201, {"Location": url_for("api.case", ref=ref.case_no)}
 
 
 def opened(task: OpenTask) -> dict[str, Any]:

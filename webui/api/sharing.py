@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 
 from engine import sharing as service
 from engine.data import grants
@@ -17,7 +17,7 @@ from ..extensions import current_jtflow, request_session
 from .blueprint import MAX_ID, api
 from .bodies import Query, json_object
 from .problems import ApiError, with_choices
-from .shapes import opened
+from .shapes import started
 
 
 def _id(body: dict[str, Any], name: str) -> int:
@@ -59,12 +59,7 @@ def request_sharing() -> Any:
         ref = service.request_sharing(engine, resource_id, form, requester=g.user.username)
     except FormInvalid as e:
         raise with_choices(e, engine.forms.schema(service.REQUEST_FORM)) from None
-    answer = {
-        "case_no": ref.case_no,
-        "case_id": ref.case_id,
-        "tasks": [opened(t) for t in ref.tasks],
-    }
-    return answer, 201, {"Location": url_for("api.case", ref=ref.case_no)}
+    return started(ref)
 
 
 @api.post("/sharing/checks")
@@ -75,12 +70,7 @@ def request_check() -> Any:
     _only(body, "grant_id", "doubt")
     grant_id, doubt = _id(body, "grant_id"), _text(body, "doubt")
     ref = service.request_check(engine, grant_id, doubt, requester=g.user.username)
-    answer = {
-        "case_no": ref.case_no,
-        "case_id": ref.case_id,
-        "tasks": [opened(t) for t in ref.tasks],
-    }
-    return answer, 201, {"Location": url_for("api.case", ref=ref.case_no)}
+    return started(ref)
 
 
 @api.get("/sharing/requests")
