@@ -146,3 +146,21 @@ def test_the_language_switch_keeps_the_filters(client, jtflow):  # type: ignore[
         assert kept in english.replace("&amp;", "&")
     answer = client.get("/" + english.replace("&amp;", "&"))
     assert answer.status_code == 200 and 'lang="en"' in text(answer)
+
+
+def test_a_cases_reminders_share_one_row_naming_each_chased_step_e12(client, jtflow, clock):
+    """Issue 16: two 催办 of one case are one inbox row listing both, each with the step it
+    chases and that step's unit by name; the task page names the chased step too."""
+    case = report(jtflow, urgency="urgent")
+    classify = task_at(jtflow, case, "classify")
+    jtflow.complete(classify.id, {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"}, "c_12328")
+    clock.set(START + timedelta(days=1, hours=1))  # 电话报告 and 签收 both red
+    jtflow.fire_due_timers()
+    signed_in_as(client, "c_12328")
+    page = text(client.get("/?step=press"))
+    assert len(re.findall(r'<tr id="task-\d+"', page)) == 1
+    assert page.count('class="reminder ') == 2
+    assert "电话报告 · 市运输事业发展中心" in page and "签收 · 市运输事业发展中心" in page
+    press = task_at(jtflow, case, "press")
+    shown = text(client.get(f"/tasks/{press.id}"))
+    assert 'id="chased"' in shown and "市运输事业发展中心" in shown
