@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from ..definitions.schema_patterns import trimmed
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from ..models import Grant, Instance, Resource, User
+from ..models import Grant, Resource, User
 from ..people.access_rule import CENTER
 from ..people.accounts import log_access
-from ..run.history import HistoryWriter
+from ..run.history import append_to_ended_case
 from ..run.runtime import Loaded
 from ..time.clock import parse_instant
 
@@ -153,17 +153,14 @@ def revoke(session: Session, grant: Grant, user: User, reason: str, now: datetim
     if grant.revoked_at is not None:
         raise Conflict(f"授权 {grant.id} 已于 {grant.revoked_at.isoformat()} 撤销，无需重复撤销")
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, user.username, trimmed(reason)
-    instance = session.get(Instance, grant.instance_id)
-    assert instance is not None
-    history = HistoryWriter(session, instance)
-    history.append(
+    append_to_ended_case(
+        session,
+        grant.instance_id,
         "grant_revoked",
         at=now,
         actor=user.username,
         data={"grant_id": grant.id, "reason": grant.revoke_reason},
     )
-    session.flush()
-    history.write()
 
 
 def check_access(

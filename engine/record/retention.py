@@ -37,7 +37,7 @@ from ..models import (
 from ..people.access_rule import AUDITOR
 from ..people.accounts import log_access
 from ..people.user_admin import ADMINISTRATOR
-from ..run.history import HistoryWriter
+from ..run.history import append_to_ended_case
 from ..run.runtime import ENDED
 from ..time.clock import SHANGHAI, to_utc
 from .attachments import AttachmentStore
@@ -316,10 +316,9 @@ def remove_attachment(
         raise Conflict(f"附件 {attachment.id} 已于 {_day(attachment.removed_at)} 删除")
     attachment.removed_at, attachment.removed_by, attachment.removal_reason = now, actor, reason
     if attachment.instance_id is not None:
-        instance = session.get(Instance, attachment.instance_id)
-        assert instance is not None
-        history = HistoryWriter(session, instance)
-        history.append(
+        append_to_ended_case(
+            session,
+            attachment.instance_id,
             "attachment_removed",
             at=now,
             actor=actor,
@@ -331,8 +330,6 @@ def remove_attachment(
                 "reason": reason,
             },
         )
-        session.flush()
-        history.write()
     log_access(
         session,
         now,

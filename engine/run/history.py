@@ -90,6 +90,19 @@ class HistoryWriter:
             self.pending = []
 
 
+def append_to_ended_case(
+    session: Session, instance_id: int, kind: str, *, at: datetime, actor: str, data: dict[str, Any]
+) -> None:
+    """One event on a case no step runs any more (a grant revoked, a file removed): its
+    chain head moves on the instance row as a step's would. The caller commits."""
+    instance = session.get(Instance, instance_id)
+    assert instance is not None
+    history = HistoryWriter(session, instance)
+    history.append(kind, at=at, actor=actor, data=data)
+    session.flush()
+    history.write()
+
+
 def first_break(events: Sequence[Any]) -> tuple[int, str] | None:
     """The seq of the first event of one case whose chain is broken, and why; None if it holds.
 
