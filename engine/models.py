@@ -633,7 +633,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column()
-    kind: Mapped[str] = mapped_column(String(20))  # task, returned, yellow, red, escalated
+    kind: Mapped[str] = mapped_column(String(20))  # task, urgent, returned, yellow, red, escalated
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
     task_id: Mapped[int | None] = mapped_column(default=None)  # the step concerned, if open
     step_name: Mapped[str] = mapped_column(String(200))

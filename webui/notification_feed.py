@@ -23,6 +23,7 @@ from .labels import translated
 
 KIND = {
     "task": _l("新待办"),
+    "urgent": _l("紧急转办"),
     "returned": _l("退回"),
     "yellow": _l("黄灯"),
     "red": _l("红灯"),

@@ -28,6 +28,7 @@ CHECK_SECONDS = 60.0
 CLAIMED = "已认领，发送中"  # a digest row's outcome between its claim and its sending
 KIND_NAMES = {
     "task": "新待办",
+    "urgent": "紧急转办",
     "returned": "退回",
     "yellow": "黄灯",
     "red": "红灯",

@@ -5,7 +5,8 @@ them into notification rows in the same transaction: so a crashed or conflicting
 notifies nobody, and a committed one notifies each person once.
 
 - `task_created`: the people whose inbox the new task is in (its assignee, else its unit's
-  people in its role), but not the person whose step opened it;
+  people in its role), but not the person whose step opened it; told as an urgent transfer
+  (E7) when the step recorded `urgent_transfer` for it;
 - `returned` (E4, E9, E10): the tasks the return reopened, told as a return to whoever did
   that step last (else the task's people);
 - `light_changed` (E12): yellow or red, to the people of the open step it lights;
@@ -28,6 +29,7 @@ from ..people.access_rule import AUDITOR
 from ..run.runtime import Loaded
 
 ESCALATIONS = ("escalated", "supervised")  # 催办, 督办: the kinds a chased step's people get
+URGENT_TRANSFER = "urgent_transfer"  # an urgent event's 签收 opened: the unit is told (E7)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> 
     tasks = _open_tasks(session, loaded.instance.id)
     people = _People(session)
     returned = "returned" in kinds
+    urgent = {e["element_id"] for e in events if e["kind"] == URGENT_TRANSFER}
     rows: dict[tuple[str, str, int | None], dict[str, Any]] = {}
 
     def tell(usernames: Iterable[str], kind: str, task: _Open, by: str | None) -> None:
@@ -81,7 +84,8 @@ def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> 
                 told = [last] if last and last in people.of(task) else people.of(task)
                 tell(told, "returned", task, actor)
             else:
-                tell([u for u in people.of(task) if u != actor], "task", task, actor)
+                said = "urgent" if task.element_id in urgent else "task"
+                tell([u for u in people.of(task) if u != actor], said, task, actor)
         elif kind == "light_changed":
             for task in tasks:
                 if task.element_id == event["element_id"]:

@@ -82,3 +82,15 @@ def test_a_step_that_fails_after_writing_them_tells_nobody(fresh):
     assert told(fresh(), "transport_handler") == []
     step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     assert told(fresh(), "transport_handler") == [("task", "签收")]
+
+
+def test_an_urgent_transfer_tells_the_unit_as_such_e7(fresh):
+    """E7: an urgent event is transferred at once and its unit is told that it is urgent."""
+    case = report(fresh(), urgency="urgent")
+    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    assert ("urgent", "签收") in told(fresh(), "transport_handler")
+    assert ("task", "签收") not in told(fresh(), "transport_handler")
+    ordinary = report(fresh())  # a normal one is a plain new task
+    step(fresh(), ordinary, "classify", {"decision": "transfer", "lead_unit": "BUS_GROUP"})
+    assert told(fresh(), "bus_handler") == [("task", "签收")]
+    assert duplicates(fresh()) == []

@@ -12,7 +12,7 @@ from .blueprint import MAX_ID
 from .openapi_lists import PAGING
 from .openapi_schemas import ID, INSTANT, json_body, object_schema, query_parameter, ref
 
-KINDS = ["task", "returned", "yellow", "red", "escalated", "supervised"]
+KINDS = ["task", "urgent", "returned", "yellow", "red", "escalated", "supervised"]
 NOTE_ID = {
     "name": "note_id",
     "in": "path",
