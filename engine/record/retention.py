@@ -129,17 +129,18 @@ class Plan:
 
 
 def minimum_until(since: datetime, retention: str) -> datetime | None:
-    """When a record of the class made at `since` has been kept its minimum (None: never):
-    the same clock time so many calendar months later in Xiamen, on the month's last day
-    when it is shorter (31 March + 3 months = 30 June)."""
+    """When a record of the class made at `since` has been kept its minimum (None: never)."""
     months = MINIMUM_MONTHS[retention]
-    if months is None:
-        return None
-    local = to_utc(since).astimezone(SHANGHAI)
-    month_index = local.month - 1 + months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return to_utc(local.replace(year=year, month=month, day=day))
+    return None if months is None else _months_on(since, months)
+
+
+def _months_on(instant: datetime, months: int) -> datetime:
+    """The same clock time so many calendar months on (or back) in Xiamen, on the month's
+    last day when it is shorter (31 March + 3 months = 30 June)."""
+    local = to_utc(instant).astimezone(SHANGHAI)
+    year, month = divmod(local.year * 12 + local.month - 1 + months, 12)
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    return to_utc(local.replace(year=year, month=month + 1, day=day))
 
 
 def plan(session: Session, now: datetime) -> Plan:
@@ -157,11 +158,7 @@ def plan(session: Session, now: datetime) -> Plan:
 def months_before(now: datetime, months: int) -> datetime:
     """The latest instant whose minimum of `months` has passed by `now` at the latest (a
     clamped month end errs on keeping a row a day longer, never on removing it early)."""
-    local = to_utc(now).astimezone(SHANGHAI)
-    month_index = local.year * 12 + local.month - 1 - months
-    year, month = divmod(month_index, 12)
-    day = min(local.day, calendar.monthrange(year, month + 1)[1])
-    return to_utc(local.replace(year=year, month=month + 1, day=day))
+    return _months_on(now, -months)
 
 
 _BATCHED = {"notification": Notification, "notification_digest": NotificationDigest}

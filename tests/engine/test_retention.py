@@ -31,6 +31,7 @@ from engine.record.retention import (
     apply,
     lift_hold,
     minimum_until,
+    months_before,
     place_hold,
     plan,
     unclassed,
@@ -99,6 +100,11 @@ def test_the_classes_minimums_in_calendar_months_in_xiamen() -> None:
     leap = datetime(2028, 2, 29, 9, 0, tzinfo=SHANGHAI)
     assert minimum_until(leap, "dynamic") == datetime(2029, 2, 28, 9, 0, tzinfo=SHANGHAI)
     assert minimum_until(march_31, "static") is None
+    # and back: the latest instant a year's minimum has passed by, never a day early
+    assert months_before(march_31, 1) == datetime(2027, 2, 28, 10, 0, tzinfo=SHANGHAI)
+    assert minimum_until(months_before(leap, 12), "dynamic") == datetime(
+        2028, 2, 28, 9, 0, tzinfo=SHANGHAI
+    )
 
 
 def test_every_table_has_a_retention_class() -> None:
