@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -98,7 +98,7 @@ RECORD_CLASSES: dict[str, tuple[str, str]] = {
 class Item:
     """One record past its class's minimum: removable, or kept for `kept_because`."""
 
-    kind: str  # attachment, trial_run, sign_in_failure
+    kind: str  # one of KIND_NAMES
     id: int
     retention: str
     since: datetime  # the instant its age counts from
@@ -169,32 +169,50 @@ def _batch(session: Session, now: datetime, model: Any, kind: str, noun: str) ->
     newest of them by id (so an apply removes what was listed, not what came since)."""
     cutoff = months_before(now, MINIMUM_MONTHS["dynamic"] or 0)
     count, oldest, newest = session.execute(
-        select(func.count(), func.min(model.at), func.max(model.id)).where(model.at <= cutoff)
+        select(func.count(), func.min(model.at), func.max(model.id)).where(
+            _aged(model.at, "dynamic", now)
+        )
     ).one()
     if count:
-        until = minimum_until(oldest, "dynamic")
-        assert until is not None
+        until = _until(oldest, "dynamic")
         label = f"{noun} {count} 条（{_day(oldest)} 至 {_day(cutoff)}）"
         yield Item(kind, newest, "dynamic", oldest, until, label, count=count)
 
 
-def _past(since: datetime, retention: str, now: datetime) -> datetime | None:
+def _aged(column: Any, retention: str, now: datetime) -> Any:
+    """The rows of the class past its minimum at `now`, chosen in SQL on the column their
+    age counts from (as months_before, never a day early)."""
+    return column <= months_before(now, MINIMUM_MONTHS[retention] or 0)
+
+
+def _until(since: datetime, retention: str) -> datetime:
     until = minimum_until(since, retention)
-    return until if until is not None and until <= to_utc(now) else None
+    assert until is not None  # static rows are never selected
+    return until
 
 
 def _attachments(session: Session, now: datetime) -> Iterator[Item]:
     rows = session.execute(
         select(Attachment, Instance.status, Instance.case_no)
         .outerjoin(Instance, Instance.id == Attachment.instance_id)
-        .where(Attachment.removed_at.is_(None), Attachment.retention != "static")
+        .where(
+            Attachment.removed_at.is_(None),
+            or_(
+                *(
+                    and_(
+                        Attachment.retention == retention,
+                        _aged(Attachment.uploaded_at, retention, now),
+                    )
+                    for retention, months in MINIMUM_MONTHS.items()
+                    if months is not None
+                )
+            ),
+        )
         .order_by(Attachment.id)
     ).all()
     needed = _needed_cases(session, now)
     for attachment, status, case_no in rows:
-        until = _past(attachment.uploaded_at, attachment.retention, now)
-        if until is None:
-            continue
+        until = _until(attachment.uploaded_at, attachment.retention)
         case = attachment.instance_id
         where = f"案件 {case_no}" if case is not None else "未提交的上传"
         kept = None
@@ -231,21 +249,18 @@ def _needed_cases(session: Session, now: datetime) -> dict[int, str]:
 
 
 def _trial_runs(session: Session, now: datetime) -> Iterator[Item]:
-    for trial in session.scalars(
-        select(TrialRun).where(TrialRun.finished_at.is_not(None)).order_by(TrialRun.id)
-    ):
-        assert trial.finished_at is not None
-        until = _past(trial.finished_at, "dynamic", now)
-        if until is not None:
-            label = f"试运行 {trial.id}（{trial.process_id}，{trial.author}）"
-            yield Item("trial_run", trial.id, "dynamic", trial.finished_at, until, label)
+    finished = select(TrialRun).where(_aged(TrialRun.finished_at, "dynamic", now))
+    for trial in session.scalars(finished.order_by(TrialRun.id)):
+        assert trial.finished_at is not None  # a running trial is not aged
+        until = _until(trial.finished_at, "dynamic")
+        label = f"试运行 {trial.id}（{trial.process_id}，{trial.author}）"
+        yield Item("trial_run", trial.id, "dynamic", trial.finished_at, until, label)
 
 
 def _failures(session: Session, now: datetime) -> Iterator[Item]:
-    for failure in session.scalars(select(SignInFailures).order_by(SignInFailures.id)):
-        until = _past(failure.last_failed_at, "dynamic", now)
-        if until is None:
-            continue
+    aged = select(SignInFailures).where(_aged(SignInFailures.last_failed_at, "dynamic", now))
+    for failure in session.scalars(aged.order_by(SignInFailures.id)):
+        until = _until(failure.last_failed_at, "dynamic")
         locked = failure.locked_until is not None and failure.locked_until > to_utc(now)
         yield Item(
             "sign_in_failure",
