@@ -23,6 +23,7 @@ from cli.bench_sharing import sharing_command as bench_sharing
 from cli.bench_throughput import throughput as bench_throughput
 from cli.bench_timers import timers as bench_timers
 from cli.calendar import calendar as calendar_commands
+from cli.knowledge import knowledge_commands
 from cli.migrate import migrate
 from cli.retention import retention_commands
 from cli.serve import serve
@@ -275,6 +276,7 @@ main.add_command(audit_commands)
 main.add_command(migrate)
 main.add_command(assessment_commands)
 main.add_command(retention_commands)
+main.add_command(knowledge_commands)
 
 if __name__ == "__main__":
     main()

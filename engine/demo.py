@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from .catalogue_demo import CATALOGUE_USERS, seed_catalogue
 from .config import Settings, open_jtflow
+from .knowledge_demo import seed_knowledge
 from .market_demo import MARKET_ANSWERS, MARKET_USERS, load_market_demo
 from .models import User
 from .notice_demo import seed_notices
@@ -128,6 +129,7 @@ def load_demo(settings: Settings, events: int) -> Iterator[str]:
     yield from seed_sharing(jtflow, settings.processes_dir)  # engine/sharing_demo.py
     yield from load_market_demo(settings, jtflow)
     yield from seed_notices(jtflow, settings.processes_dir)  # engine/notice_demo.py
+    yield from seed_knowledge(jtflow, settings.processes_dir)  # engine/knowledge_demo.py
 
 
 def _report(jtflow: Jtflow, rng: random.Random, number: int) -> Any:

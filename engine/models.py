@@ -666,3 +666,50 @@ class NotificationDigest(Base):
     delivered: Mapped[bool] = mapped_column(Boolean)
     outcome: Mapped[str] = mapped_column(String(200))
     made_by: Mapped[str] = mapped_column(String(80))
+
+
+class KnowledgeEntry(Base):
+    """An entry of the knowledge base (O2, 12328 format): its current version's number; the
+    text of every version is in `knowledge_version`, so an edit never overwrites one."""
+
+    __tablename__ = "knowledge_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class KnowledgeVersion(Base):
+    """One version of an entry, as written: by a person on the knowledge base's page or by
+    the case (`instance_id`) that accepted a unit's submission."""
+
+    __tablename__ = "knowledge_version"
+    __table_args__ = (UniqueConstraint("entry_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("knowledge_entry.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(String(2000))
+    answer: Mapped[str] = mapped_column(String(8000))
+    basis: Mapped[str] = mapped_column(String(1000))
+    keywords: Mapped[str] = mapped_column(String(200), default="")
+    unit_code: Mapped[str] = mapped_column(String(40))  # the unit whose duty it describes
+    note: Mapped[str] = mapped_column(String(400), default="")  # why this version
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), default=None)
+    written_at: Mapped[datetime] = mapped_column()
+    written_by: Mapped[str] = mapped_column(String(80))
+
+
+class KnowledgeLink(Base):
+    """An event case that used an entry (at the version then current): the case shows its
+    entries, the entry its cases."""
+
+    __tablename__ = "knowledge_link"
+    __table_args__ = (UniqueConstraint("entry_id", "instance_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("knowledge_entry.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(80))
+    linked_at: Mapped[datetime] = mapped_column()

@@ -24,6 +24,7 @@ from .data import data_checks, grants
 from .definitions import deploy as deployment
 from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
+from .knowledge_rows import publish_when_accepted
 from .models import Definition, HistoryEvent, Instance, Task, User
 from .notify.writing import notify_step
 from .people.access_rule import is_personal
@@ -32,6 +33,7 @@ from .people.visibility import find_case
 from .record.attachments import bind as bind_attachments
 from .record.attachments import take_files
 from .record.cases import case_facts, case_number
+from .run.cycle_fires import record_cycle_fires
 from .run.guarded_evaluator import CodeBudget
 from .run.history import GENESIS, HistoryWriter, case_history
 from .run.rows import assign_task, complete_task
@@ -76,6 +78,8 @@ class Jtflow:
         self.runtime.on_write(grants.grant_when_granted)  # D6
         self.runtime.on_write(data_checks.settle_source_when_checked)  # D7
         self.runtime.on_write(notify_step)  # the bell: who is told what (issue 16)
+        self.runtime.on_write(record_cycle_fires)  # a cycle timer's firing, in the chain
+        self.runtime.on_write(publish_when_accepted)  # O2: an accepted submission's version
         # the forms deployed in this database, as of the step's instant (or now, outside one)
         self.forms = forms.bound(sessions, self.runtime.clock)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes

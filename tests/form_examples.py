@@ -119,6 +119,26 @@ VALID: dict[str, dict[str, Any]] = {
         "planned_resume": "2026-10-13T06:00:00+08:00",
     },
     "notice_receive": {"receipt_note": "已登记，已告知共享使用方。"},
+    "knowledge_policy_change": {
+        "policy_title": "网约车管理实施细则修订",
+        "changed_at": "2026-09-30T10:00:00+08:00",
+        "policy_note": "驾驶员证申领条件调整。",
+    },
+    "knowledge_submit": {
+        "entry_id": 0,
+        "title": "网约车驾驶员证申领条件",
+        "category": "出租汽车",
+        "question": "申请网约车驾驶员证需要什么条件？",
+        "answer": "取得相应准驾车型驾驶证并具有 3 年以上驾驶经历。",
+        "basis": "实施细则第十五条",
+        "keywords": "网约车",
+    },
+    "knowledge_review": {"decision": "accept", "review_note": "入库。"},
+    "knowledge_revise": {
+        "units_consulted": "市运输事业发展中心",
+        "entries_reviewed": 12,
+        "summary": "修订 2 条。",
+    },
     "notice_restore": {
         "restore_note": "升级完成，接口已恢复推送。",
         "data_missing": True,

@@ -29,7 +29,7 @@ LANES = [  # id, name, rows
 @dataclass
 class Node:
     id: str
-    kind: str  # start, end, user, script, rule, xor, and, timer_end
+    kind: str  # start, end, user, script, rule, xor, and, timer_end, cycle
     name: str
     lane: str
     col: float
@@ -958,6 +958,7 @@ TAGS = {
     "xor": "exclusiveGateway",
     "and": "parallelGateway",
     "call": "callActivity",
+    "cycle": "intermediateCatchEvent",
 }
 
 
@@ -1119,6 +1120,12 @@ def node_xml(node, incoming, outgoing):
         )
     if node.kind == "script":
         body += f"<bpmn:script>{escape(node.script)}</bpmn:script>"
+    if node.kind == "cycle":  # a timeCycle: `script` holds its quoted expression
+        body += (
+            f'<bpmn:timerEventDefinition id="{node.id}_definition">'
+            f"<bpmn:timeCycle>{escape(node.script)}</bpmn:timeCycle>"
+            "</bpmn:timerEventDefinition>"
+        )
     return f"<bpmn:{tag} {attrs}>{body}</bpmn:{tag}>"
 
 

@@ -8,6 +8,7 @@ expressions steps outside the allow-list (DESIGN.md "Scripts are not trusted cod
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from ..run.diagram_functions import PUBLISHED_NAMES
 from ..run.script_safety import scan_diagram
 from ..run.spiff import DiagramParser
 from ..run.state import WorkflowCodec
+from ..time.cycles import EXAMPLE, CycleError, parse_cycle
 from .forms import FormRegistry
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -139,16 +141,56 @@ def _check_bpmn(root: etree._Element, file: str, forms: FormRegistry) -> list[Pr
                 Problem(f"未知角色 {role!r}：应为 {'、'.join(ROLES)} 之一", file, task_id, line)
             )
     for cycle in root.iterfind(".//bpmn:timeCycle", NS):
-        owner = cycle.getparent().getparent()
-        problems.append(
-            Problem(
-                "暂不支持循环计时器（timeCycle）：请改用 timeDate 与工作日函数",
-                file,
-                owner.get("id"),
-                cycle.sourceline,
-            )
-        )
+        problems.extend(_check_cycle(cycle, file))
     return problems
+
+
+_CYCLE_HOSTS = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
+
+
+def _check_cycle(cycle: etree._Element, file: str) -> list[Problem]:
+    """A timeCycle runs only as engine/time/cycles.py reads it: a quoted literal
+    `"R/<start with offset>/<period>"`, on an event that can fire again and again."""
+    owner = cycle.getparent().getparent()
+    element_id, line = owner.get("id"), cycle.sourceline
+    tag = etree.QName(owner).localname
+    if tag not in _CYCLE_HOSTS or (
+        tag == "boundaryEvent" and owner.get("cancelActivity", "true") != "false"
+    ):
+        message = (
+            "循环计时器（timeCycle）只能用于开始事件、中间捕获事件或非中断边界事件："
+            "每次触发都放出一个新令牌，中断事件只能触发一次，请改用 timeDate"
+        )
+        return [Problem(message, file, element_id, line)]
+    if _after_event_gateway(owner.getparent(), element_id):
+        message = "循环计时器不能放在事件网关之后：网关只等待一次，请改用 timeDate"
+        return [Problem(message, file, element_id, line)]
+    text = (cycle.text or "").strip()
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, str):
+        message = (
+            f'循环计时器的表达式应为带引号的字面量，如 "{EXAMPLE}"：周期和起点写在'
+            "流程图里，部署时即可检查"
+        )
+        return [Problem(message, file, element_id, line)]
+    try:
+        parse_cycle(value)
+    except CycleError as e:
+        return [Problem(str(e), file, element_id, line)]
+    return []
+
+
+def _after_event_gateway(process: etree._Element | None, element_id: str | None) -> bool:
+    if process is None:
+        return False
+    gateways = {g.get("id") for g in process.iterfind("bpmn:eventBasedGateway", NS)}
+    return any(
+        f.get("targetRef") == element_id and f.get("sourceRef") in gateways
+        for f in process.iterfind("bpmn:sequenceFlow", NS)
+    )
 
 
 def parse(files: list[DiagramFile]) -> tuple[str, object, dict[str, object]]:

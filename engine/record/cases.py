@@ -30,7 +30,12 @@ def case_facts(forms: FormRegistry, report: dict[str, Any], reporter: User) -> d
 # Each process's cases are numbered with their own letters, so a number says what it is:
 # an event (事件), a sharing request (共享), a market application (市场) or an interface
 # notice (通知).
-CASE_PREFIX = {"sharing_request": "GX", "market_application": "SC", "interface_notice": "TZ"}
+CASE_PREFIX = {
+    "sharing_request": "GX",
+    "market_application": "SC",
+    "interface_notice": "TZ",
+    "knowledge_revision": "ZS",  # 知识库 (O2)
+}
 
 
 def case_number(instance_id: int, created_at: datetime, process: str | None = None) -> str:

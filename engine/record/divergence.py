@@ -45,6 +45,8 @@ KIND_NAMES = {
     "source_settled": "明确唯一来源",
     "restore_rejected": "退回重新修复",
     "backfill_rejected": "退回继续补传",
+    "knowledge_returned": "退回重新报送",
+    "knowledge_published": "知识入库",
 }
 # what an event's fields are called in a sentence; a key of its data is 数据项「key」
 FIELD_NAMES = {

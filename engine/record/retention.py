@@ -90,6 +90,9 @@ RECORD_CLASSES: dict[str, tuple[str, str]] = {
     "notification": ("dynamic", "what a person was told of; the history keeps the events"),
     "notification_setting": ("static", "a person's digest choice"),
     "notification_digest": ("dynamic", "the daily digests made, one per person and day"),
+    "knowledge_entry": ("static", "the knowledge base (O2)"),
+    "knowledge_version": ("static", "every version of an entry stays readable (O2)"),
+    "knowledge_link": ("static", "which cases used which entry (O2)"),
     "alembic_version": ("static", "the schema's version"),
 }
 

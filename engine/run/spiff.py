@@ -14,18 +14,22 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.event_parsers import (
     SpiffBoundaryEventParser,
     SpiffIntermediateCatchEventParser,
     SpiffStartEventParser,
 )
+from SpiffWorkflow.util.task import TaskState
 
 from ..time.clock import Clock
+from ..time.cycles import parse_cycle
 from .guarded_evaluator import BudgetExceeded
 
 
@@ -34,6 +38,8 @@ class TooManyInstances(BudgetExceeded):
 
 
 PROVISIONAL = "jtflow_provisional"  # a timer task's internal data: its deadline is provisional
+CYCLE = "jtflow_cycle"  # a cycle timer's internal data: the index of its next occurrence
+CYCLE_AT = "cycle_at"  # workflow data: the occurrence that opened this branch (ISO, UTC)
 
 
 def _now(my_task: Any) -> datetime:
@@ -77,7 +83,55 @@ class ClockedDuration(DurationTimerEventDefinition):
         return bool(my_task._get_internal_data("event_fired", False))
 
 
-_CLOCKED = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration}
+class ClockedCycle(CycleTimerEventDefinition):
+    """A timeCycle `R/<start>/<period>` (engine/time/cycles.py) counted on the injected clock.
+
+    The timer waits for ever; each occurrence that comes due sends one token down its
+    outgoing flow, carrying `cycle_at` (the occurrence, not the instant it fired), and the
+    timer moves to the next occurrence. `event_value` holds that next occurrence as an ISO
+    string, like any other timer, so its timer row is claimed, leased and fired by the same
+    scheduler; the step's version check makes a firing count once among several workers. A
+    step late for its occurrences (the service was down at the instants) fires each missed
+    occurrence once, each its own branch; SpiffWorkflow updates a waiting timer several times
+    a step, and each update fires the next occurrence that is due."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        if my_task._get_internal_data("event_value") is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            cycle = parse_cycle(expression)
+            index = cycle.first_index_at_or_after(_now(my_task))
+            my_task._set_internal_data(
+                event_value=utc_iso(cycle.occurrence(index)),
+                **{CYCLE: {"expression": str(expression), "index": index, "first": index}},
+            )
+        return False  # unbounded: the timer itself never completes
+
+    def update_task(self, my_task: Any) -> None:
+        value = my_task._get_internal_data("event_value")
+        if value is None or _due(value) > _now(my_task):
+            return
+        state = dict(my_task._get_internal_data(CYCLE))
+        cycle = parse_cycle(state["expression"])
+        state["index"] += 1
+        my_task.data[CYCLE_AT] = value
+        my_task._set_internal_data(
+            event_value=utc_iso(cycle.occurrence(state["index"])), **{CYCLE: state}
+        )
+        for output in my_task.task_spec.outputs:
+            child = my_task._add_child(output, TaskState.FUTURE)
+            child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
+            child.task_spec._update(child)
+
+    def details(self, my_task: Any) -> PendingBpmnEvent:
+        value = my_task._get_internal_data("event_value")
+        return PendingBpmnEvent(self.name, self.__class__.__name__, value)
+
+
+_CLOCKED = {
+    TimeDateEventDefinition: ClockedTimeDate,
+    DurationTimerEventDefinition: ClockedDuration,
+    CycleTimerEventDefinition: ClockedCycle,
+}
 
 
 class _ClockedTimers:

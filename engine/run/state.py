@@ -25,7 +25,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .spiff import ClockedDuration, ClockedTimeDate
+from .spiff import ClockedCycle, ClockedDuration, ClockedTimeDate
 
 SpecPair = tuple[Any, dict[str, Any]]
 
@@ -87,6 +87,7 @@ class WorkflowCodec:
         config = dict(SPIFF_CONFIG)
         config[ClockedTimeDate] = TimerConditionalEventDefinitionConverter
         config[ClockedDuration] = TimerConditionalEventDefinitionConverter
+        config[ClockedCycle] = TimerConditionalEventDefinitionConverter
         config[BpmnWorkflow] = _SpeclessWorkflowConverter
         config[Task] = FinishedTaskConverter
         self.registry = BpmnWorkflowSerializer.configure(config)

@@ -18,3 +18,4 @@ def test_the_demo_seeds_a_fresh_database_and_says_whom_to_sign_in_as(tmp_path: P
     assert "流程负责人：owner" in result.output and "/processes" in result.output
     assert "演示事件：4 个" in result.output
     assert "演示接口通知：4 个" in result.output  # engine/notice_demo.py: one at each stage
+    assert "演示知识库：条目 4 个" in result.output and "季度修订日程 ZS" in result.output
