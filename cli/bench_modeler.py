@@ -48,10 +48,12 @@ SIGN_FOR_IN_FOUR_HOURS = (
         "<bpmn:timeDate>add_hours(transferred_at, 4)</bpmn:timeDate>",
     ),
 )
+HANDLE_REPLY_DUE = (
+    "within(deadline(handle_from, feedback_rule), discovered_at, platform_rule, center_share)"
+)
 HANDLE_REPLY_YELLOW_AT_70 = (
-    "<bpmn:timeDate>warn_at(handle_from, deadline(handle_from, feedback_rule))</bpmn:timeDate>",
-    "<bpmn:timeDate>warn_at(handle_from, deadline(handle_from, feedback_rule), 0.7)"
-    "</bpmn:timeDate>",
+    f"<bpmn:timeDate>warn_at(handle_from, {HANDLE_REPLY_DUE})</bpmn:timeDate>",
+    f"<bpmn:timeDate>warn_at(handle_from, {HANDLE_REPLY_DUE}, 0.7)</bpmn:timeDate>",
 )
 AFTER_TRANSFER = ("handle_reply", "leader_approve", "center_audit", "archive")
 # where running cases sit: (urgency, channel, the steps done after 分类转办); an urgent case

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -72,6 +74,11 @@ class MigrationRefused(InvalidInput):
 class MissingElements(MigrationRefused):
     """The new version lacks elements the case has passed or sits on: said alike for every
     case whose tree holds those elements, without naming the case."""
+
+
+class MissingFacts(MissingElements):
+    """The new version adds a decision or script before where the case already is: the facts
+    it sets, which the new version's later steps read, would never exist in the case."""
 
 
 def migrate_case(
@@ -305,6 +312,16 @@ def migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, A
             f"新版本缺少本案件已经过或正在办理的元素：{names}。"
             "请在新版本中保留这些元素的 id，或待案件办结后再用新版本"
         )
+    skipped = _facts_passed_over(diffs.of(wf.spec, spec), wf)
+    for sub_id in subs:
+        sub = wf.subprocesses[sub_id]
+        skipped += _facts_passed_over(diffs.of(sub.spec, dependencies[sub.spec.name]), sub)
+    if skipped:
+        names = "、".join(sorted(set(skipped)))
+        raise MissingFacts(
+            f"新版本在本案件已经过的位置新增了决策或脚本：{names}。本案件没有它们给出的数据，"
+            "新版本之后的步骤会用到：请待案件办结后再用新版本"
+        )
     changed = {_element(t) for t in top.changed if not t.has_state(_DONE)}
     migrate_workflow(top, wf, spec)
     wf.subprocess_specs = dependencies
@@ -316,6 +333,20 @@ def migrate_tree(diffs: SpecDiffs, wf: Any, spec: Any, dependencies: dict[str, A
 
 
 _DONE = TaskState.COMPLETED | TaskState.CANCELLED
+_REACHED = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.COMPLETED
+
+
+def _facts_passed_over(diff: SpecDiff, wf: Any) -> list[str]:
+    """The decisions and scripts the new version adds before an element the case has
+    already reached (e.g. 确定平台时限 before 分类转办, issue 16): never run for this case."""
+    reached = {t.task_spec for t in wf.get_tasks(skip_subprocesses=True) if t.has_state(_REACHED)}
+    old_of = {new: old for old, new in diff.alignment.items() if new is not None}
+    return [
+        str(added.bpmn_name or added.bpmn_id or added.name)
+        for added in diff.added
+        if isinstance(added, ScriptEngineTask | BusinessRuleTaskMixin)
+        and any(old_of.get(after) in reached for after in added.outputs)
+    ]
 
 
 def _element(task: Any) -> str:

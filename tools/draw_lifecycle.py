@@ -86,6 +86,22 @@ class Timer:
 WAIT_RULE = '"2h" if is_urgent else "1wd"'
 
 
+# E6 (5.2.2, 5.2.3): an event from 12328, 12345 or the public-safety platform is answered by the
+# center within the platform's time limit (DMN platform_deadline, from discovered_at). The unit's
+# steps end no later than that limit less the center's share (center_share, the same table);
+# the center's audit and its answer to the platform no later than the limit itself.
+def by_unit_share(expression):
+    return f"within({expression}, discovered_at, platform_rule, center_share)"
+
+
+def by_platform(expression):
+    return f"within({expression}, discovered_at, platform_rule)"
+
+
+UNIT_SHARE_DOC = "来源平台的事件不晚于平台时限减去中心审核与答复所需时间（DMN platform_deadline）"
+PLATFORM_DOC = "来源平台的事件不晚于平台时限（DMN platform_deadline）"
+
+
 def user(id, name, lane, col, form, unit, role, doc, row=0, **kw):
     props = {"formJsonSchemaFilename": f"{form}.json", "unit": unit, "role": role}
     props.update(kw.pop("props", {}))
@@ -174,7 +190,17 @@ N = [
         "lane_intake",
         7,
         decision="feedback_deadline",
-        doc="按紧急程度或来源平台确定反馈时限（DMN）。E6",
+        doc="按紧急程度确定承办单位的反馈时限（DMN feedback_deadline，第四节 5.2.2）。E6",
+    ),
+    Node(
+        "platform_rule_lookup",
+        "rule",
+        "确定平台时限",
+        "lane_intake",
+        8,
+        decision="platform_deadline",
+        doc="12328、12345、城市公共安全平台来源的事件：查出来源平台时限及其中留给中心审核与"
+        "答复平台的时间（DMN platform_deadline，第四节 5.2.2、5.2.3）；其他渠道两者为空。E6",
     ),
     Node("merge_classify", "xor", "", "lane_dispatch", 8, doc="职责确认后回到分类转办。E4"),
     user(
@@ -448,7 +474,7 @@ N = [
         "CENTER",
         "平台受理岗",
         "平台受理岗按来源平台规定时限反馈办理结果。时限：办结后 1 个工作日（紧急 2 小时）"
-        "（本系统的取值）。E6、E7、E12",
+        f"（本系统的取值），{PLATFORM_DOC}。E6、E7、E12",
         post="archive_from = now()",
     ),
     Node("merge_platform", "xor", "", "lane_dispatch", 25, doc="E7"),
@@ -507,7 +533,8 @@ F = [
     Flow("flow_recorded", "record_patrol", "end_patrol"),
     Flow("flow_to_route", "merge_intake", "route"),
     Flow("flow_routed", "route", "feedback_rule_lookup"),
-    Flow("flow_ruled", "feedback_rule_lookup", "merge_classify"),
+    Flow("flow_ruled", "feedback_rule_lookup", "platform_rule_lookup"),
+    Flow("flow_platform_ruled", "platform_rule_lookup", "merge_classify"),
     Flow("flow_to_classify", "merge_classify", "classify"),
     Flow("flow_classified", "classify", "gw_decision"),
     Flow("flow_return", "gw_decision", "end_returned", "退件", 'decision == "return"'),
@@ -639,10 +666,11 @@ T = [
     Timer(
         "timer_answer_platform",
         "answer_platform",
-        f"deadline(closed_at, {WAIT_RULE})",
+        by_platform(f"deadline(closed_at, {WAIT_RULE})"),
         "答复时限",
         "答复平台超期",
-        "答复来源平台时限：办结后 1 个工作日（紧急 2 小时）（本系统的取值）。E6、E7、E12",
+        "答复来源平台时限：办结后 1 个工作日（紧急 2 小时）（本系统的取值），"
+        f"{PLATFORM_DOC}。E6、E7、E12",
         start="closed_at",
         escalate=False,
     ),
@@ -677,10 +705,10 @@ T = [
     Timer(
         "timer_co_handle",
         "co_handle",
-        "deadline(transferred_at, feedback_rule)",
+        by_unit_share("deadline(transferred_at, feedback_rule)"),
         "反馈时限",
         "协办超期",
-        "协办意见与牵头单位同一反馈时限。E3、E6、E12",
+        f"协办意见与牵头单位同一反馈时限，{UNIT_SHARE_DOC}。E3、E6、E12",
     ),
     Timer(
         "timer_phone_report",
@@ -724,7 +752,7 @@ RN = [
         "办理人",
         "承办单位核实、处置并反馈；答复须含事件核实情况和处置情况。"
         "反馈时限：特别紧急 30 分钟、紧急 1 个工作日、较急 5 个工作日、一般 10 个工作日，"
-        "12328/12345/公共安全平台按来源平台时限；退件重办自退件起重新计时。E6、E8、E10",
+        f"退件重办自退件起重新计时；{UNIT_SHARE_DOC}，两者取严。E6、E8、E10",
         post="approve_from = now()",
     ),
     user(
@@ -735,8 +763,8 @@ RN = [
         "leader_approve",
         "=handling_unit",
         "单位领导",
-        "反馈意见须经本单位领导把关。时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值）。"
-        "E9、E12",
+        "反馈意见须经本单位领导把关。时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值），"
+        f"{UNIT_SHARE_DOC}。E6、E9、E12",
         props={"records": '="returned" if not approved else None'},
         post="review_from = now()",
     ),
@@ -758,8 +786,8 @@ RN = [
         "deputy_approve",
         "BUREAU_LEADER",
         "分管领导",
-        "重要事项报分管领导审核。时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值）。"
-        "E9、E12",
+        "重要事项报分管领导审核。时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值），"
+        f"{UNIT_SHARE_DOC}。E6、E9、E12",
         props={"records": '="returned" if not approved else None'},
         post="review_from = now()",
     ),
@@ -774,7 +802,8 @@ RN = [
         "CENTER",
         "投诉受理岗",
         "监测中心审核书面回复的要素、格式；不符合要求的予以退件，重新提交。"
-        "时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值）。E10、E12",
+        f"时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值），{PLATFORM_DOC}。"
+        "E6、E10、E12",
         props={"records": '="returned" if not accepted else None'},
     ),
     Node(
@@ -811,39 +840,43 @@ RT = [
     Timer(
         "timer_leader_approve",
         "leader_approve",
-        f"deadline(approve_from, {WAIT_RULE})",
+        by_unit_share(f"deadline(approve_from, {WAIT_RULE})"),
         "审核时限",
         "领导审核超期",
-        "单位领导审核时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值）。E9、E12",
+        "单位领导审核时限：1 个工作日（紧急 2 小时），自提交答复起（本系统的取值），"
+        f"{UNIT_SHARE_DOC}。E6、E9、E12",
         start="approve_from",
     ),
     Timer(
         "timer_deputy_approve",
         "deputy_approve",
-        f"deadline(review_from, {WAIT_RULE})",
+        by_unit_share(f"deadline(review_from, {WAIT_RULE})"),
         "审核时限",
         "分管领导审核超期",
-        "分管领导审核时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值）。E9、E12",
+        "分管领导审核时限：1 个工作日（紧急 2 小时），自单位领导同意起（本系统的取值），"
+        f"{UNIT_SHARE_DOC}。E6、E9、E12",
         start="review_from",
         escalate=False,
     ),
     Timer(
         "timer_center_audit",
         "center_audit",
-        f"deadline(review_from, {WAIT_RULE})",
+        by_platform(f"deadline(review_from, {WAIT_RULE})"),
         "审核时限",
         "中心审核超期",
-        "中心审核时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值）。E10、E12",
+        "中心审核时限：1 个工作日（紧急 2 小时），自领导审核同意起（本系统的取值），"
+        f"{PLATFORM_DOC}。E6、E10、E12",
         start="review_from",
         escalate=False,
     ),
     Timer(
         "timer_handle_reply",
         "handle_reply",
-        "deadline(handle_from, feedback_rule)",
+        by_unit_share("deadline(handle_from, feedback_rule)"),
         "反馈时限",
         "反馈超期",
-        "反馈时限按紧急程度或来源平台（DMN feedback_deadline），自转办或退件起算。E6、E10、E12",
+        "反馈时限按紧急程度（DMN feedback_deadline），自转办或退件起算；"
+        f"{UNIT_SHARE_DOC}，两者取严。E6、E10、E12",
         start="handle_from",
     ),
 ]

@@ -30,6 +30,12 @@ FUNCTIONS = (
         '按时限规则计算截止时刻，规则如 "30m"（分钟）、"24h"（小时）、"5wd"（工作日）',
     ),
     (
+        "within",
+        "within(due, start, rule, share=None)",
+        "不晚于从 start 起按 rule 计算的时限（来源平台时限）再减去 share（留给中心审核与答复）："
+        "rule 为空时即 due",
+    ),
+    (
         "warn_at",
         "warn_at(start, due, fraction=0.8)",
         "黄灯时刻：从 start 到 due 的工作时间已用去 fraction（默认 80%）",

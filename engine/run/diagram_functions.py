@@ -39,6 +39,15 @@ def _checked_span(seconds: float, what: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def _parsed(rule: str) -> tuple[int, str]:
+    match = _RULE.match(str(rule))
+    if match is None:
+        raise ValueError(
+            f"时限规则 {rule!r} 无法识别：应写作 30m（分钟）、1h（小时）或 5wd（工作日）"
+        )
+    return int(match.group(1)), match.group(2)
+
+
 class DiagramFunctions:
     """Binds the published helpers to one clock and one calendar."""
 
@@ -89,18 +98,35 @@ class DiagramFunctions:
             raise ValueError("没有适用的时限规则：请检查时限决策表是否覆盖该来源渠道和紧急程度")
         return min((self._deadline_of(start, one) for one in rules), key=parse_instant)
 
+    def within(self, due: str, start: str, rule: Any, share: Any = None) -> str:
+        """E6: `due`, but no later than the time limit `rule` counted from `start` (a source
+        platform's, DMN platform_deadline), less `share` kept for later steps (the center's
+        audit and answer to the platform). Without a rule (no platform) `due` stands."""
+        if not rule:
+            return due
+        limit = self.deadline(start, rule)
+        if share:
+            limit = self._before(limit, str(share))
+        return min(due, limit, key=parse_instant)
+
     def _deadline_of(self, start: str, rule: str) -> str:
-        match = _RULE.match(str(rule))
-        if match is None:
-            raise ValueError(
-                f"时限规则 {rule!r} 无法识别：应写作 30m（分钟）、1h（小时）或 5wd（工作日）"
-            )
-        amount, unit = int(match.group(1)), match.group(2)
+        amount, unit = _parsed(rule)
         if unit == "m":
             return self.add_minutes(start, amount)
         if unit == "h":
             return self.add_hours(start, amount)
         return self.add_working_days(start, amount)
+
+    def _before(self, due: str, rule: str) -> str:
+        """The instant `rule` before `due`: wall-clock minutes or hours, or working days
+        counted back on the calendar (WorkingCalendar.subtract_working_days)."""
+        amount, unit = _parsed(rule)
+        if unit in ("m", "h"):
+            seconds = amount * (60 if unit == "m" else 3600)
+            return utc_iso(parse_instant(due) - _checked_span(seconds, "时长"))
+        start = self.calendar.subtract_working_days(parse_instant(due), _checked_days(amount))
+        self._note(start.provisional)
+        return utc_iso(start.at)
 
     def warn_at(self, start: str, due: str, fraction: float = 0.8) -> str:
         """E12: when the light turns yellow — `fraction` (default 0.8) of the working time
@@ -119,8 +145,17 @@ class DiagramFunctions:
             "add_hours": self.add_hours,
             "add_minutes": self.add_minutes,
             "deadline": self.deadline,
+            "within": self.within,
             "warn_at": self.warn_at,
         }
 
 
-PUBLISHED_NAMES = ("now", "add_working_days", "add_hours", "add_minutes", "deadline", "warn_at")
+PUBLISHED_NAMES = (
+    "now",
+    "add_working_days",
+    "add_hours",
+    "add_minutes",
+    "deadline",
+    "within",
+    "warn_at",
+)

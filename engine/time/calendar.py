@@ -185,6 +185,26 @@ class WorkingCalendar:
         due = datetime.combine(day, clock_time, tzinfo=SHANGHAI)
         return Deadline(to_utc(due), unknown)
 
+    def subtract_working_days(self, end: datetime, days: int) -> Deadline:
+        """The mirror of add_working_days, to leave a share of a deadline to a later step:
+        the same clock time on the N-th working day before end's date; from a non-working
+        day, count back from 24:00 of the working day before it. Exactly N whole working
+        days of working time (working_time) lie between the answer and `end`."""
+        if days < 1:
+            raise ValueError(f"working days must be at least 1, got {days}")
+        local = to_utc(end).astimezone(SHANGHAI)
+        day, clock_time, after = local.date(), local.time(), timedelta()
+        unknown = not self.knows(day.year)
+        if not self.is_working_day(day):
+            day = self._previous_working_day(day)
+            unknown |= not self.knows(day.year)
+            clock_time, after = time(0), timedelta(days=1)  # 24:00 of that day
+        for _ in range(days):
+            day = self._previous_working_day(day)
+            unknown |= not self.knows(day.year)
+        start = datetime.combine(day + after, clock_time, tzinfo=SHANGHAI)
+        return Deadline(to_utc(start), unknown)
+
     def warn_instant(self, start: datetime, due: datetime, fraction: float) -> Deadline:
         """E12: the instant `fraction` of the working time from start to due has passed.
 
@@ -225,6 +245,12 @@ class WorkingCalendar:
                 spans.append((max(start, day_start), min(due, day_end)))
             day += timedelta(days=1)
         return spans, unknown
+
+    def _previous_working_day(self, day: date) -> date:
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
 
     def _next_working_day(self, day: date) -> date:
         day += timedelta(days=1)

@@ -1,13 +1,15 @@
-"""S2 from the command line, on the real clock (the CLI's): a 12328 complaint reported a month
-after it was discovered — its 分类转办 red at once and the center pressed (E12) — then
+"""S2 from the command line, on the real clock (the CLI's): a 12328 complaint reported two
+working days after it was discovered — its 分类转办 red at once and the center pressed (E12),
+while the 12328 platform's deadline less the center's share still lies ahead (E6) — then
 handled, returned once (E10) and archived with `jtflow task complete`, replays exactly:
 `jtflow audit replay` says every event is reproduced, and so does the API at every step."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from engine.time.calendar import WorkingCalendar
 from engine.time.clock import SHANGHAI
 from tests.walkthrough import (
     REPORT,
@@ -20,7 +22,7 @@ from tests.walkthrough import (
 
 
 def report_overdue(cli) -> str:  # type: ignore[no-untyped-def]
-    discovered = datetime.now(SHANGHAI) - timedelta(days=30)  # any calendar: overdue by now
+    discovered = WorkingCalendar().subtract_working_days(datetime.now(SHANGHAI), 2).at
     result = cli(
         "event", "report", "--as", "c_12328", "--channel", REPORT["channel"],
         "--urgency", REPORT["urgency"], "--title", REPORT["title"],

@@ -143,3 +143,39 @@ def test_provisional_is_told_per_evaluation_not_per_value():
         thread.join()
         functions.add_working_days(start, 1)
     assert mine == [True] and elsewhere == [False]
+
+
+def minus(end: str, days: int, calendar: WorkingCalendar = CAL) -> tuple[str, bool]:
+    start = calendar.subtract_working_days(local(end), days)
+    return start.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), start.provisional
+
+
+@pytest.mark.parametrize(
+    ("end", "days", "start"),
+    [
+        ("2026-11-23T15:00", 1, "2026-11-20 15:00"),  # Monday back to Friday
+        ("2026-10-08T10:00", 1, "2026-09-30 10:00"),  # over National Day (1–7 Oct off)
+        ("2026-10-12T09:00", 2, "2026-10-09 09:00"),  # the 调休 Saturday 10 Oct works
+        ("2026-10-16T09:00", 1, "2026-10-15 09:00"),
+        ("2026-10-03T10:00", 1, "2026-09-30 00:00"),  # from a holiday: 24:00 of 30 Sep
+        ("2026-11-22T10:00", 2, "2026-11-19 00:00"),  # from a Sunday: 24:00 of Friday, − 2
+    ],
+)
+def test_working_days_back_mirror_working_days_forward(end, days, start):
+    """The unit's share of a platform's deadline is the deadline less the center's share
+    (E6): exactly `days` whole working days lie between the two, over holidays and 调休."""
+    assert minus(end, days) == (start, False)
+    span = CAL.working_time(local(start), local(end))
+    assert span.total_seconds() == days * 86400
+    if CAL.is_working_day(local(end).date()):
+        assert plus(start, days)[0] == local(end).strftime("%Y-%m-%d %H:%M")
+
+
+def test_working_days_back_into_an_unknown_year_is_provisional():
+    assert minus("2027-01-05T09:00", 1) == ("2027-01-04 09:00", True)
+    assert minus("2026-12-30T09:00", 1) == ("2026-12-29 09:00", False)
+
+
+def test_zero_working_days_back_is_refused():
+    with pytest.raises(ValueError):
+        CAL.subtract_working_days(local("2026-11-23T09:00"), 0)

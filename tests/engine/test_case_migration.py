@@ -153,6 +153,40 @@ def test_a_case_past_an_element_the_new_version_lacks_is_refused_untouched(jtflo
     step(jtflow, case, "press")  # still running on version 1
 
 
+NEW_DECISION_BEFORE_CLASSIFY = (  # a later version looks up a new fact before 分类转办
+    (
+        '<bpmn:sequenceFlow id="flow_platform_ruled" sourceRef="platform_rule_lookup"'
+        ' targetRef="merge_classify"></bpmn:sequenceFlow>',
+        '<bpmn:sequenceFlow id="flow_platform_ruled" sourceRef="platform_rule_lookup"'
+        ' targetRef="probe_rule"></bpmn:sequenceFlow>'
+        '<bpmn:businessRuleTask id="probe_rule" name="确定新时限">'
+        "<bpmn:extensionElements><spiffworkflow:calledDecisionId>platform_deadline"
+        "</spiffworkflow:calledDecisionId></bpmn:extensionElements>"
+        "<bpmn:incoming>flow_platform_ruled</bpmn:incoming>"
+        "<bpmn:outgoing>flow_probe_ruled</bpmn:outgoing></bpmn:businessRuleTask>"
+        '<bpmn:sequenceFlow id="flow_probe_ruled" sourceRef="probe_rule"'
+        ' targetRef="merge_classify"></bpmn:sequenceFlow>',
+    ),
+    (
+        "<bpmn:incoming>flow_platform_ruled</bpmn:incoming><bpmn:incoming>flow_remit_decided",
+        "<bpmn:incoming>flow_probe_ruled</bpmn:incoming><bpmn:incoming>flow_remit_decided",
+    ),
+)
+
+
+def test_a_case_past_a_new_decision_is_refused_untouched(jtflow, tmp_path):
+    """Issue 16: a version that adds a decision (确定平台时限) before where the case already is
+    would leave the case without the facts its later deadlines read: refused, not broken later."""
+    case = report(jtflow)
+    deploy_variant(jtflow, tmp_path / "v2", *NEW_DECISION_BEFORE_CLASSIFY)
+    tasks, history = task_rows(jtflow, case), kinds(jtflow, case)
+    with pytest.raises(MigrationRefused, match="确定新时限"):
+        migrate_case(jtflow, case.case_id, actor="owner")
+    assert task_rows(jtflow, case) == tasks and kinds(jtflow, case) == history
+    assert definition_of(jtflow, case) == 1
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "BUS_GROUP"})
+
+
 def test_only_a_process_owner_migrates(jtflow, tmp_path):
     case = waiting_at_sign_for(jtflow)
     deploy_variant(jtflow, tmp_path / "v2", *SIGN_FOR_IN_TWO_WORKING_DAYS)

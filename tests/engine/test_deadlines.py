@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine.time.clock import SHANGHAI
-from tests.factories import report, step, task_at
+from tests.factories import open_steps, report, step, task_at
 
 
 def at(text: str) -> datetime:
@@ -81,25 +81,87 @@ def test_feedback_deadline_by_urgency(jtflow, clock, urgency, due):
     assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", deadline(reply, due))
 
 
-@pytest.mark.parametrize(
-    ("channel", "urgency", "due"),
-    [
-        ("hotline_12328", "critical", "2026-09-28T09:30"),  # 30 min beats the platform's 7 WD
-        ("hotline_12328", "normal", "2026-10-13T09:00"),  # 7 WD beats 10 WD
-        ("platform_12345", "urgent", "2026-09-29T09:00"),  # 1 WD beats 5 WD
-        ("platform_12345", "pressing", "2026-10-10T09:00"),  # both 5 WD
-        ("public_safety", "pressing", "2026-10-08T09:00"),  # 3 WD beats 5 WD
-    ],
-)
-def test_platform_channels_get_the_stricter_of_the_two_deadlines(
-    jtflow, clock, channel, urgency, due
+# Counted from Mon 28 Sep 2026 09:00, over National Day (1–7 Oct off, Sat 10 Oct worked):
+# working days 29 Sep, 30 Sep, 8, 9, 10, 12, 13 … Oct.
+URGENCY_DUE = {  # 5.2.2 by urgency, from the transfer
+    "critical": "2026-09-28T09:30",  # 30 min, wall clock
+    "urgent": "2026-09-29T09:00",  # 1 WD
+    "pressing": "2026-10-10T09:00",  # 5 WD: the 调休 working Saturday
+    "normal": "2026-10-16T09:00",  # 10 WD
+}
+PLATFORM_DUE = {  # DMN platform_deadline, from discovery: (the platform's, the unit's share)
+    "hotline_12328": ("2026-10-13T09:00", "2026-10-12T09:00"),  # 7 WD, less the center's 1 WD
+    "platform_12345": ("2026-10-10T09:00", "2026-10-09T09:00"),  # 5 WD, less 1 WD
+    "public_safety": ("2026-10-08T09:00", "2026-09-30T09:00"),  # 3 WD, less 1 WD: over the holiday
+}
+CHANNELS = ("monitoring", "opinion", "duty_phone", "patrol", *PLATFORM_DUE)
+ANSWERED = ("platform_12345", "public_safety")  # the center answers these platforms itself
+
+
+def close_branches(jtflow, case):  # type: ignore[no-untyped-def]
+    """Finish what an urgent event opened beside the reply (E7), so the case can close."""
+    for element_id in ("supervise", "phone_report", "written_report", "office_review"):
+        if element_id in open_steps(jtflow, case):
+            step(jtflow, case, element_id)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("urgency", URGENCY_DUE)
+def test_every_channel_and_urgency_gets_the_stricter_deadline_inside_the_platforms(
+    jtflow, clock, channel, urgency
 ):
-    """E6 (5.2.2): a 12328 / 12345 / public-safety event has its platform's deadline and its
-    urgency's; the earlier applies."""
-    case = transferred(jtflow, channel=channel, urgency=urgency)
+    """E6 (5.2.2, 5.2.3): the unit's reply is due by its urgency's time limit, and for a
+    12328 / 12345 / public-safety event no later than the platform's limit less the center's
+    share; the center's audit and its answer to the platform end no later than the platform's
+    limit, even when the unit takes all its time. Across National Day, for every pair."""
+    clock.set(at("2026-09-28T09:00"))
+    case = report(jtflow, channel=channel, urgency=urgency, discovered_at=clock.now().isoformat())
+    if channel == "patrol":  # a major patrol event reported to the bureau (E11)
+        step(jtflow, case, "patrol_handle", {"disposal": "需局协调", "major": True})
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
     step(jtflow, case, "sign_for")
-    due_at = deadline(task_at(jtflow, case, "handle_reply"), due)
-    assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", due_at)
+    platform, unit_share = PLATFORM_DUE.get(channel, (None, None))
+    unit_due = min(filter(None, (URGENCY_DUE[urgency], unit_share)))
+    share_binds = unit_due == unit_share and urgency in ("pressing", "normal")
+    due_at = deadline(task_at(jtflow, case, "handle_reply"), unit_due)
+    if share_binds:
+        assert_fires_exactly_at(jtflow, clock, case, "timer_handle_reply", due_at)
+    clock.set(due_at)  # the unit replies at its deadline's last instant
+    step(jtflow, case, "handle_reply")
+    step(jtflow, case, "leader_approve")
+    audit = task_at(jtflow, case, "center_audit")
+    if platform is not None:
+        assert audit.due_at <= at(platform)
+        if share_binds:  # 1 WD after the unit's share: the platform's own end
+            deadline(audit, platform)
+    clock.set(audit.due_at - timedelta(minutes=1))
+    step(jtflow, case, "center_audit")
+    close_branches(jtflow, case)
+    if channel in ANSWERED:
+        answer = task_at(jtflow, case, "answer_platform")
+        assert answer.due_at <= at(platform)
+        if share_binds:
+            deadline(answer, platform)
+            assert_fires_exactly_at(jtflow, clock, case, "timer_answer_platform", answer.due_at)
+    else:
+        assert "answer_platform" not in open_steps(jtflow, case)
+
+
+def test_a_return_after_the_units_share_is_red_at_once(jtflow, clock):
+    """E6, E10: a resubmission gets a fresh time limit, but never past the platform's less the
+    center's share — a reply returned after that is late at once, and the 催办 says so."""
+    clock.set(at("2026-09-28T09:00"))
+    case = report(jtflow, channel="public_safety", discovered_at=clock.now().isoformat())
+    step(jtflow, case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    step(jtflow, case, "sign_for")
+    step(jtflow, case, "handle_reply")
+    step(jtflow, case, "leader_approve")
+    clock.set(at("2026-10-08T08:00"))
+    step(jtflow, case, "center_audit", {"accepted": False, "reason": "要素不全", "basis": "E8"})
+    assert task_at(jtflow, case, "handle_reply").due_at == at("2026-09-30T09:00")
+    jtflow.fire_due_timers()
+    assert "timer_handle_reply" in fired(jtflow, case)
+    assert task_at(jtflow, case, "handle_reply").light == "red"
 
 
 def test_urgent_phone_report_within_one_hour_and_written_report_within_24_hours(jtflow, clock):

@@ -75,6 +75,7 @@ def test_the_lifecycle_deploys_once_per_content(jtflow, tmp_path):
         "event_lifecycle.bpmn",
         "event_routing.dmn",
         "feedback_deadline.dmn",
+        "platform_deadline.dmn",
     }
 
 

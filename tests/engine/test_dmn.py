@@ -24,6 +24,8 @@ PROCESSES = Path(__file__).parents[2] / "processes"
 DMN = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 START = datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI)
 
+DECISIONS = ("event_routing", "feedback_deadline", "platform_deadline")
+
 # One business rule task per decision, as event_lifecycle.bpmn calls them.
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -41,12 +43,20 @@ DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
       <bpmn:extensionElements>
         <spiffworkflow:calledDecisionId>feedback_deadline</spiffworkflow:calledDecisionId>
       </bpmn:extensionElements>
-      <bpmn:incoming>to_rule</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
+      <bpmn:incoming>to_rule</bpmn:incoming><bpmn:outgoing>to_platform</bpmn:outgoing>
+    </bpmn:businessRuleTask>
+    <bpmn:businessRuleTask id="platform_rule_lookup" name="确定平台时限">
+      <bpmn:extensionElements>
+        <spiffworkflow:calledDecisionId>platform_deadline</spiffworkflow:calledDecisionId>
+      </bpmn:extensionElements>
+      <bpmn:incoming>to_platform</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
     </bpmn:businessRuleTask>
     <bpmn:endEvent id="end"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="to_route" sourceRef="start" targetRef="route" />
     <bpmn:sequenceFlow id="to_rule" sourceRef="route" targetRef="feedback_rule_lookup" />
-    <bpmn:sequenceFlow id="to_end" sourceRef="feedback_rule_lookup" targetRef="end" />
+    <bpmn:sequenceFlow id="to_platform" sourceRef="feedback_rule_lookup"
+        targetRef="platform_rule_lookup" />
+    <bpmn:sequenceFlow id="to_end" sourceRef="platform_rule_lookup" targetRef="end" />
   </bpmn:process>
 </bpmn:definitions>
 """
@@ -63,9 +73,7 @@ def decide(**facts: Any) -> dict[str, Any]:
     }
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_str(DIAGRAM.encode(), filename="dmn_probe.bpmn")
-    parser.add_dmn_files(
-        [str(PROCESSES / "event_routing.dmn"), str(PROCESSES / "feedback_deadline.dmn")]
-    )
+    parser.add_dmn_files([str(PROCESSES / f"{name}.dmn") for name in DECISIONS])
     workflow = BpmnWorkflow(parser.get_spec("dmn_probe"), parser.get_subprocess_specs("dmn_probe"))
     [start] = workflow.get_tasks(state=TaskState.READY)
     start.data.update(facts)
@@ -115,6 +123,7 @@ def test_e2_routing_by_facility_type(facility_type: str, name: str, lead: str) -
 
 URGENCY_RULES = {"critical": "30m", "urgent": "1wd", "pressing": "5wd", "normal": "10wd"}
 PLATFORM_RULES = {"hotline_12328": "7wd", "platform_12345": "5wd", "public_safety": "3wd"}
+CENTER_SHARE = "1wd"  # the center's audit and answer, inside each platform's time limit
 CHANNELS = ("monitoring", "opinion", "duty_phone", "patrol", *PLATFORM_RULES)
 
 
@@ -123,21 +132,30 @@ CHANNELS = ("monitoring", "opinion", "duty_phone", "patrol", *PLATFORM_RULES)
 def test_e6_every_channel_and_urgency_gets_the_stricter_deadline(
     channel: str, urgency: str
 ) -> None:
-    """5.2.2: the urgency's time limit for every event, the platform's too for a platform's
-    event (COLLECT); the timer takes the earliest. Counted from Mon 28 Sep 2026 09:00, across
-    National Day, so 10 WD are not 7 WD plus three."""
-    rules = decide(channel=channel, urgency=urgency)["feedback_rule"]
-    expected = [
-        URGENCY_RULES[urgency],
-        *([PLATFORM_RULES[channel]] if channel in PLATFORM_RULES else []),
-    ]
-    assert sorted(rules) == sorted(expected)
+    """5.2.2: the urgency's time limit for every event (feedback_deadline, one row each); for
+    a platform's event also the platform's, of which the center keeps a share for its audit
+    and answer (platform_deadline, 5.2.3). The unit's deadline is the earlier of its urgency's
+    and the platform's less that share. Counted from Mon 28 Sep 2026 09:00, across National
+    Day, so 10 WD are not 7 WD plus three."""
+    data = decide(channel=channel, urgency=urgency)
+    assert data["feedback_rule"] == URGENCY_RULES[urgency]
+    assert data["platform_rule"] == PLATFORM_RULES.get(channel)
+    assert data["center_share"] == (CENTER_SHARE if channel in PLATFORM_RULES else None)
     functions = DiagramFunctions(FakeClock(START), WorkingCalendar())
     start = START.isoformat()
-    stricter = min((functions.deadline(start, rule) for rule in expected), key=parse_instant)
-    assert functions.deadline(start, rules) == stricter
-    if channel in PLATFORM_RULES and urgency == "critical":
-        assert parse_instant(stricter) == START + timedelta(minutes=30)
+    own = functions.deadline(start, data["feedback_rule"])
+    unit = functions.within(own, start, data["platform_rule"], data["center_share"])
+    if channel not in PLATFORM_RULES:
+        assert unit == own
+        return
+    platform = functions.deadline(start, PLATFORM_RULES[channel])
+    share = WorkingCalendar().subtract_working_days(parse_instant(platform), 1).at
+    assert parse_instant(unit) == min(parse_instant(own), share)
+    assert WorkingCalendar().working_time(parse_instant(unit), parse_instant(platform)) >= (
+        timedelta(days=1)
+    )
+    if urgency == "critical":
+        assert parse_instant(unit) == START + timedelta(minutes=30)
 
 
 def test_decisions_keep_the_facts_they_read() -> None:
@@ -146,7 +164,8 @@ def test_decisions_keep_the_facts_they_read() -> None:
 
 
 @pytest.mark.parametrize(
-    "file, rule_id", [("event_routing.dmn", "E2"), ("feedback_deadline.dmn", "E6")]
+    "file, rule_id",
+    [("event_routing.dmn", "E2"), ("feedback_deadline.dmn", "E6"), ("platform_deadline.dmn", "E6")],
 )
 def test_every_row_is_annotated_and_holds_only_literals(file: str, rule_id: str) -> None:
     """Rows an owner edits stay plain: "-" or a Python literal per cell, a note citing the rule."""
@@ -162,6 +181,6 @@ def test_every_row_is_annotated_and_holds_only_literals(file: str, rule_id: str)
 
 
 def test_e6_platform_deadlines_are_marked_as_owner_defaults() -> None:
-    root = etree.parse(str(PROCESSES / "feedback_deadline.dmn")).getroot()
+    root = etree.parse(str(PROCESSES / "platform_deadline.dmn")).getroot()
     notes = [r.findtext("dmn:description", "", DMN) for r in root.findall(".//dmn:rule", DMN)]
     assert sum("按来源平台规定时限，默认值，可由流程负责人修改" in n for n in notes) == 3

@@ -21,10 +21,12 @@ from tests.engine.test_case_migration import SIGN_FOR_IN_TWO_WORKING_DAYS
 from tests.engine.test_draft_trial import SIGN_FOR_IN_FOUR_HOURS
 from tests.factories import report, step, write_variant
 
+HANDLE_REPLY_DUE = (
+    "within(deadline(handle_from, feedback_rule), discovered_at, platform_rule, center_share)"
+)
 HANDLE_REPLY_YELLOW_AT_70 = (
-    "<bpmn:timeDate>warn_at(handle_from, deadline(handle_from, feedback_rule))</bpmn:timeDate>",
-    "<bpmn:timeDate>warn_at(handle_from, deadline(handle_from, feedback_rule), 0.7)"
-    "</bpmn:timeDate>",
+    f"<bpmn:timeDate>warn_at(handle_from, {HANDLE_REPLY_DUE})</bpmn:timeDate>",
+    f"<bpmn:timeDate>warn_at(handle_from, {HANDLE_REPLY_DUE}, 0.7)</bpmn:timeDate>",
 )
 TRANSFER = {"decision": "transfer", "lead_unit": "BUS_GROUP"}
 RETURNED = {"accepted": False, "reason": "答复缺少处置情况", "basis": "E10"}

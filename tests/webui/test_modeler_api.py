@@ -47,6 +47,7 @@ def deployed_files(owner):  # type: ignore[no-untyped-def]
         "event_lifecycle.bpmn",
         "event_routing.dmn",
         "feedback_deadline.dmn",
+        "platform_deadline.dmn",
     }
     return draft["files"]
 
