@@ -11,17 +11,18 @@ standing quarterly schedule whose timer cycle opens the center's revision every 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from .knowledge_rows import FIELDS, PROCESS, write_version
-from .models import Instance, KnowledgeEntry, KnowledgeLink, KnowledgeVersion, User
-from .people.access_rule import CENTER, check_may_change, reads_everything
+from .models import Instance, KnowledgeEntry, KnowledgeLink, KnowledgeVersion, Task, User
+from .people.access_rule import CENTER, check_may_change
 from .people.reference import UNIT_CODES
-from .people.starting import EXTERNAL
+from .people.starting import EXTERNAL, may_report_change
 from .people.users import get_user
 from .people.visibility import visible_case
 from .run.spiff import utc_iso
@@ -30,9 +31,25 @@ from .time.clock import parse_instant
 
 POLICY_FORM = "knowledge_policy_change"
 SUBMIT_WD = 5  # O2: new knowledge within 5 working days of the change of duty or policy
-UNIT_ROLES = ("办理人", "单位领导", "数据资源管理员")  # who registers a unit's policy change
+SUBMIT_STEP = "submit"  # 报送新知识, watched by its deadline timer
 EDITOR_ROLES = ("投诉受理岗", "管理员")  # the 12328 seats keep the knowledge base
 SEARCH_LIMIT = 200
+MAX_ID = 2**31 - 1  # an integer column's range: a larger number names no entry
+LIMITS = {
+    "title": 200,
+    "category": 100,
+    "question": 2000,
+    "answer": 8000,
+    "basis": 1000,
+    "keywords": 200,
+}
+LABELS = {
+    "title": "标题",
+    "category": "分类",
+    "question": "问题",
+    "answer": "答复口径",
+    "basis": "依据",
+}
 
 
 @dataclass(frozen=True)
@@ -67,15 +84,6 @@ def schedule_case(session: Session) -> Instance | None:
         Instance.facts["kind"].as_string() == "quarterly",
     )
     return session.scalars(query.order_by(Instance.id).limit(1)).first()
-
-
-def may_report_change(user: User) -> bool:
-    roles = user.roles or []
-    if not user.active or reads_everything(user) or user.unit_code == EXTERNAL:
-        return False
-    if user.unit_code == CENTER:
-        return True
-    return any(role in roles for role in UNIT_ROLES)
 
 
 def report_policy_change(jtflow: Jtflow, form: dict[str, Any], *, reporter: str) -> CaseRef:
@@ -123,6 +131,35 @@ def _unit_of(user: User, named: str | None) -> str:
     return named
 
 
+def changes_of_unit(
+    session: Session, unit: str | None, now: datetime, *, late: bool | None = None
+) -> list[tuple[Instance, bool]]:
+    """A unit's changes of duty or policy, newest first (None: every unit's), each with
+    whether its new knowledge came late or is still missing past its deadline (O2, A2);
+    `late` keeps only the late ones (or only those in time)."""
+    query = select(Instance).where(
+        Instance.channel == PROCESS, Instance.facts["kind"].as_string() == "policy_change"
+    )
+    if unit is not None:
+        query = query.where(Instance.facts["unit_code"].as_string() == unit)
+    cases = list(session.scalars(query.order_by(Instance.id.desc()).limit(500)))
+    late_ids = set(
+        session.scalars(
+            select(Task.instance_id).where(
+                Task.instance_id.in_([c.id for c in cases]),
+                Task.element_id == SUBMIT_STEP,
+                Task.due_at.is_not(None),
+                or_(
+                    Task.completed_at > Task.due_at,
+                    and_(Task.state == "open", Task.due_at <= now),
+                ),
+            )
+        )
+    )
+    rows = [(case, case.id in late_ids) for case in cases]
+    return rows if late is None else [(c, was) for c, was in rows if was is late]
+
+
 # -- the knowledge base ----------------------------------------------------------------
 
 
@@ -144,22 +181,34 @@ def edit_entry(
                 f"{editor} 不能修订知识库：由监测中心投诉受理岗维护（O2）；单位的新知识请登记"
                 "职能或政策调整后报送"
             )
-        problems = [
-            FieldError(name, f"请填写{label}")
-            for name, label in (
-                ("title", "标题"),
-                ("category", "分类"),
-                ("question", "问题"),
-                ("answer", "答复口径"),
-                ("basis", "依据"),
-            )
-            if not str(fields.get(name) or "").strip()
-        ]
+        problems = (
+            [
+                FieldError(name, f"请填写{label}")
+                for name, label in LABELS.items()
+                if not str(fields.get(name) or "").strip()
+            ]
+            + [
+                FieldError(name, f"{LABELS.get(name, '关键词')}不能超过 {most} 个字符")
+                for name, most in LIMITS.items()
+                if len(str(fields.get(name) or "")) > most
+            ]
+            + [
+                FieldError(name, f"{LABELS.get(name, name)}不能含 NUL 字符")
+                for name in (*FIELDS, "unit_code")
+                if "\x00" in str(fields.get(name) or "")
+            ]
+        )
+        if len(note) > 400 or "\x00" in note:
+            problems.append(FieldError("note", "修订说明不能超过 400 个字符，也不能含 NUL 字符"))
         if problems:
             raise InvalidInput("条目未保存：" + "；".join(p.message for p in problems), problems)
-        if entry_id and session.get(KnowledgeEntry, entry_id) is None:
-            raise NotFound(f"知识条目 {entry_id} 不存在")
-        clean = {name: str(fields.get(name) or "")[: _LIMITS[name]] for name in FIELDS}
+        named = str(fields.get("unit_code") or "")
+        if named and named not in UNIT_CODES:
+            message = f"未知单位代码 {named[:40]}：应为 SPEC §1 的单位代码之一，如 TRANSPORT_DEV"
+            raise InvalidInput(message, [FieldError("unit_code", message)])
+        if entry_id:
+            known_entry(session, entry_id)
+        clean = {name: str(fields.get(name) or "") for name in FIELDS}
         unit = str(fields.get("unit_code") or "") or _previous_unit(session, entry_id) or CENTER
         version = write_version(
             session,
@@ -176,14 +225,11 @@ def edit_entry(
         return version
 
 
-_LIMITS = {
-    "title": 200,
-    "category": 100,
-    "question": 2000,
-    "answer": 8000,
-    "basis": 1000,
-    "keywords": 200,
-}
+def known_entry(session: Session, entry_id: int) -> KnowledgeEntry:
+    entry = session.get(KnowledgeEntry, entry_id) if 1 <= entry_id <= MAX_ID else None
+    if entry is None:
+        raise NotFound(f"知识条目 {entry_id} 不存在：请从知识库检索条目编号")
+    return entry
 
 
 def _previous_unit(session: Session, entry_id: int) -> str | None:
@@ -233,6 +279,7 @@ def _escape(word: str) -> str:
 
 def versions_of(session: Session, entry_id: int) -> list[KnowledgeVersion]:
     """Every version of the entry, newest first (NotFound for an unknown entry)."""
+    known_entry(session, entry_id)
     rows = list(
         session.scalars(
             select(KnowledgeVersion)
@@ -255,9 +302,9 @@ def link_entry(jtflow: Jtflow, case: str | int, entry_id: int, *, username: str)
         user = get_user(session, username)
         check_may_change(user)
         instance = visible_case(session, user, case)
-        entry = session.get(KnowledgeEntry, entry_id)
-        if entry is None:
-            raise NotFound(f"知识条目 {entry_id} 不存在")
+        if not is_event_case(instance):
+            raise InvalidInput(f"案件 {instance.case_no} 不是事件案件：知识库条目关联在事件案件上")
+        entry = known_entry(session, entry_id)
         link = session.scalar(
             select(KnowledgeLink).where(
                 KnowledgeLink.entry_id == entry_id, KnowledgeLink.instance_id == instance.id
@@ -278,6 +325,11 @@ def link_entry(jtflow: Jtflow, case: str | int, entry_id: int, *, username: str)
         return link
 
 
+def is_event_case(instance: Instance) -> bool:
+    """An event's case (the lifecycle): the other processes' cases name their process."""
+    return not (instance.facts or {}).get("process")
+
+
 def links_of_case(session: Session, instance_id: int) -> list[tuple[KnowledgeLink, str]]:
     """The entries a case used, with each entry's current title."""
     query = (
@@ -296,6 +348,7 @@ def links_of_case(session: Session, instance_id: int) -> list[tuple[KnowledgeLin
 
 def cases_of_entry(session: Session, entry_id: int) -> list[tuple[KnowledgeLink, Instance]]:
     """The cases that used the entry, newest link first."""
+    known_entry(session, entry_id)
     query = (
         select(KnowledgeLink, Instance)
         .join(Instance, Instance.id == KnowledgeLink.instance_id)

@@ -37,6 +37,7 @@ from .extensions import babel, csrf, current_jtflow, db
 from .form_api import form_api
 from .handler_lists import handler_lists
 from .inbox import inbox
+from .knowledge import knowledge
 from .market import market
 from .modeler import modeler
 from .modeler_api import modeler_api
@@ -110,6 +111,7 @@ def create_app(
     app.register_blueprint(attachments)
     app.register_blueprint(market)
     app.register_blueprint(notices)
+    app.register_blueprint(knowledge)
     app.register_blueprint(api)
     app.register_blueprint(modeler_api)
     app.register_blueprint(form_api)

@@ -294,6 +294,8 @@ def _data(report: YearlyReport, words: Words) -> Table:
             Column(_("校核按时")),
             Column(_("接口通知")),
             Column(_("逾期通知")),
+            Column(_("新知识报送")),
+            Column(_("逾期报送")),
         ],
         note=_(
             "目录完整性与更新及时性为当前状态；答复、拒绝与校核按期间统计。无记录的单位不列出。"
@@ -322,6 +324,8 @@ def _data(report: YearlyReport, words: Words) -> Table:
                 d.checks_on_time,
                 d.notices,
                 d.late_notices,
+                d.knowledge,
+                d.late_knowledge,
             ]
         )
         table.row_keys.append(f"data-{u.unit}")

@@ -174,6 +174,8 @@ def data_json(data: UnitData | None) -> dict[str, Any] | None:
         "checks_on_time": data.checks_on_time,
         "notices": data.notices,
         "late_notices": data.late_notices,
+        "knowledge": data.knowledge,
+        "late_knowledge": data.late_knowledge,
     }
 
 

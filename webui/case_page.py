@@ -16,6 +16,7 @@ from engine.run.history import case_history
 
 from .auth import signed_in
 from .diagram import viewer_installed
+from .knowledge import knowledge_links
 from .reading import reading_case
 
 case_page = Blueprint("case", __name__)
@@ -29,6 +30,7 @@ def show(case_no: str) -> Any:
         tasks = case_tasks(db, case)
         progress = case_progress(db, case)
         names = element_names(db, case)
+        links = knowledge_links(db, case)
     return render_template(
         "case.html",
         case=case,
@@ -38,4 +40,5 @@ def show(case_no: str) -> Any:
         step_names=names,
         progress={"done": progress.done, "open": progress.open},
         viewer=viewer_installed(),
+        **links,
     )

@@ -30,6 +30,7 @@ CHANNEL = {
     "sharing_request": _l("数据共享申请"),  # the other processes' cases (engine.service.start_case)
     "market_application": _l("市场化应用申请"),
     "interface_notice": _l("接口通知"),
+    "knowledge_revision": _l("知识库"),
 }
 LIGHT = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯")}
 STATUS = {  # the end events' case_status (engine.run.runtime) and "running" before one is reached
@@ -41,6 +42,7 @@ STATUS = {  # the end events' case_status (engine.run.runtime) and "running" bef
     "granted": _l("已授权"),
     "refused": _l("不予共享"),
     "checked": _l("校核完成"),
+    "published": _l("已入库"),
 }
 SHARE_TYPE = {  # 共享类型 (D3–D5)
     "unconditional": _l("无条件共享"),

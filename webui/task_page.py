@@ -21,6 +21,7 @@ from .auth import signed_in
 from .due import due_phrase
 from .extensions import current_jtflow, request_session
 from .form_fields import data_from, errors_by_field, fields_for, form_problems
+from .knowledge import knowledge_links
 from .labels import translated
 from .reading import reading_task
 
@@ -88,6 +89,7 @@ def _page(
         tasks = case_tasks(db, case)
         names = element_names(db, case)
         actionable = may_act(g.user, task)
+        links = knowledge_links(db, case)
     schema = engine.forms.schema(task.form)
     now = engine.clock.now()
     done = [t for t in tasks if t.state == "completed" and t.id != task.id]
@@ -121,6 +123,7 @@ def _page(
             problems=problems or [],
             due=due_phrase(task.due_at, now) if task.state == "open" else None,
             chased=chased,
+            **links,
         ),
         status,
     )

@@ -16,6 +16,9 @@ zero or a guess.
 - Interface notices (O1, O3; processes/interface_notice.bpmn): those the unit filed in the
   period, and those filed late (a stop notified less than 3 WD ahead, a fault more than
   1 WD after its discovery), as recorded when each was filed.
+- New knowledge (O2; processes/knowledge_revision.bpmn): the changes of duty or policy
+  registered for the unit in the period, and those whose 报送新知识 came late (done after
+  its deadline, or still open past it) — 5 WD from the change, on the calendar.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from .scope import Scope
 
 DATA_CHANNELS = ("sharing_request", "market_application")
 NOTICES = "interface_notice"  # the channel of interface notices (engine/notices.py)
+KNOWLEDGE = "knowledge_revision"  # the channel of knowledge cases (engine/knowledge.py)
+SUBMIT = "submit"  # 报送新知识, due 5 WD after the change (O2)
 REPLIES = ("reply", "provider_review")  # the provider's answer (D4, M3)
 CHECK = "check_data"  # the provider's 校核 (D7)
 HAS_PERIOD = (*WORKING_DAYS, "weekly", *MONTHS)  # 更新时限 with a deadline
@@ -58,6 +63,8 @@ class UnitData:
     checks_on_time: int = 0
     notices: int = 0  # interface notices filed (O1, O3)
     late_notices: int = 0  # … of them late
+    knowledge: int = 0  # changes of duty or policy whose new knowledge was due (O2)
+    late_knowledge: int = 0  # … submitted late, or still not submitted past the deadline
 
     @property
     def completeness(self) -> float | None:
@@ -104,6 +111,7 @@ def data_figures(session: Session, calendar: WorkingCalendar, scope: Scope) -> d
             units[code].administrator = True
     _answers(session, scope, unit)
     _notices(session, scope, unit)
+    _knowledge(session, scope, unit)
     return dict(sorted(units.items()))
 
 
@@ -125,6 +133,40 @@ def _notices(session: Session, scope: Scope, unit: Callable[[str], UnitData]) ->
     for code, count, late_count in session.execute(query):
         figures = unit(code)
         figures.notices, figures.late_notices = count, int(late_count or 0)
+
+
+def _knowledge(session: Session, scope: Scope, unit: Callable[[str], UnitData]) -> None:
+    """The changes registered for each unit in the period, and those whose new knowledge
+    came late or is still missing past its deadline (O2), from the submission's task rows."""
+    owner = Instance.facts["unit_code"].as_string()
+    late_submission = (
+        select(Task.id)
+        .where(
+            Task.instance_id == Instance.id,
+            Task.element_id == SUBMIT,
+            Task.due_at.is_not(None),
+            or_(
+                Task.completed_at > Task.due_at,
+                and_(Task.state == "open", Task.due_at <= scope.now),
+            ),
+        )
+        .exists()
+    )
+    query = (
+        select(owner, func.count(), count_of(late_submission))
+        .where(
+            Instance.channel == KNOWLEDGE,
+            Instance.facts["kind"].as_string() == "policy_change",
+            Instance.created_at >= scope.period.start,
+            Instance.created_at < scope.period.end,
+        )
+        .group_by(owner)
+    )
+    if scope.unit:
+        query = query.where(owner == scope.unit)
+    for code, count, late_count in session.execute(query):
+        figures = unit(code)
+        figures.knowledge, figures.late_knowledge = count, int(late_count or 0)
 
 
 def _answers(session: Session, scope: Scope, unit: Callable[[str], UnitData]) -> None:

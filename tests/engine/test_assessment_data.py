@@ -13,6 +13,7 @@ from engine.catalogue_demo import register_administrators
 from tests.assessment_cases import AS_OF, at
 from tests.conftest import CALENDAR
 from tests.factories import SHARING_REQUEST, grant_of, resource, step
+from tests.knowledge import policy_change, published
 from tests.notices import FAULT, UPGRADE, notify
 
 REQUESTER = "highway_handler"
@@ -84,3 +85,20 @@ def test_a2_counts_a_units_interface_notices_and_the_late_ones(jtflow, clock):  
         october = data_figures(db, CALENDAR, Scope(parse_period("2026-10"), AS_OF))
     assert (figures["BUS_GROUP"].notices, figures["BUS_GROUP"].late_notices) == (2, 1)
     assert (october["BUS_GROUP"].notices, october["BUS_GROUP"].late_notices) == (0, 0)
+
+
+def test_a2_counts_a_units_new_knowledge_due_and_the_late_ones(jtflow, clock):  # type: ignore[no-untyped-def]
+    """O2: three changes registered for 市运输事业发展中心 in Q3 (Mon 28 Sep): one submitted at
+    once, one changed on 14 Sep and so already past its 5 WD, one open and still in time;
+    as of 20 Oct the open one is late too. Nothing registered in October."""
+    published(jtflow, policy_change(jtflow, "2026-09-28T08:00:00+08:00"))
+    policy_change(jtflow, "2026-09-14T09:00:00+08:00")
+    policy_change(jtflow, "2026-09-28T08:30:00+08:00")
+    with jtflow.sessions() as db:
+        then = Scope(parse_period("2026-Q3"), at(9, 28, 12))
+        figures = data_figures(db, CALENDAR, then)["TRANSPORT_DEV"]
+        assert (figures.knowledge, figures.late_knowledge) == (3, 1)
+        later = data_figures(db, CALENDAR, Scope(parse_period("2026-Q3"), AS_OF))
+        assert (later["TRANSPORT_DEV"].knowledge, later["TRANSPORT_DEV"].late_knowledge) == (3, 2)
+        october = data_figures(db, CALENDAR, Scope(parse_period("2026-10"), AS_OF))
+        assert "TRANSPORT_DEV" not in october or october["TRANSPORT_DEV"].knowledge == 0

@@ -11,15 +11,21 @@ def person(unit: str, *roles: str, active: bool = True) -> User:
 
 
 def test_each_kind_of_person_starts_its_own_processes():
-    assert startable_processes(person("CENTER", "投诉受理岗")) == ["event_lifecycle"]
+    # the seats keep the knowledge base: they register a unit's change of policy (O2)
+    assert startable_processes(person("CENTER", "投诉受理岗")) == [
+        "event_lifecycle",
+        "knowledge_revision",
+    ]
     assert startable_processes(person("BUS_GROUP", "办理人")) == [
         "event_lifecycle",
         "sharing_request",
         "interface_notice",
+        "knowledge_revision",
     ]
     assert startable_processes(person("DISTRICT_SIMING", "数据资源管理员")) == [
         "sharing_request",
         "interface_notice",
+        "knowledge_revision",
     ]
     # the center is notified; it files no notice to itself (O1)
     assert startable_processes(person("CENTER", "数据资源管理岗")) == []

@@ -15,6 +15,7 @@ from .openapi_assessment import assessment_paths
 from .openapi_assessment_charts import assessment_charts_paths
 from .openapi_catalogue import SCHEMAS as CATALOGUE_SCHEMAS
 from .openapi_catalogue import catalogue_paths
+from .openapi_knowledge import knowledge_paths, knowledge_schemas
 from .openapi_lists import SCHEMAS as LIST_SCHEMAS
 from .openapi_lists import lists_paths
 from .openapi_market import market_paths
@@ -317,6 +318,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
             **lists_paths(errors),
             **sharing_paths(errors),
             **notices_paths(errors),
+            **knowledge_paths(errors),
             **assessment_paths(errors),
             **assessment_charts_paths(errors),
             **notifications_paths(errors),
@@ -337,6 +339,7 @@ def document(forms: FormRegistry) -> dict[str, Any]:
                 **NOTIFICATION_SCHEMAS,
                 **sharing_schemas(forms),
                 **notices_schemas(forms),
+                **knowledge_schemas(forms),
             },
             "responses": {
                 name: json_body(ref("Error"), description)

@@ -75,6 +75,16 @@ DATA = {
             "minimum": 0,
             "description": "其中逾期的：升级停用不足 3 个工作日、故障超过 1 个工作日",
         },
+        "knowledge": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "期间登记的职能或政策调整：新知识应在 5 个工作日内报送（O2）",
+        },
+        "late_knowledge": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "其中报送逾期的，或已过时限仍未报送的",
+        },
     },
 }
 UNIT = object_schema(
