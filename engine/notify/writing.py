@@ -17,7 +17,6 @@ notifies nobody, and a committed one notifies each person once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,22 +26,10 @@ from sqlalchemy.orm import Session
 from ..models import Notification, Task, User, table_of
 from ..people.access_rule import AUDITOR
 from ..run.runtime import Loaded
+from ..run.tasks import OpenTask
 
 ESCALATIONS = ("escalated", "supervised")  # 催办, 督办: the kinds a chased step's people get
 URGENT_TRANSFER = "urgent_transfer"  # an urgent event's 签收 opened: the unit is told (E7)
-
-
-@dataclass(frozen=True)
-class _Open:
-    """An open task of the case, as the step left it."""
-
-    id: int
-    spiff_task_id: str
-    element_id: str
-    name: str
-    unit_code: str
-    role: str
-    assignee: str | None
 
 
 def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> None:
@@ -51,13 +38,16 @@ def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> 
     kinds = {e["kind"] for e in events}
     if not kinds & {"task_created", "light_changed", *ESCALATIONS}:
         return
-    tasks = _open_tasks(session, loaded.instance.id)
+    # the rows the step opened are all a new task's notice needs; a light or an escalation
+    # concerns steps opened earlier too
+    lights = kinds & {"light_changed", *ESCALATIONS}
+    tasks = _open_tasks(session, loaded.instance.id) if lights else loaded.opened
     people = _People(session)
     returned = "returned" in kinds
     urgent = {e["element_id"] for e in events if e["kind"] == URGENT_TRANSFER}
     rows: dict[tuple[str, str, int | None], dict[str, Any]] = {}
 
-    def tell(usernames: Iterable[str], kind: str, task: _Open, by: str | None) -> None:
+    def tell(usernames: Iterable[str], kind: str, task: OpenTask, by: str | None) -> None:
         for username in usernames:
             rows.setdefault(
                 (username, kind, task.id),
@@ -102,19 +92,19 @@ def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> 
         session.connection().execute(insert(table_of(Notification)), list(rows.values()))
 
 
-def _open_tasks(session: Session, instance_id: int) -> list[_Open]:
+def _open_tasks(session: Session, instance_id: int) -> list[OpenTask]:
     rows = session.connection().execute(
         select(
             Task.id,
-            Task.spiff_task_id,
             Task.element_id,
             Task.name,
             Task.unit_code,
             Task.role,
+            Task.spiff_task_id,
             Task.assignee,
         ).where(Task.instance_id == instance_id, Task.state == "open")
     )
-    return [_Open(*row) for row in rows]
+    return [OpenTask(*row) for row in rows]
 
 
 def _last_done_by(session: Session, instance_id: int, element_id: str) -> str | None:
@@ -138,7 +128,7 @@ class _People:
         self.session = session
         self._units: dict[str, list[tuple[str, list[str]]]] = {}
 
-    def of(self, task: _Open) -> list[str]:
+    def of(self, task: OpenTask) -> list[str]:
         if task.assignee:
             return [task.assignee]
         members = self._units.get(task.unit_code)

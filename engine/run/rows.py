@@ -341,7 +341,15 @@ def sync_tasks(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), new_rows
     )
     return [
-        OpenTask(id, r["element_id"], r["name"], r["unit_code"], r["role"])
+        OpenTask(
+            id,
+            r["element_id"],
+            r["name"],
+            r["unit_code"],
+            r["role"],
+            r["spiff_task_id"],
+            r["assignee"],
+        )
         for id, r in zip(ids, new_rows, strict=True)
     ]
 

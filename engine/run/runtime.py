@@ -52,6 +52,7 @@ class Loaded:
     before: Snapshot = field(default_factory=Snapshot)
     completed: set[str] = field(default_factory=set)
     after: Snapshot = field(default_factory=Snapshot)  # set by write: the next step's `before`
+    opened: list[OpenTask] = field(default_factory=list)  # set by write: the rows it inserted
     changed: bool = True  # False: the act changed nothing, the step writes nothing
     # carried open tasks' new definitions (a migration), by Spiff task id, for their rows
     redefined: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -198,6 +199,7 @@ class Runtime:
                 watches,
                 advanced.evaluated,
             )
+            loaded.opened = opened
             redefine_tasks(session, loaded.redefined)
             instance.state = self.codec.dump(wf)  # after sync: timers carry their provisional flag
             instance.updated_at = now

@@ -27,13 +27,15 @@ def open_tasks_for(session: Session, user: User) -> list[tuple[Task, Instance]]:
 
 @dataclass(frozen=True)
 class OpenTask:
-    """A task a step just opened: enough to route the user to it."""
+    """An open task: enough to route the user to it, and to tell whose inbox it is in."""
 
     id: int
     element_id: str
     name: str
     unit_code: str
     role: str
+    spiff_task_id: str = ""
+    assignee: str | None = None
 
 
 _TASK_CASE_USER = (  # built once: every completion, claim and release runs it
