@@ -254,13 +254,18 @@ class Jtflow:
                 spiff_task.data.update(filled)
                 spiff_task.run()
                 loaded.completed.add(task.spiff_task_id)
-                late_seconds = complete_task(task, username, now, submitted)
+                done = complete_task(task, username, now, submitted)
+                loaded.done_rows.append(done)
                 loaded.history.append(
                     "task_completed",
                     at=now,
                     actor=username,
                     element_id=task.element_id,
-                    data={"task_id": task.id, "data": submitted, "late_seconds": late_seconds},
+                    data={
+                        "task_id": task.id,
+                        "data": submitted,
+                        "late_seconds": done["late_seconds"],
+                    },
                 )
                 recorded = evaluate_property(loaded.workflow, spiff_task, "records")
                 if recorded:  # what the diagram says this answer means, e.g. "returned" (E4, E10)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import DeploymentError, Problem
@@ -298,9 +298,12 @@ def latest_definition(session: Session, process_id: str) -> Definition | None:
 def latest_definition_id(session: Session, process_id: str) -> int | None:
     """What a new case starts on, without the version's stored files and spec (the runtime
     holds the spec objects already): every case start asks."""
-    return session.scalar(
-        select(Definition.id)
-        .where(Definition.process_id == process_id)
-        .order_by(Definition.version.desc())
-        .limit(1)
-    )
+    return session.scalar(_LATEST_ID, {"process": process_id})
+
+
+_LATEST_ID = (  # built once: every case start runs it
+    select(Definition.id)
+    .where(Definition.process_id == bindparam("process"))
+    .order_by(Definition.version.desc())
+    .limit(1)
+)

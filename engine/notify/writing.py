@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import Notification, Task, User, table_of
@@ -89,35 +89,44 @@ def notify_step(session: Session, loaded: Loaded, now: datetime, actor: str) -> 
                 ):
                     tell(people.of(task), kind, task, None)
     if rows:
-        session.connection().execute(insert(table_of(Notification)), list(rows.values()))
+        session.connection().execute(_INSERT, list(rows.values()))
+
+
+# built once: statements run at every step (building one costs several times running it)
+_OPEN_TASKS = select(
+    Task.id,
+    Task.element_id,
+    Task.name,
+    Task.unit_code,
+    Task.role,
+    Task.spiff_task_id,
+    Task.assignee,
+).where(Task.instance_id == bindparam("instance"), Task.state == "open")
+_LAST_DONE_BY = (
+    select(Task.completed_by)
+    .where(
+        Task.instance_id == bindparam("instance"),
+        Task.element_id == bindparam("element"),
+        Task.state == "completed",
+    )
+    .order_by(Task.completed_at.desc(), Task.id.desc())
+    .limit(1)
+)
+_UNIT_PEOPLE = select(User.username, User.roles).where(
+    User.unit_code == bindparam("unit"), User.active.is_(True)
+)
+_INSERT = insert(table_of(Notification))
 
 
 def _open_tasks(session: Session, instance_id: int) -> list[OpenTask]:
-    rows = session.connection().execute(
-        select(
-            Task.id,
-            Task.element_id,
-            Task.name,
-            Task.unit_code,
-            Task.role,
-            Task.spiff_task_id,
-            Task.assignee,
-        ).where(Task.instance_id == instance_id, Task.state == "open")
-    )
+    rows = session.connection().execute(_OPEN_TASKS, {"instance": instance_id})
     return [OpenTask(*row) for row in rows]
 
 
 def _last_done_by(session: Session, instance_id: int, element_id: str) -> str | None:
     """Who completed the step last in the case: the person a return sends it back to."""
     return session.connection().scalar(
-        select(Task.completed_by)
-        .where(
-            Task.instance_id == instance_id,
-            Task.element_id == element_id,
-            Task.state == "completed",
-        )
-        .order_by(Task.completed_at.desc(), Task.id.desc())
-        .limit(1)
+        _LAST_DONE_BY, {"instance": instance_id, "element": element_id}
     )
 
 
@@ -133,10 +142,6 @@ class _People:
             return [task.assignee]
         members = self._units.get(task.unit_code)
         if members is None:
-            rows = self.session.connection().execute(
-                select(User.username, User.roles).where(
-                    User.unit_code == task.unit_code, User.active.is_(True)
-                )
-            )
+            rows = self.session.connection().execute(_UNIT_PEOPLE, {"unit": task.unit_code})
             members = self._units[task.unit_code] = [(u, list(r or [])) for u, r in rows]
         return [u for u, roles in members if task.role in roles and AUDITOR not in roles]

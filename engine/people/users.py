@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound
 from ..models import Organisation, User
 from .reference import ROLES
 
+_USER = select(User).where(User.username == bindparam("username"))  # built once
+
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.scalar(_USER, {"username": username})
     if user is None or not user.active:
         raise NotFound(f"用户 {username} 不存在或已停用：请用 `jtflow user list` 查看可用用户")
     return user

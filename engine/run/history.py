@@ -47,6 +47,9 @@ def hashed_fields(event: Any) -> dict[str, Any]:
     }
 
 
+_INSERT = insert(table_of(HistoryEvent))  # built once: every step runs it
+
+
 class HistoryWriter:
     """Collects one step's events for one instance and writes them in one statement.
 
@@ -86,7 +89,7 @@ class HistoryWriter:
 
     def write(self) -> None:
         if self.pending:
-            self.session.connection().execute(insert(table_of(HistoryEvent)), self.pending)
+            self.session.connection().execute(_INSERT, self.pending)
             self.pending = []
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Instance, Task, Timer, table_of
 from ..time.clock import parse_instant
@@ -251,15 +253,18 @@ def _record_lights(
                 WATCH_ID: str(watched.id),
             },
         )
-    table = table_of(Task)
     for key, watch in watches.items():
         rows = rows_of.get(key)
         if watch.light != "green" and rows:
-            session.connection().execute(
-                update(table)
-                .where(table.c.spiff_task_id.in_(rows), table.c.state == "open")
-                .values(light=watch.light, tallied=False)
-            )
+            session.connection().execute(_LIGHT, {"ids": rows, "light": watch.light})
+
+
+_tasks = table_of(Task)
+_LIGHT = (
+    update(_tasks)
+    .where(_tasks.c.spiff_task_id.in_(bindparam("ids", expanding=True)), _tasks.c.state == "open")
+    .values(light=bindparam("light"), tallied=False)
+)
 
 
 def sync_tasks(
@@ -336,10 +341,7 @@ def sync_tasks(
             history.append(str(opened_as), at=now, actor="system", element_id=element_id, data=data)
     if not new_rows:
         return []
-    table = table_of(Task)
-    ids = session.connection().scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), new_rows
-    )
+    ids = session.connection().scalars(_INSERT_TASKS, new_rows)
     return [
         OpenTask(
             id,
@@ -352,6 +354,9 @@ def sync_tasks(
         )
         for id, r in zip(ids, new_rows, strict=True)
     ]
+
+
+_INSERT_TASKS = insert(table_of(Task)).returning(table_of(Task).c.id, sort_by_parameter_order=True)
 
 
 def _chased_row(session: Session, reminder: Any, ready: Mapping[str, Any]) -> Task | None:
@@ -428,19 +433,51 @@ def assign_task(task: Task, assignee: str | None) -> None:
     task.assignee = assignee
 
 
-def complete_task(task: Task, by: str, at: datetime, data: dict[str, Any]) -> int | None:
-    """The row of a task done: by whom, when, with what, and how late (E12). Returns the
-    lateness in seconds, None if on time."""
-    task.state, task.assignee = "completed", by
-    task.completed_at, task.completed_by, task.data = at, by, data
-    task.late_seconds = lateness(task.due_at, at)
-    task.tallied = False
-    return task.late_seconds
+def complete_task(task: Task, by: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
+    """The row of a task done: by whom, when, with what, and how late (E12). The ORM object
+    holds the values as committed; the step writes them with its other rows
+    (`write_completions`), after all its diagram code. Returns the row's new values."""
+    values = {
+        "state": "completed",
+        "assignee": by,
+        "completed_at": at,
+        "completed_by": by,
+        "data": data,
+        "late_seconds": lateness(task.due_at, at),
+        "tallied": False,
+    }
+    for name, value in values.items():
+        set_committed_value(task, name, value)
+    return {**values, "id_": task.id}
+
+
+def write_completions(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(_COMPLETE_TASK, rows)
+
+
+_DONE_COLUMNS = (
+    "state",
+    "assignee",
+    "completed_at",
+    "completed_by",
+    "data",
+    "late_seconds",
+    "tallied",
+)
+_COMPLETE_TASK = (
+    update(_tasks)
+    .where(_tasks.c.id == bindparam("id_"))
+    .values({name: bindparam(name) for name in _DONE_COLUMNS})
+)
+
+
+_INSERT_TIMERS = insert(table_of(Timer))
 
 
 def _insert(session: Session, table: type[Timer], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(table_of(table)), rows)
+        session.connection().execute(_INSERT_TIMERS, rows)
 
 
 _CHANGED: dict[type[Task] | type[Timer], dict[str, Any]] = {Task: {"tallied": False}, Timer: {}}
@@ -450,9 +487,18 @@ def _close(
     session: Session, table: type[Task] | type[Timer], spiff_ids: list[str], **values: Any
 ) -> None:
     if spiff_ids:
-        rows = table_of(table)
-        session.connection().execute(
-            update(rows)
-            .where(rows.c.spiff_task_id.in_(spiff_ids))
-            .values(**values, **_CHANGED[table])
-        )
+        values = {**values, **_CHANGED[table]}
+        statement = _closing(table, tuple(sorted(values)))
+        session.connection().execute(statement, {"ids": spiff_ids, **values})
+
+
+@cache
+def _closing(table: type[Task] | type[Timer], names: tuple[str, ...]) -> Update:
+    """UPDATE … WHERE spiff_task_id IN :ids, built once per table and columns: building a
+    statement costs several times running it."""
+    rows = table_of(table)
+    return (
+        update(rows)
+        .where(rows.c.spiff_task_id.in_(bindparam("ids", expanding=True)))
+        .values({name: bindparam(name) for name in names})
+    )

@@ -19,16 +19,26 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import CaseArchived
-from ..models import Definition, Instance
+from ..models import Definition, Instance, table_of
 from ..time.calendar import WorkingCalendar
 from ..time.clock import Clock, StepClock
 from .diagram_functions import DiagramFunctions
 from .guarded_evaluator import CodeBudget, GuardedEnvironment
 from .history import HistoryWriter
-from .rows import EVALUATED_ON_OPEN, Snapshot, redefine_tasks, sync_tasks, sync_timers
+from .rows import (
+    EVALUATED_ON_OPEN,
+    Snapshot,
+    redefine_tasks,
+    sync_tasks,
+    sync_timers,
+    write_completions,
+)
 from .runner import TreeView, advance, property_of
 from .spiff import ClockedScriptEngine, bound_multi_instances
 from .state import SpecPair, WorkflowCodec
@@ -51,6 +61,7 @@ class Loaded:
     history: HistoryWriter
     before: Snapshot = field(default_factory=Snapshot)
     completed: set[str] = field(default_factory=set)
+    done_rows: list[dict[str, Any]] = field(default_factory=list)  # complete_task's, to write
     after: Snapshot = field(default_factory=Snapshot)  # set by write: the next step's `before`
     opened: list[OpenTask] = field(default_factory=list)  # set by write: the rows it inserted
     changed: bool = True  # False: the act changed nothing, the step writes nothing
@@ -187,6 +198,7 @@ class Runtime:
         view = advanced.view
         loaded.after = Snapshot.of(view)
         with session.no_autoflush:
+            write_completions(session, loaded.done_rows)
             watches = sync_timers(session, instance, view, loaded.before, history, now)
             opened = sync_tasks(
                 session,
@@ -210,9 +222,36 @@ class Runtime:
                 hook(session, loaded, now, actor)
             if wf.completed:
                 history.append("case_ended", at=now, actor=actor, data={"status": instance.status})
-        session.flush()
+        write_instance(session, instance)
+        session.flush()  # anything else the act or a hook changed through the ORM
         history.write()
         return opened
+
+
+# what a step changes on its instance row; written by one statement, not an ORM flush
+_STEP_COLUMNS = ("state", "updated_at", "status", "ended_at", "history_seq", "history_hash")
+_instances = table_of(Instance)
+_WRITE_INSTANCE = (
+    update(_instances)
+    .where(_instances.c.id == bindparam("id_"), _instances.c.version == bindparam("version_"))
+    .values(version=bindparam("version_") + 1, **{c: bindparam(c) for c in _STEP_COLUMNS})
+)
+
+
+def write_instance(session: Session, instance: Instance) -> None:
+    """The step's columns of the instance row, with the row's version check (a stale writer
+    meets StaleDataError, as an ORM flush would raise it); the ORM object then holds them as
+    committed, so a later flush writes only what else changed."""
+    values = {name: getattr(instance, name) for name in _STEP_COLUMNS}
+    version = instance.version
+    written = session.connection().execute(
+        _WRITE_INSTANCE, {**values, "id_": instance.id, "version_": version}
+    )
+    if written.rowcount != 1:
+        raise StaleDataError(f"instance {instance.id} is no longer at version {version}")
+    for name, value in values.items():
+        set_committed_value(instance, name, value)
+    set_committed_value(instance, "version", version + 1)
 
 
 def evaluate_property(wf: BpmnWorkflow, task: Any, name: str) -> Any:

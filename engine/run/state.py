@@ -68,18 +68,17 @@ class FinishedTaskConverter(TaskConverter):
     def _converted(self, task: Task, parent: Task | None) -> dict[str, Any]:
         """TaskConverter.to_dict, quicker where a task's data is its parent's unchanged (a
         predicted task's, mostly): one comparison instead of one per key."""
+        data: dict[str, Any] = {}
+        delta: dict[str, Any] = {}
         if parent is None:
-            data, delta = task.data, {}
+            data = task.data
         elif task.data == parent.data:
-            data, delta = {}, {"updates": {}, "deletions": []}
+            delta = {"updates": {}, "deletions": []}
         else:
-            data, delta = (
-                {},
-                {
-                    "updates": DeepMerge.get_updated_keys(parent.data, task.data),
-                    "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
-                },
-            )
+            delta = {
+                "updates": DeepMerge.get_updated_keys(parent.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
+            }
         internal = task.internal_data
         dct = {
             "id": _text(task.id),
