@@ -27,7 +27,7 @@ from ..errors import Conflict, StalledInstance
 from ..models import Instance
 from .guarded_evaluator import DiagramCodeError
 from .history import HistoryWriter
-from .runtime import Loaded, Runtime
+from .runtime import Loaded, Runtime, insert_instance
 from .tasks import OpenTask
 
 CONFLICT = "该案件刚被他人更新，本次操作未保存：请刷新后重试"
@@ -112,8 +112,7 @@ class CaseStep:
                 advanced = self.runtime.advance(loaded)  # before the first write
         except STEP_FAILURES as e:
             raise StalledInstance(f"{refused}{failure_reason(e)}") from e
-        self.session.add(loaded.instance)
-        self.session.flush()
+        insert_instance(self.session, loaded.instance)
         inserted(loaded)
         opened = self.runtime.write(self.session, loaded, advanced, actor)
         self.loaded = loaded
