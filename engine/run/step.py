@@ -27,7 +27,8 @@ from ..errors import Conflict, StalledInstance
 from ..models import Instance
 from .guarded_evaluator import DiagramCodeError
 from .history import HistoryWriter
-from .runtime import Loaded, Runtime, insert_instance
+from .instance_row import insert_instance
+from .runtime import Loaded, Runtime
 from .tasks import OpenTask
 
 CONFLICT = "该案件刚被他人更新，本次操作未保存：请刷新后重试"
