@@ -922,8 +922,10 @@ EN = [
         "oversee",
         "BUREAU_OFFICE",
         "办理人",
-        "紧急事件步骤超期：局办公室督办；被督办的步骤办结时本督办随之结束（历史保留）。E7、E12",
-        props={"reminder": "true"},
+        "紧急事件步骤超期：局办公室督办（第四节 5.2.3：紧急、特别紧急事件由局办公室督办），"
+        "开启时记为督办（supervised），告知被督办步骤的办理人；被督办的步骤办结时本督办随之结束"
+        "（历史保留）。E7、E12",
+        props={"records_opened": "supervised", "reminder": "true"},
     ),
     Node("merge_esc", "xor", "", "esc_office", 4, doc="E12"),
     Node("esc_join", "and", "", "esc_center", 5, doc="E12"),
@@ -1093,6 +1095,8 @@ def waypoints(src, dst):
         if src.kind in ("xor", "and"):
             return [start, (sx, ty), (t_x, ty)]
         return [(s_x + s_w, sy), (sx + s_w // 2 + 20, sy), (sx + s_w // 2 + 20, ty), (t_x, ty)]
+    if tx == sx:  # straight down or up into the next lane
+        return [(sx, s_y + s_h), (tx, t_y)] if ty > sy else [(sx, s_y), (tx, t_y + t_h)]
     # backward: go below both and come back up into the target's bottom
     low = max(s_y + s_h, t_y + t_h) + 18
     return [(sx, s_y + s_h), (sx, low), (tx, low), (tx, t_y + t_h)]

@@ -34,6 +34,7 @@ KIND_NAMES = {
     "step_failed": "步骤失败",
     "returned": "退回",
     "escalated": "超期催办",
+    "supervised": "超期督办",
     "reminder_closed": "催办随步骤结束",
     "urgent_transfer": "紧急转办通知",
     "migrated": "迁移到新版本",

@@ -54,6 +54,28 @@ def test_yellow_and_red_lights_tell_the_steps_people_and_the_escalation_too(fres
     assert duplicates(fresh()) == []
 
 
+@pytest.mark.parametrize(("urgency", "supervised"), [("urgent", 1), ("normal", 0)])
+def test_a_supervised_step_tells_its_people_of_the_offices_oversight(
+    fresh, clock, urgency, supervised
+):
+    """E7 (5.2.3): an urgent event's overdue step is supervised (督办) by 局办公室 as well as
+    pressed (催办): the diagram marks 超期督办 `supervised`, so the step's people hear of both,
+    once each; a normal event's overdue step is only pressed."""
+    case = report(fresh(), urgency=urgency)
+    step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
+    clock.set(at("2026-09-30T09:00"))  # 签收 (1 WD) overdue either way
+    fresh().fire_due_timers()
+    fresh().fire_due_timers()
+    notes = told(fresh(), "transport_handler")
+    assert notes.count(("escalated", "签收")) == 1
+    assert notes.count(("supervised", "签收")) == supervised
+    chased = [
+        e.data["overdue_step"] for e in fresh().history(case.case_id) if e.kind == "supervised"
+    ]
+    assert chased.count("签收") == supervised  # (an urgent event's 电话报告 is overdue too)
+    assert duplicates(fresh()) == []
+
+
 def test_a_claimed_step_tells_only_its_claimant(fresh, clock):
     case = report(fresh())
     step(fresh(), case, "classify", {"decision": "transfer", "lead_unit": "TRANSPORT_DEV"})
