@@ -118,6 +118,7 @@ def create_app(
     errors.register(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["translated"] = labels.translated  # step names, form texts
+    app.jinja_env.filters["post"] = labels.post_name  # a task's post (岗位) or role
     app.context_processor(labels.for_templates)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["person"] = person  # people by name, not login name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 from engine.definitions.element_names import ElementName
@@ -74,6 +74,13 @@ def translated(text: str | None) -> str:
     its msgstr in the catalog (tools/diagram_messages.py lists them), else as written, so a
     step a process owner renames still shows. Stored rows keep the Chinese."""
     return gettext(text) if text else ""  # gettext("") is the catalog's header
+
+
+def post_name(role: str | None) -> str:
+    """A post (岗位) or role as a diagram or a user's row names it, in the reader's language:
+    its msgstr in the catalog's "post" context (办理人 is a handler there, not the "Who" of a
+    column heading), else as written."""
+    return pgettext("post", role) if role else ""
 
 
 def said(error: FieldError) -> str:

@@ -22,7 +22,7 @@ from engine.people.reference import ROLES
 from .auth import signed_in
 from .extensions import current_jtflow, request_session
 from .form_fields import fields_for
-from .labels import UNIT_NAMES, translated, unit_name
+from .labels import UNIT_NAMES, post_name, translated, unit_name
 from .page_texts import COMPARE, FORM_EDITOR, MODELER, page_texts
 
 modeler = Blueprint("modeler", __name__)
@@ -57,7 +57,10 @@ def reader_names() -> dict[str, dict[str, str]]:
     titles = [str(forms.schema(name).get("title", "")) for name in forms.names()]
     return {
         "units": {code: unit_name(code) for code in UNIT_NAMES},
-        "texts": {text: translated(text) for text in (*ROLES, *titles) if text},
+        "texts": {
+            **{text: translated(text) for text in titles if text},
+            **{role: post_name(role) for role in ROLES},
+        },
     }
 
 

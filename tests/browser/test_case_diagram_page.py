@@ -116,3 +116,44 @@ def test_a_version_page_opens_readable_without_a_current_step(page, jtflow):
     assert zoom(page) < 0.3
     page.locator("#case-diagram-section").scroll_into_view_if_needed()
     page.screenshot_step(page, "version-whole")
+
+
+def drawn_text(svg, element_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The words bpmn-js drew for an element (its label wraps into lines)."""
+    shape = svg.locator(f'g.djs-element[data-element-id="{element_id}"] text').first
+    return " ".join(shape.text_content().split())
+
+
+def test_an_english_case_page_names_lanes_gateways_steps_and_posts_in_english(page, jtflow):
+    """Issue 16: on an English page the diagram's lanes, gateways and steps and the step
+    table's posts (岗位) are in English; the Chinese page keeps the diagram as deployed."""
+    case = report(jtflow, channel="hotline_12328")
+    step(jtflow, case, "classify")
+    sign_in(page, "bus_handler")
+    page.wait_for_url("**/")
+    page.goto(f"/cases/{case.case_no}?lang=en")
+    diagram = page.locator("#case-diagram[data-state=ready]")
+    diagram.wait_for()
+    svg = diagram.locator("svg").first
+    assert drawn_text(svg, "lane_unit") == "Handling unit"
+    assert drawn_text(svg, "lane_platform") == "Center · platform intake post"
+    assert drawn_text(svg, "gw_decision_label") == "Transfer decision?"
+    assert drawn_text(svg, "platform_rule_lookup") == "Set the platform's deadline"
+    assert drawn_text(svg, "sign_for") == "Sign for"
+    assert drawn_text(svg, "rc_leader") == "Handling unit's leader"  # the called reply cycle
+    rows = page.locator("#case-tasks tbody tr")
+    assert (
+        rows.filter(has_text="Classify and transfer")
+        .first.inner_text()
+        .count("Complaint intake post (12328 seat)")
+        == 1
+    )
+    assert "Sign for" in rows.filter(has_text="Handler").first.inner_text()
+    assert "投诉受理岗" not in page.locator("#case-tasks").inner_text()
+    page.locator("#case-diagram-section").scroll_into_view_if_needed()
+    page.screenshot_step(page, "case-diagram-english")
+    page.goto(f"/cases/{case.case_no}?lang=zh")
+    page.locator("#case-diagram[data-state=ready]").wait_for()
+    svg = page.locator("#case-diagram svg").first
+    assert drawn_text(svg, "lane_unit") == "承办单位"
+    assert drawn_text(svg, "gw_decision_label") == "转办决定？"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
+from engine.people.reference import ROLES
 from tests.factories import deploy_variant, report, step, task_at
 from tests.webui.pages import post, signed_in_as, text
-from tools.diagram_messages import diagram_messages, main, missing
-from webui.labels import translated
+from tools.diagram_messages import POST, diagram_messages, diagram_posts, main, missing
+from webui.labels import post_name, translated
 
 
 def test_every_shipped_step_name_and_form_text_has_english(capsys):  # type: ignore[no-untyped-def]
@@ -22,11 +23,39 @@ def test_every_shipped_step_name_and_form_text_has_english(capsys):  # type: ign
     assert main(["--missing"]) == 0 and capsys.readouterr().out == ""
 
 
+def test_every_lane_gateway_flow_and_post_has_english():  # type: ignore[no-untyped-def]
+    """Issue 16: the case diagram draws lanes, gateways, events and flow labels, and the task
+    and case pages name each task's post (岗位): all of them in English on English pages."""
+    messages = diagram_messages()
+    for drawn in ("承办单位", "事件来源？", "分头办理", "确定平台时限", "统一监测", "本轮结束"):
+        assert drawn in messages
+    posts = diagram_posts()
+    assert {"投诉受理岗", "平台受理岗", "办理人", "单位领导", "分管领导"} <= set(posts)
+    assert missing(posts, context=POST) == {}
+    assert missing({role: ["ROLES"] for role in ROLES}, context=POST) == {}
+
+
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d">
   <bpmn:process id="p" name="试验流程">
-    <bpmn:userTask id="t1" name="试验步骤" />
+    <bpmn:laneSet id="ls"><bpmn:lane id="l1" name="试验泳道" /></bpmn:laneSet>
+    <bpmn:userTask id="t1" name="试验步骤">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="role" value="试验岗" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:inputDataItem id="item" name="item" />
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:userTask id="t2" name="另一步骤">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="role" value="=chosen_role" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>
     <bpmn:scriptTask id="s1" name="内部脚本" />
+    <bpmn:exclusiveGateway id="g1" name="是否通过？" />
+    <bpmn:sequenceFlow id="f1" name="通过" sourceRef="t1" targetRef="g1" />
   </bpmn:process>
 </bpmn:definitions>
 """
@@ -54,7 +83,12 @@ def test_the_tool_lists_names_titles_descriptions_and_choices(tmp_path):  # type
     messages = diagram_messages(tmp_path / "processes", tmp_path / "forms")
     assert set(messages) == {
         "试验流程",
+        "试验泳道",  # lanes, script tasks, gateways and flow labels are drawn too
         "试验步骤",
+        "另一步骤",
+        "内部脚本",
+        "是否通过？",
+        "通过",
         "试验表单",
         "事件标题",  # a property named "title" is a field: only its title keyword is a text
         "类别",
@@ -65,6 +99,8 @@ def test_the_tool_lists_names_titles_descriptions_and_choices(tmp_path):  # type
         "甲单位",
     }
     assert messages["试验步骤"][0].endswith("p.bpmn#t1")
+    posts = diagram_posts(tmp_path / "processes")  # an expression's post is not a text
+    assert set(posts) == {"试验岗"} and posts["试验岗"][0].endswith("p.bpmn#t1")
     assert messages["左侧"][0].endswith("f.json#/properties/where/properties/side/anyOf/0/title")
 
 
@@ -90,6 +126,16 @@ def test_a_text_without_a_translation_shows_as_written(app):  # type: ignore[no-
         assert translated("分类转办") == "分类转办"
 
 
+def test_a_post_reads_in_its_own_context(app):  # type: ignore[no-untyped-def]
+    """办理人 is a handler as a post, though the catalog says "Who" for the column heading."""
+    with app.test_request_context("/?lang=en"):
+        assert post_name("办理人") == "Handler" and translated("办理人") == "Who"
+        assert post_name("投诉受理岗") == "Complaint intake post (12328 seat)"
+        assert post_name("新设岗位") == "新设岗位" and post_name(None) == ""
+    with app.test_request_context("/?lang=zh"):
+        assert post_name("办理人") == "办理人"
+
+
 def test_the_inbox_names_steps_in_the_readers_language(client, jtflow):  # type: ignore[no-untyped-def]
     report(jtflow)
     signed_in_as(client, "c_12328")
@@ -107,6 +153,7 @@ def test_the_task_page_form_and_history_in_english(client, jtflow):  # type: ign
     signed_in_as(client, "c_12328")
     page = text(client.get(f"/tasks/{task.id}?lang=en"))
     assert '<h1 id="task-name">Classify and transfer</h1>' in page
+    assert "Monitoring and Command Center · Complaint intake post (12328 seat)" in page  # 岗位
     assert '<label for="f-decision">Decision <span class="req"' in page
     assert '<option value="transfer">Transfer</option>' in page
     assert "Suggested by the routing table; may be changed" in page
