@@ -61,6 +61,7 @@ class HistoryWriter:
         self.session = session
         self.instance = instance
         self.pending: list[dict[str, Any]] = []
+        self.written: list[str] = []  # the kinds of the events written, in order
 
     def append(
         self,
@@ -90,6 +91,7 @@ class HistoryWriter:
     def write(self) -> None:
         if self.pending:
             self.session.connection().execute(_INSERT, self.pending)
+            self.written += [event["kind"] for event in self.pending]
             self.pending = []
 
 

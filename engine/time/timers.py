@@ -117,14 +117,6 @@ def cancel(session: Session, claims: list[Claim]) -> None:
     )
 
 
-def fired_count(session: Session, timer_ids: list[int]) -> int:
-    return len(
-        session.scalars(
-            select(Timer.id).where(Timer.id.in_(timer_ids), Timer.state == "fired")
-        ).all()
-    )
-
-
 def next_claimable(session: Session, *, owner: str, now: datetime) -> datetime | None:
     """The earliest instant a waiting timer can be claimed by `owner`: its due instant, or the
     expiry of a live lease another worker holds on it (so a worker does not spin on timers
