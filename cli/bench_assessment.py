@@ -8,7 +8,8 @@ How the load is made (it decides what the figures mean):
   handling unit; each is signed for and answered after a random 0.5–30 hours (so some
   turn yellow and red and are pressed, urgent ones overseen), about one in five replies is
   returned by the center once or twice, and every seventh case stops at a random step, so
-  it stays open. Due timers fire as the clock moves.
+  it stays open; the others run to the end, archived by the center. Due timers fire as the
+  clock moves.
 - **Copies**: the templates are copied (instance, task, timer and history rows under new
   ids, every instant moved by a whole number of days, the history chain rehashed) until the
   database holds `--cases` cases, spread evenly over 2025. The copies leave out the
@@ -151,7 +152,7 @@ def _seed(jtflow: Jtflow, count: int) -> list[int]:
         stop = rng.randint(2, 12) if number % 7 == 6 else 99
         returns = 0
         for _ in range(stop):
-            tasks = [t for t in _open(jtflow, case.case_id) if t.element_id != "archive"]
+            tasks = _open(jtflow, case.case_id)  # to the archive: the center archives it
             if not tasks:
                 break
             task = tasks[0]
@@ -207,6 +208,7 @@ def _copy(jtflow: Jtflow, template_ids: list[int], copies: int) -> None:
         timers = _rows(connection, Timer, template_ids)
         events = _rows(connection, HistoryEvent, template_ids)
         next_case = int(connection.scalar(select(func.max(Instance.id))) or 0) + 1
+        next_task = [int(connection.scalar(select(func.max(Task.id))) or 0) + 1]
         made = 0
         while made < copies:
             batch: dict[Any, list[dict[str, Any]]] = {
@@ -223,6 +225,7 @@ def _copy(jtflow: Jtflow, template_ids: list[int], copies: int) -> None:
                     timers[template],
                     events[template],
                     batch,
+                    next_task,
                 )
                 next_case += 1
                 made += 1
@@ -243,7 +246,10 @@ def _copy_case(
     timers: list[dict[str, Any]],
     events: list[dict[str, Any]],
     batch: dict[Any, list[dict[str, Any]]],
+    next_task: list[int],
 ) -> None:
+    """One shifted copy; `next_task` holds the next task row id, so a reminder's
+    chased_task_id can name its copy's step (one open reminder per chased step)."""
     copied = _shifted(instance, _INSTANCE_TIMES, shift)
     prev = GENESIS
     for event in events:
@@ -258,11 +264,17 @@ def _copy_case(
         history_hash=prev,
     )
     batch[Instance].append(copied)
+    task_ids = {}
+    copies = []
     for task in tasks:
         row = {**_shifted(task, _TASK_TIMES, shift), "instance_id": case_id, "tallied": False}
-        row.pop("id")
+        task_ids[task["id"]] = row["id"] = next_task[0]
+        next_task[0] += 1
         row["spiff_task_id"] = str(uuid.uuid4())
-        batch[Task].append(row)
+        copies.append(row)
+    for row in copies:
+        row["chased_task_id"] = task_ids.get(row["chased_task_id"], row["chased_task_id"])
+    batch[Task].extend(copies)
     for timer in timers:
         row = {**_shifted(timer, _TIMER_TIMES, shift), "instance_id": case_id}
         row.pop("id")
