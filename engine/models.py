@@ -619,6 +619,30 @@ class AssessmentMark(Base):
     at: Mapped[datetime] = mapped_column()
 
 
+class AssessmentCase(Base):
+    """A unit's case as the case figures read it, from its marks (engine/assessment/
+    case_summary.py): when the case reached the unit (first and last time), whether the unit
+    replied, and the case's returns and closing instant. Rebuilt for a case whenever a task of
+    it is tallied, so a year's cases are read from these rows instead of regrouping marks."""
+
+    __tablename__ = "assessment_case"
+    __table_args__ = (
+        Index(
+            "ix_assessment_case_period",
+            "last_received_at",
+            "first_received_at",
+            "unit_code",
+        ),
+    )
+    instance_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    first_received_at: Mapped[datetime] = mapped_column()
+    last_received_at: Mapped[datetime] = mapped_column()
+    handled: Mapped[bool] = mapped_column(Boolean)  # the unit replied (not a fallback unit)
+    returns: Mapped[int] = mapped_column(Integer)  # the case's returned replies (E10)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)  # first closing step
+
+
 class Notification(Base):
     """One thing a person is told about (issue 16): a new task in their inbox, a return of
     their step, a light on it, an escalation of it. Written by the step that made it, in its

@@ -12,26 +12,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Subquery, and_, case, exists, func, or_, select
+from sqlalchemy import CTE, ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
-from ..models import AssessmentMark, Instance, Task, table_of
+from ..models import Instance, Task
 from ..time.calendar import WorkingCalendar
 from ..time.clock import SHANGHAI
+from .case_summary import case_rows
 from .scope import Scope
-from .tally import (
-    TALLY_KEYS,
-    count_marks,
-    earlier,
-    earliest_marks,
-    live_marks,
-    marks,
-    refresh,
-    step_totals,
-    total,
-)
+from .tally import TALLY_KEYS, live_marks, refresh, step_totals, total
 from .working_days import day_number, days_alias, ensure_days, position
 
 
@@ -115,8 +106,7 @@ def event_figures(
         return units.setdefault(code, UnitEvents(code))
 
     _steps(session, scope, unit)
-    _returns(session, scope, unit)
-    _closure(session, calendar, scope, closure_target_wd, unit)
+    _cases(session, calendar, scope, closure_target_wd, unit)
     return dict(sorted(units.items()))
 
 
@@ -149,119 +139,54 @@ def _steps(session: Session, scope: Scope, unit: Units) -> None:
         if fired:
             figures.escalations += count
             figures.supervised += count if urgent else 0
-    received = received_cases(scope)
-    for code, cases in session.execute(
-        select(received.c.unit, func.count()).group_by(received.c.unit)
-    ):
-        unit(code).received = cases
 
 
 def received_cases(scope: Scope, live: CTE | None = None) -> Any:
     """(unit, case) for every case transferred to a unit in the period, with when it first
-    reached the unit in it: the subquery returns, closure and their lists start from."""
-    start, end = scope.period.start, scope.period.end
-
-    def in_scope(c: Any) -> ColumnElement[bool]:
-        where = [c.at >= start, c.at < end]
-        if scope.unit:
-            where.append(c.unit_code == scope.unit)
-        return and_(*where)
-
-    found = marks(live_marks() if live is None else live, "received", in_scope)
-    return (
-        select(
-            found.c.unit_code.label("unit"),
-            found.c.instance_id.label("instance_id"),
-            func.min(found.c.at).label("received_at"),
-        )
-        .group_by(found.c.unit_code, found.c.instance_id)
-        .subquery("received")
-    )
-
-
-def handled_by_unit(received: Subquery, live: CTE) -> ColumnElement[bool]:
-    """The received case's reply was the unit's (not passed on to a fallback unit)."""
-    mark = AssessmentMark
-    return or_(
-        *(
-            exists().where(
-                c.kind == "handled",
-                c.instance_id == received.c.instance_id,
-                c.unit_code == received.c.unit,
-            )
-            for c in (table_of(mark).c, live.c)
-        )
-    )
+    reached the unit in it (engine.assessment.case_summary)."""
+    cases = case_rows(scope, live_marks() if live is None else live)
+    return select(cases.c.unit, cases.c.instance_id, cases.c.received_at).subquery("received")
 
 
 def return_counts(scope: Scope) -> Any:
     """(unit, case, returns) for the received cases the unit handled that were returned."""
-    live = live_marks()
-    received = received_cases(scope, live)
-    counted = (
-        select(
-            received.c.unit,
-            received.c.instance_id,
-            count_marks(live, "returned", received.c.instance_id).label("returns"),
-        )
-        .where(handled_by_unit(received, live))
-        .cte("counted")
-        .prefix_with("MATERIALIZED")  # each case's returns counted once
+    cases = case_rows(scope, live_marks())
+    return (
+        select(cases.c.unit, cases.c.instance_id, cases.c.returns)
+        .where(cases.c.handled, cases.c.returns > 0)
+        .subquery("returned")
     )
-    return select(counted).where(counted.c.returns > 0).subquery("returned")
-
-
-def _returns(session: Session, scope: Scope, unit: Units) -> None:
-    counts = return_counts(scope)
-    rows = session.execute(
-        select(
-            counts.c.unit,
-            func.count(),
-            func.sum(counts.c.returns),
-            count_of(counts.c.returns >= 2),
-        ).group_by(counts.c.unit)
-    )
-    for code, cases, returns, repeated in rows:
-        figures = unit(code)
-        figures.returned_cases, figures.returns, figures.repeated_returns = cases, returns, repeated
 
 
 def closure_durations(session: Session, calendar: WorkingCalendar, scope: Scope) -> Any:
     """(unit, case, working_days) for the received cases the unit handled; working_days is
-    None while the case is not closed. Closed: the first step opened by the center's close.
+    None while the case is not closed. Closed: the first step opened by the center's close."""
+    timed = _timed_cases(session, calendar, scope)
+    return (
+        select(timed.c.unit, timed.c.instance_id, timed.c.working_days)
+        .where(timed.c.handled)
+        .subquery("durations")
+    )
 
-    The cases and their two instants are computed once (a materialized CTE), then placed on
+
+def _timed_cases(session: Session, calendar: WorkingCalendar, scope: Scope) -> Any:
+    """(unit, case, handled, returns, working_days) for every received case of the period,
+    working_days from the receipt to the close (None while open).
+
+    The cases and their two instants are read once (a materialized CTE), then placed on
     the working-day line by joining the day table on their day numbers."""
     dialect = session.get_bind().dialect.name
-    live = live_marks()
-    received = received_cases(scope, live)
-    timed = (
-        select(
-            received.c.unit,
-            received.c.instance_id,
-            received.c.received_at,
-            *(
-                at.label(name)
-                for at, name in zip(
-                    earliest_marks(live, "closed", received.c.instance_id),
-                    ("stored_closed_at", "live_closed_at"),
-                    strict=True,
-                )
-            ),
-        )
-        .where(handled_by_unit(received, live))
-        .cte("timed")
-        .prefix_with("MATERIALIZED")
-    )
-    closed_at = earlier(timed.c.stored_closed_at, timed.c.live_closed_at)
+    cases = case_rows(scope, live_marks())
     numbered = (
         select(
-            timed.c.unit,
-            timed.c.instance_id,
-            timed.c.received_at,
-            closed_at.label("closed_at"),
-            day_number(timed.c.received_at, dialect).label("start_no"),
-            day_number(closed_at, dialect).label("end_no"),
+            cases.c.unit,
+            cases.c.instance_id,
+            cases.c.handled,
+            cases.c.returns,
+            cases.c.received_at,
+            cases.c.closed_at,
+            day_number(cases.c.received_at, dialect).label("start_no"),
+            day_number(cases.c.closed_at, dialect).label("end_no"),
         )
         .cte("numbered")
         .prefix_with("MATERIALIZED")
@@ -274,47 +199,86 @@ def closure_durations(session: Session, calendar: WorkingCalendar, scope: Scope)
         numbered.c.received_at, start_day, dialect
     )
     return (
-        select(numbered.c.unit, numbered.c.instance_id, duration.label("working_days"))
+        select(
+            numbered.c.unit,
+            numbered.c.instance_id,
+            numbered.c.handled,
+            numbered.c.returns,
+            duration.label("working_days"),
+        )
         .join(start_day, start_day.day_no == numbered.c.start_no)
         .outerjoin(end_day, end_day.day_no == numbered.c.end_no)
-        .subquery("durations")
+        .cte("timed")
+        .prefix_with("MATERIALIZED")  # each duration computed once, then ranked and binned
     )
 
 
-def _closure(
+def _cases(
     session: Session, calendar: WorkingCalendar, scope: Scope, target: float, unit: Units
 ) -> None:
-    durations = closure_durations(session, calendar, scope)
-    closed = durations.c.working_days.is_not(None)
+    """The case figures in one pass over the period's cases: received; of those the unit
+    handled, the returns (E10, 第五节 2.3.3) and the closure times."""
+    timed = _timed_cases(session, calendar, scope)
+    closed = timed.c.working_days.is_not(None)
+    groups = [timed.c.unit, timed.c.handled, closed]
     ranked = (
         select(
-            durations.c.unit,
-            durations.c.working_days,
+            timed.c.unit,
+            timed.c.handled,
+            timed.c.returns,
+            timed.c.working_days,
             func.row_number()
-            .over(partition_by=[durations.c.unit, closed], order_by=durations.c.working_days)
+            .over(partition_by=groups, order_by=timed.c.working_days)
             .label("rank"),
-            func.count().over(partition_by=[durations.c.unit, closed]).label("of"),
+            func.count()  # the same window as the rank's (one sort), over all its rows
+            .over(partition_by=groups, order_by=timed.c.working_days, rows=(None, None))
+            .label("of"),
+            closure_bin(timed.c.working_days).label("bin"),  # binned once per case
         )
     ).subquery("ranked")
-    timed = ranked.c.working_days.is_not(None)
+    handled = ranked.c.handled
+    returned = and_(handled, ranked.c.returns > 0)
+    days = case((handled, ranked.c.working_days))  # the unit's own replies are timed
+    timed_case = and_(handled, ranked.c.working_days.is_not(None))
     # nearest rank: the ceil(0.9 n)-th smallest, in integer arithmetic both databases share
     p90_rank = (ranked.c.of * 9 + 9) // 10
     rows = session.execute(
         select(
             ranked.c.unit,
-            count_of(timed),
-            count_of(~timed),
-            func.avg(ranked.c.working_days),
-            func.max(case((and_(timed, ranked.c.rank == p90_rank), ranked.c.working_days))),
-            count_of(and_(timed, ranked.c.working_days <= target)),
+            func.count(),
+            count_of(returned),
+            total(case((returned, ranked.c.returns), else_=0)),
+            count_of(and_(handled, ranked.c.returns >= 2)),
+            count_of(timed_case),
+            count_of(and_(handled, ranked.c.working_days.is_(None))),
+            func.avg(days),
+            func.max(case((and_(timed_case, ranked.c.rank == p90_rank), ranked.c.working_days))),
+            count_of(and_(timed_case, ranked.c.working_days <= target)),
             *(  # the histogram, read with the rest: the durations are computed once
-                count_of(and_(timed, closure_bin(ranked.c.working_days) == index))
+                count_of(and_(timed_case, ranked.c.bin == index))
                 for index in range(len(CLOSURE_EDGES))
             ),
         ).group_by(ranked.c.unit)
     )
-    for code, closed_count, unclosed, average, p90, within, *bins in rows:
-        unit(code).closure = Closure(
+    for (
+        code,
+        received,
+        cases,
+        returns,
+        repeated,
+        closed_count,
+        unclosed,
+        average,
+        p90,
+        *rest,
+    ) in rows:
+        figures = unit(code)
+        figures.received = received
+        figures.returned_cases, figures.returns, figures.repeated_returns = cases, returns, repeated
+        within, *bins = rest
+        if closed_count + unclosed == 0:  # no reply of its own to time
+            continue
+        figures.closure = Closure(
             closed_count,
             unclosed,
             None if average is None else round(float(average), 2),

@@ -8,7 +8,9 @@ each once, as it settles, into
   timing (on time, late), light and whether their deadline fired, in an urgent case or not;
 - `assessment_mark`: one row per task that a case figure reads — the case reached the unit
   (`received`), the unit replied (`handled`), the center closed the case (`closed`) or
-  returned a reply (`returned`) — keyed by task id, so counting a task again adds nothing.
+  returned a reply (`returned`) — keyed by task id, so counting a task again adds nothing;
+- `assessment_case`: the marks of each case a refresh marked, summed up per unit and case
+  (engine/assessment/case_summary.py), which the case figures read.
 
 A task is settled when done or cancelled; a closing step without a deadline is settled as it
 opens, since all it adds is the closing instant. Every write of a task row clears its
@@ -47,7 +49,8 @@ from sqlalchemy.exc import DBAPIError
 
 import engine.assessment.scope as s  # the module, not the package (no import circle)
 
-from ..models import AssessmentMark, AssessmentTally, Instance, Task, table_of
+from ..models import AssessmentMark, AssessmentTally, Instance, Task
+from .case_summary import summarize
 from .working_days import day_no, day_number
 
 _ATTEMPTS = 5  # a refresh that failed to serialize against another is tried again
@@ -136,6 +139,7 @@ def _count_settled(connection: Any, dialect: str, now: datetime) -> None:
         .from_select(["task_id", "kind", "instance_id", "unit_code", "at"], marked)
         .on_conflict_do_nothing(index_elements=["task_id"])
     )
+    summarize(connection, marked.with_only_columns(Task.instance_id))
     connection.execute(update(Task).where(untallied(), settled()).values(tallied=True))
 
 
@@ -154,49 +158,6 @@ def live_marks() -> CTE:
         .cte("live_marks")
         .prefix_with("MATERIALIZED")
     )
-
-
-def _per_half(live: CTE, kind: str, instance_id: Any, value: Any) -> list[Any]:
-    """`value` of the case's marks of a kind, as a correlated scalar subquery per half (an
-    index lookup each: correlation does not reach into a union)."""
-    table = table_of(AssessmentMark)
-    halves = []
-    for c in (table.c, live.c):
-        half = select(value(c)).where(c.kind == kind, c.instance_id == instance_id)
-        if c is table.c:  # without statistics SQLite may walk the period index for min(at)
-            half = half.with_hint(table, "INDEXED BY ix_assessment_mark_case", "sqlite")
-        halves.append(half.scalar_subquery())
-    return halves
-
-
-def earliest_marks(live: CTE, kind: str, instance_id: Any) -> list[Any]:
-    """When the case was first marked so, tallied and live (each NULL if never): select
-    both, then take the earlier with `earlier`, so each lookup runs once."""
-    return _per_half(live, kind, instance_id, lambda c: func.min(c.at))
-
-
-def earlier(a: Any, b: Any) -> ColumnElement[Any]:
-    """The earlier of two instants, either of which may be NULL."""
-    return case((a.is_(None), b), (b.is_(None), a), (b < a, b), else_=a)
-
-
-def count_marks(live: CTE, kind: str, instance_id: Any) -> ColumnElement[int]:
-    stored, fresh = _per_half(live, kind, instance_id, lambda c: func.count())
-    return stored + fresh
-
-
-def marks(live: CTE, kind: str, *where: Any) -> Any:
-    """The marks of one kind, tallied and live, as one selectable (kind, instance_id,
-    unit_code, at); `where` takes a function of the columns to filter both halves."""
-    stored = table_of(AssessmentMark).c
-    halves = []
-    for columns in (stored, live.c):
-        halves.append(
-            select(columns.instance_id, columns.unit_code, columns.at).where(
-                columns.kind == kind, *(condition(columns) for condition in where)
-            )
-        )
-    return union_all(*halves).subquery(f"{kind}_marks")
 
 
 def total(counts: Any) -> ColumnElement[int]:

@@ -86,6 +86,7 @@ RECORD_CLASSES: dict[str, tuple[str, str]] = {
     "working_day": ("static", "derived from the calendar"),
     "assessment_tally": ("static", "derived running totals"),
     "assessment_mark": ("static", "derived running totals"),
+    "assessment_case": ("static", "derived running totals"),
     "retention_hold": ("static", "the holds and who lifted them"),
     "notification": ("dynamic", "what a person was told of; the history keeps the events"),
     "notification_setting": ("static", "a person's digest choice"),

@@ -16,7 +16,7 @@ from engine.assessment.event_figures import event_figures
 from engine.assessment.periods import parse_period
 from engine.assessment.scope import Scope
 from engine.assessment.yearly import month_figures
-from engine.models import AssessmentMark, AssessmentTally, Task
+from engine.models import AssessmentCase, AssessmentMark, AssessmentTally, Task
 from engine.service import Jtflow
 from tests.assessment_cases import AS_OF, RETURN, at, play
 from tests.conftest import CALENDAR
@@ -45,6 +45,7 @@ def counted_live(jtflow: Jtflow, monkeypatch: pytest.MonkeyPatch) -> dict[str, A
     with engine.begin() as connection:
         connection.execute(delete(AssessmentTally))
         connection.execute(delete(AssessmentMark))
+        connection.execute(delete(AssessmentCase))
         connection.execute(update(Task).values(tallied=False))
     with monkeypatch.context() as patched:
         for module in (event_figures_module, yearly_module):
