@@ -8,7 +8,7 @@ The running totals are started again: the totals and marks are emptied and every
 uncounted, so the first assessment read counts them all once and fills the new table too.
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-01 03:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import engine.models
 
 revision = "0018"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
