@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from .errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from .errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from .knowledge_rows import FIELDS, PROCESS, write_version
 from .models import Instance, KnowledgeEntry, KnowledgeLink, KnowledgeVersion, Task, User
 from .people.access_rule import CENTER, check_may_change
@@ -74,7 +74,14 @@ def start_schedule(jtflow: Jtflow, *, starter: str) -> str:
         "channel": PROCESS,
         "urgency": "normal",
     }
-    return jtflow.start_case(PROCESS, facts, starter=starter).case_no
+    try:
+        return jtflow.start_case(PROCESS, facts, starter=starter).case_no
+    except Conflict:  # started by someone else since the look above (knowledge_rows)
+        with jtflow.sessions() as session:
+            running = schedule_case(session)
+        if running is None:
+            raise
+        return str(running.case_no)
 
 
 def schedule_case(session: Session) -> Instance | None:

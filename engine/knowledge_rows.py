@@ -5,14 +5,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from .data.grants import end_data
-from .models import KnowledgeEntry, KnowledgeVersion
+from .models import KnowledgeEntry, KnowledgeVersion, StandingCase, table_of
 from .run.runtime import Loaded
 
 PROCESS = "knowledge_revision"
 FIELDS = ("title", "category", "question", "answer", "basis", "keywords")
+SCHEDULE = "knowledge_quarterly"  # the quarterly schedule's standing_case row
+
+
+def hold_the_schedule(session: Session, loaded: Loaded, now: datetime, actor: str) -> None:
+    """The write hook: the quarterly schedule's case holds its standing_case row while it
+    runs. A second schedule started meanwhile meets the row's key (a Conflict, its start
+    undone), so the revision opens once a quarter even when two people ask at once."""
+    instance = loaded.instance
+    facts = instance.facts or {}
+    if facts.get("process") != PROCESS or facts.get("kind") != "quarterly":
+        return
+    rows = table_of(StandingCase)
+    if instance.ended_at is not None:
+        session.execute(delete(rows).where(rows.c.instance_id == instance.id))
+    elif any(event["kind"] == "case_reported" for event in loaded.history.pending):
+        session.execute(insert(rows).values(name=SCHEDULE, instance_id=instance.id))
 
 
 def publish_when_accepted(session: Session, loaded: Loaded, now: datetime, actor: str) -> None:

@@ -737,3 +737,13 @@ class KnowledgeLink(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
     linked_by: Mapped[str] = mapped_column(String(80))
     linked_at: Mapped[datetime] = mapped_column()
+
+
+class StandingCase(Base):
+    """A case of which at most one may run at a time (the knowledge base's quarterly
+    schedule): its row comes with the case and goes when the case ends, so two starts
+    racing meet at the key and the second is a Conflict."""
+
+    __tablename__ = "standing_case"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))

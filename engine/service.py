@@ -24,7 +24,7 @@ from .data import data_checks, grants
 from .definitions import deploy as deployment
 from .definitions.forms import FormRegistry
 from .errors import CaseArchived, Conflict, JtflowError, NotFound
-from .knowledge_rows import publish_when_accepted
+from .knowledge_rows import hold_the_schedule, publish_when_accepted
 from .models import Definition, HistoryEvent, Instance, Task, User
 from .notify.writing import notify_step
 from .people.access_rule import is_personal
@@ -80,6 +80,7 @@ class Jtflow:
         self.runtime.on_write(notify_step)  # the bell: who is told what (issue 16)
         self.runtime.on_write(record_cycle_fires)  # a cycle timer's firing, in the chain
         self.runtime.on_write(publish_when_accepted)  # O2: an accepted submission's version
+        self.runtime.on_write(hold_the_schedule)  # O2: one quarterly schedule at a time
         # the forms deployed in this database, as of the step's instant (or now, outside one)
         self.forms = forms.bound(sessions, self.runtime.clock)
         self.worker_id = timers.worker_id()  # owner of the timer leases this object takes

@@ -94,6 +94,7 @@ RECORD_CLASSES: dict[str, tuple[str, str]] = {
     "knowledge_entry": ("static", "the knowledge base (O2)"),
     "knowledge_version": ("static", "every version of an entry stays readable (O2)"),
     "knowledge_link": ("static", "which cases used which entry (O2)"),
+    "standing_case": ("static", "the one running case of a kind that may run alone"),
     "alembic_version": ("static", "the schema's version"),
 }
 

@@ -7,11 +7,11 @@ center's revision once per quarter, also after a restart that skipped the instan
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import knowledge
-from engine.errors import InvalidInput, PermissionDenied
-from engine.models import Timer
+from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.models import Instance, Timer
 from engine.record.audit import verify
 from tests.engine.test_lights import at, fired_at, near, walk_lights
 from tests.factories import kinds, open_steps, open_tasks, report, status, step, task_at
@@ -198,3 +198,20 @@ def test_a_restart_that_skipped_the_instant_opens_that_quarters_revision_once(fr
     fresh().fire_due_timers()
     assert len(revisions(fresh(), ref)) == 1
     audited(fresh(), ref)
+
+
+def test_a_second_schedule_started_in_a_race_is_refused_and_the_first_one_returned(
+    fresh, monkeypatch
+):
+    """O2: two people asking at once both saw no running schedule; the second start meets
+    the standing row, is undone, and is answered with the first one's case."""
+    first = schedule(fresh())
+    facts = {"kind": "quarterly", "title": "知识库季度修订", "channel": knowledge.PROCESS}
+    with pytest.raises(Conflict):
+        fresh().start_case(knowledge.PROCESS, {**facts, "urgency": "normal"}, starter=SEAT)
+    looks = iter([None])  # the look before starting sees none, as a race's loser did
+    real = knowledge.schedule_case
+    monkeypatch.setattr(knowledge, "schedule_case", lambda s: next(looks, None) or real(s))
+    assert schedule(fresh()) == first
+    with fresh().sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 1

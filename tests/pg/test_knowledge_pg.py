@@ -5,12 +5,18 @@ replayed."""
 
 from __future__ import annotations
 
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy import func, select
+
+from engine import knowledge
 from engine.assessment.data_figures import data_figures
 from engine.assessment.periods import parse_period
 from engine.assessment.scope import Scope
 from engine.config import Settings
+from engine.models import Instance
 from engine.people.accounts import create_token
 from engine.record.audit import verify
 from tests.conftest import CALENDAR
@@ -80,3 +86,28 @@ def test_new_knowledge_through_the_api_on_postgresql(pg_url, monkeypatch):
         figures = data_figures(session, CALENDAR, Scope(quarter, now))["TRANSPORT_DEV"]
     assert (figures.knowledge, figures.late_knowledge) == (1, 1)  # changed in 2020: late
     replays_exactly(jtflow, case_no)
+
+
+def test_two_schedules_started_at_once_on_postgresql_run_one(pg_url):
+    """O2 on two connections at once: both starts see no schedule; one commits its case,
+    the other meets the standing row and is answered with that case. One revision a
+    quarter, however the starts interleave."""
+    deployed(engine_on(pg_url))
+    engines = [engine_on(pg_url), engine_on(pg_url)]
+    barrier = threading.Barrier(2)
+    real = knowledge.schedule_case
+    first_looks = iter([True, True])
+
+    def look_then_wait(session):  # type: ignore[no-untyped-def]
+        seen = real(session)
+        if next(first_looks, False):
+            barrier.wait(timeout=30)  # both have looked before either starts
+        return seen
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(knowledge, "schedule_case", look_then_wait)
+        with ThreadPoolExecutor(2) as pool:
+            started = list(pool.map(lambda j: schedule(j), engines))
+    assert started[0] == started[1]
+    with engines[0].sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 1
