@@ -69,6 +69,14 @@ def index() -> Any:
 @signed_in
 def show(entry_id: int) -> Any:
     _check_reader()
+    return _entry_page(entry_id, may_edit=service.may_edit(g.user))
+
+
+def _entry_page(
+    entry_id: int, *, may_edit: bool, values: dict[str, str] | None = None, problems: Any = ()
+) -> str:
+    """An entry at its current version with its cases; the edit form holds `values` (by
+    default the current version's)."""
     with request_session() as db:
         versions = service.versions_of(db, entry_id)
         cases = service.cases_of_entry(db, entry_id)
@@ -78,9 +86,9 @@ def show(entry_id: int) -> Any:
         shown=versions[0],
         versions=versions,
         cases=cases,
-        may_edit=service.may_edit(g.user),
-        values={name: getattr(versions[0], name) for name in FIELDS},
-        problems=[],
+        may_edit=may_edit,
+        values=values or {name: getattr(versions[0], name) for name in FIELDS},
+        problems=list(problems),
     )
 
 
@@ -141,19 +149,7 @@ def _edit(entry_id: int) -> Any:
             flash(_("已保存为第 %(version)d 版", version=written.version), "notice")
             return redirect(url_for("knowledge.show", entry_id=written.entry_id))
     if entry_id:
-        with request_session() as db:
-            versions = service.versions_of(db, entry_id)
-            cases = service.cases_of_entry(db, entry_id)
-        return render_template(
-            "knowledge_entry.html",
-            entry_id=entry_id,
-            shown=versions[0],
-            versions=versions,
-            cases=cases,
-            may_edit=True,
-            values=values,
-            problems=problems,
-        ), 422
+        return _entry_page(entry_id, may_edit=True, values=values, problems=problems), 422
     return render_template(
         "knowledge_entry.html",
         entry_id=0,
