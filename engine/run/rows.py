@@ -356,7 +356,7 @@ def sync_tasks(
     ]
 
 
-_INSERT_TASKS = insert(table_of(Task)).returning(table_of(Task).c.id, sort_by_parameter_order=True)
+_INSERT_TASKS = insert(_tasks).returning(_tasks.c.id, sort_by_parameter_order=True)
 
 
 def _chased_row(session: Session, reminder: Any, ready: Mapping[str, Any]) -> Task | None:
